@@ -1,0 +1,83 @@
+import { AbortError, ConnectionError, MixpanelGdprError, TimeoutError, type RequestSummary } from './errors.js';
+import { redactUrl, type Redactor } from './redact.js';
+import type { ResolvedOptions } from './resolveOptions.js';
+import { backoffDelayMs, isRetryable, nextDelayMs, parseRetryAfterMs } from './retryPolicy.js';
+import { abortErrorFrom, throwIfAborted } from './sleep.js';
+
+type Attempt = { response: Response } | { error: MixpanelGdprError & { neverSent?: boolean } };
+
+/** Error codes meaning no connection was made, so the server never saw the request. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * A `fetch` for openapi-fetch that adds what it lacks: a per-attempt timeout,
+ * retries (see `isRetryable`), and abort. Throws only `ConnectionError`,
+ * `TimeoutError` and `AbortError`; HTTP errors come back as responses.
+ */
+export function createRetryingFetch(o: ResolvedOptions, redact: Redactor): typeof fetch {
+  return async (input, init) => {
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    const summary: RequestSummary = { method: request.method, url: redactUrl(request.url, redact) };
+    const userSignal = request.signal;
+    for (let retry = 0; ; retry++) {
+      throwIfAborted(userSignal);
+      await o.beforeAttempt?.(userSignal);
+      const outcome = await attemptOnce(request.clone(), userSignal, summary, o, redact);
+      const canRetry = retry < o.maxRetries;
+      let delayMs: number | undefined;
+      if ('response' in outcome) {
+        const { response } = outcome;
+        if (response.ok || !canRetry || !isRetryable({ method: request.method, status: response.status })) return response;
+        const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), o.now());
+        delayMs = nextDelayMs(retry, retryAfterMs, o, o.random);
+        // Asked to wait beyond our cap: hand the 429 to the caller with its Retry-After.
+        if (delayMs === undefined) return response;
+      } else {
+        const { error } = outcome;
+        if (error instanceof AbortError || !canRetry || !isRetryable({ method: request.method, neverSent: error.neverSent })) throw error;
+        delayMs = backoffDelayMs(retry, o, o.random);
+      }
+      await o.sleep(delayMs, userSignal);
+    }
+  };
+}
+
+/** One attempt, body included, bounded by `timeoutMs` and the caller's signal. */
+async function attemptOnce(request: Request, userSignal: AbortSignal, summary: RequestSummary, o: ResolvedOptions, redact: Redactor): Promise<Attempt> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, o.timeoutMs);
+  const onAbort = () => controller.abort();
+  userSignal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const response = await o.fetch(new Request(request, { signal: controller.signal }));
+    // Read the body inside the attempt: a connection that drops mid-body is a
+    // failed attempt (retried where safe), and the timeout covers the body too.
+    const body = [204, 205, 304].includes(response.status) ? null : await response.arrayBuffer();
+    return { response: new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }) };
+  } catch (cause) {
+    if (userSignal.aborted) return { error: abortErrorFrom(userSignal) };
+    if (timedOut) return { error: new TimeoutError(summary, o.timeoutMs) };
+    const code = errorCode(cause);
+    const detail = redact(cause instanceof Error ? `${cause.message}${code ? ` (${code})` : ''}` : String(cause));
+    // Keep only a redacted copy of the cause: a custom fetch may put the URL (and its token) in its message.
+    const error = new ConnectionError(summary, `${summary.method} ${summary.url} failed: ${detail}`, NEVER_SENT_CODES.has(code ?? ''), {
+      cause: new Error(detail),
+    });
+    return { error };
+  } finally {
+    clearTimeout(timer);
+    userSignal.removeEventListener('abort', onAbort);
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}

@@ -1,0 +1,101 @@
+import {
+  ApiError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  type RequestSummary,
+} from './errors.js';
+import { isObject } from './isObject.js';
+import type { Redactor } from './redact.js';
+import type { Region } from './regions.js';
+import { parseRetryAfterMs } from './retryPolicy.js';
+
+export interface ErrorContext {
+  request: RequestSummary;
+  region: Region;
+  baseUrl: string;
+  redact: Redactor;
+  now: () => number;
+}
+
+/** The one place an HTTP error status becomes an error object. */
+export function fromResponse(response: Response, rawBody: unknown, ctx: ErrorContext): ApiError {
+  const body = redactBody(rawBody, ctx.redact);
+  const mixpanelMessage = messageOf(body);
+  const headers = Object.fromEntries(response.headers);
+  const { status } = response;
+  const head = `Mixpanel answered ${status} to ${ctx.request.method} ${ctx.request.url}: ${mixpanelMessage ?? (response.statusText || 'no message')}.`;
+  const args = (hint: string) => [status, mixpanelMessage, body, headers, ctx.request, hint ? `${head} ${hint}` : head] as const;
+  const region = regionHint(ctx);
+
+  if (status === 400) return new BadRequestError(...args('Check the ids and the compliance type; a batch may be too large.'));
+  if (status === 401) {
+    return new AuthenticationError(
+      ...args(
+        'The OAuth token is invalid or expired: tokens expire one year after creation. A project owner or admin can generate a new one in Mixpanel under Profile & Preferences → Data & Privacy. ' +
+          region,
+      ),
+    );
+  }
+  if (status === 403) return new PermissionDeniedError(...args(`Only project owners and admins may use the GDPR API. ${region}`));
+  if (status === 404) return new NotFoundError(...args(`No such task for this project. ${region}`));
+  if (status === 409) {
+    const error = new ConflictError(...args(''));
+    const detail = conflictDetail(body);
+    error.conflictingDistinctIds = detail.ids;
+    error.conflictingTaskIds = detail.taskIds;
+    error.message = `${head} ${detail.ids.length} id(s) already have a deletion in progress (task(s) ${detail.taskIds.join(', ') || 'not named'}); the whole request was rejected: resubmit the other ids.`;
+    return error;
+  }
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), ctx.now());
+    const error = new RateLimitError(
+      ...args(`The GDPR API allows 1 request/s per project and a limited number of outstanding scans. ${retryAfterMs === undefined ? 'Back off and retry.' : `Retry after ${retryAfterMs} ms.`}`),
+    );
+    error.retryAfterMs = retryAfterMs;
+    return error;
+  }
+  if (status >= 500) return new InternalServerError(...args(''));
+  return new ApiError(...args(''));
+}
+
+function regionHint({ region, baseUrl }: ErrorContext): string {
+  return `If the project lives in another data residency region, set the region (now '${region}', calling ${baseUrl}): 'us', 'eu' or 'in'.`;
+}
+
+/** Mixpanel's message: `error` as a string, `error.error` on a 409, or a short text body. */
+function messageOf(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.trim() ? truncate(body.trim()) : undefined;
+  if (!isObject(body)) return undefined;
+  const { error } = body;
+  if (typeof error === 'string') return truncate(error);
+  if (isObject(error) && typeof error.error === 'string') return truncate(error.error);
+  return undefined;
+}
+
+function conflictDetail(body: unknown): { ids: string[]; taskIds: string[] } {
+  // Seen as `{ error: { conflicting_… } }`; also accepted at the top level.
+  const holder = isObject(body) && isObject(body.error) ? body.error : body;
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return isObject(holder)
+    ? { ids: strings(holder.conflicting_distinct_ids), taskIds: strings(holder.conflicting_task_ids) }
+    : { ids: [], taskIds: [] };
+}
+
+function redactBody(body: unknown, redact: Redactor): unknown {
+  if (typeof body === 'string') return redact(body);
+  if (body === undefined) return undefined;
+  try {
+    return JSON.parse(redact(JSON.stringify(body)));
+  } catch {
+    return undefined;
+  }
+}
+
+function truncate(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}

@@ -1,0 +1,88 @@
+import type { Region } from './regions.js';
+import type { Sleep } from './sleep.js';
+
+export interface ClientOptions {
+  /**
+   * OAuth token of a project owner or admin (Profile & Preferences → Data &
+   * Privacy). Sent as `Authorization: Bearer`, only to the API's own origin.
+   * Expires one year after creation.
+   */
+  oauthToken: string;
+  /** Project token, sent as `?token=`. Not a password, but kept out of logs and errors. */
+  projectToken: string;
+  /**
+   * Data residency region of the project.
+   * @default 'us'
+   */
+  region?: Region;
+  /**
+   * Overrides the region's URL (a proxy, a mock). `https:`, or `http:` on a
+   * loopback host only.
+   */
+  baseUrl?: string;
+  /** `fetch` to use. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /**
+   * Time allowed for one attempt, in milliseconds, headers and body included.
+   * @default 30_000
+   */
+  timeoutMs?: number;
+  /**
+   * Retries after the first attempt, for 429, 5xx and connection failures
+   * (see `isRetryable` for which methods).
+   * @default 4
+   */
+  maxRetries?: number;
+  /**
+   * First backoff ceiling in milliseconds; doubles per retry.
+   * @default 1_000
+   */
+  minRetryDelayMs?: number;
+  /**
+   * Longest single wait between attempts, in milliseconds. A `Retry-After`
+   * longer than this is not waited out: the call fails with
+   * `RateLimitError.retryAfterMs` so that the caller can schedule it.
+   * @default 60_000
+   */
+  maxRetryDelayMs?: number;
+  /**
+   * Most ids in one deletion request. Mixpanel's reference says 1999; with
+   * Group Analytics it is floor(2000 / (data_groups + 1)).
+   * @default 1999
+   */
+  maxDeletionIds?: number;
+  /**
+   * Most ids in one retrieval request.
+   * @default 2000
+   */
+  maxRetrievalIds?: number;
+  /** @default 'mixpanel-gdpr-client (+https://github.com/mixpanel-gdpr/mixpanel-gdpr)' */
+  userAgent?: string;
+  /**
+   * Awaited before every attempt, retries included. Plug a shared rate
+   * limiter in here: the GDPR API allows 1 request/s per project, and a retry
+   * is a request like any other.
+   */
+  beforeAttempt?: (signal: AbortSignal | undefined) => Promise<void>;
+  /** Test seam: waits between retries. @default a setTimeout-based abortable sleep */
+  sleep?: Sleep;
+  /** Test seam: jitter source in [0, 1). @default Math.random */
+  random?: () => number;
+  /** Test seam: the clock, used to read HTTP-date `Retry-After`. @default Date.now */
+  now?: () => number;
+}
+
+/** Every default, declared once. */
+export const CLIENT_DEFAULTS = Object.freeze({
+  region: 'us',
+  timeoutMs: 30_000,
+  maxRetries: 4,
+  minRetryDelayMs: 1_000,
+  maxRetryDelayMs: 60_000,
+  maxDeletionIds: 1999,
+  maxRetrievalIds: 2000,
+  userAgent: 'mixpanel-gdpr-client (+https://github.com/mixpanel-gdpr/mixpanel-gdpr)',
+} as const satisfies Partial<ClientOptions>);
+
+/** Mixpanel's hard ceiling on ids per request, whatever the options say. */
+export const API_MAX_IDS_PER_REQUEST = 2000;
