@@ -67,13 +67,25 @@ export function createMixpanelGdprClient(options: ClientOptions): MixpanelGdprCl
   const raw = createClient<ClientPaths>({ baseUrl: o.baseUrl, fetch: createRetryingFetch(o, redact) });
   raw.use(createAuthMiddleware(o));
 
-  const summary = (method: string, path: string): RequestSummary => ({ method, url: `${o.baseUrl}${path}?token=${REDACTED}` });
-
-  /** A 2xx body as JSON, or the error tree for anything else. */
-  function expectOk(result: { data?: unknown; error?: unknown; response: Response }, request: RequestSummary): unknown {
-    const { response } = result;
-    if (!response.ok) throw fromResponse(response, result.error, { request, region: o.region, baseUrl: o.baseUrl, redact, now: o.now });
-    return parseJson(result.data, response.status, request);
+  /**
+   * Runs one typed raw call and turns its outcome into a parsed body or an
+   * error from the tree. The summary, not the Request, names the request in
+   * errors: it is built without the project token.
+   */
+  async function run<T>(
+    method: string,
+    path: string,
+    send: () => Promise<{ data?: unknown; error?: unknown; response: Response }>,
+    parse: (body: unknown, status: number, request: RequestSummary) => T,
+    /** An error status that is an expected answer, handed to `parse`. */
+    answerStatus?: number,
+  ): Promise<T> {
+    const request: RequestSummary = { method, url: `${o.baseUrl}${path}?token=${REDACTED}` };
+    const { data, error, response } = await send();
+    const { status } = response;
+    if (status === answerStatus) return parse(error, status, request);
+    if (!response.ok) throw fromResponse(response, error, { request, region: o.region, baseUrl: o.baseUrl, redact, now: o.now });
+    return parse(status === 204 ? undefined : parseJson(data, status, request), status, request);
   }
 
   return {
@@ -86,9 +98,7 @@ export function createMixpanelGdprClient(options: ClientOptions): MixpanelGdprCl
         distinct_ids: validateDistinctIds(input?.distinctIds, o.maxDeletionIds),
         compliance_type: parseComplianceType(input?.complianceType),
       };
-      const request = summary('POST', DELETIONS);
-      const result = await raw.POST(DELETIONS, { body, signal, parseAs: 'text' });
-      return toTaskCreated(expectOk(result, request), result.response.status, request);
+      return run('POST', DELETIONS, () => raw.POST(DELETIONS, { body, signal, parseAs: 'text' }), toTaskCreated);
     },
 
     async createRetrieval(input, { signal } = {}) {
@@ -99,34 +109,29 @@ export function createMixpanelGdprClient(options: ClientOptions): MixpanelGdprCl
         compliance_type: complianceType,
         ...(disclosureType && { disclosure_type: disclosureType }),
       };
-      const request = summary('POST', RETRIEVALS);
-      const result = await raw.POST(RETRIEVALS, { body, signal, parseAs: 'text' });
-      return toTaskCreated(expectOk(result, request), result.response.status, request);
+      return run('POST', RETRIEVALS, () => raw.POST(RETRIEVALS, { body, signal, parseAs: 'text' }), toTaskCreated);
     },
 
     async getDeletionStatus(taskId, { signal } = {}) {
-      const id = validateTaskId(taskId);
-      const request = summary('GET', `${DELETIONS}/${id}`);
-      const result = await raw.GET(`${DELETIONS}/{taskId}`, { params: { path: { taskId: id } }, signal, parseAs: 'text' });
-      return toDeletionStatus(expectOk(result, request), id, result.response.status, request);
+      const params = { path: { taskId: validateTaskId(taskId) } };
+      const send = () => raw.GET(`${DELETIONS}/{taskId}`, { params, signal, parseAs: 'text' });
+      return run('GET', `${DELETIONS}/${taskId}`, send, (body, status, request) => toDeletionStatus(body, taskId, status, request));
     },
 
     async getRetrievalStatus(taskId, { signal } = {}) {
-      const id = validateTaskId(taskId);
-      const request = summary('GET', `${RETRIEVALS}/${id}`);
-      const result = await raw.GET(`${RETRIEVALS}/{taskId}`, { params: { path: { taskId: id } }, signal, parseAs: 'text' });
-      return toRetrievalStatus(expectOk(result, request), id, result.response.status, request);
+      const params = { path: { taskId: validateTaskId(taskId) } };
+      const send = () => raw.GET(`${RETRIEVALS}/{taskId}`, { params, signal, parseAs: 'text' });
+      return run('GET', `${RETRIEVALS}/${taskId}`, send, (body, status, request) => toRetrievalStatus(body, taskId, status, request));
     },
 
     async cancelDeletion(taskId, { signal } = {}) {
-      const id = validateTaskId(taskId);
-      const request = summary('DELETE', `${DELETIONS}/${id}`);
-      const result = await raw.DELETE(`${DELETIONS}/{taskId}`, { params: { path: { taskId: id } }, signal, parseAs: 'text' });
-      if (result.response.status === 405) {
-        return { taskId: id, cancelled: false, reason: 'The deletion has started or ended and can no longer be cancelled (405).' };
-      }
-      if (!result.response.ok) expectOk(result, request);
-      return { taskId: id, cancelled: true };
+      const params = { path: { taskId: validateTaskId(taskId) } };
+      const send = () => raw.DELETE(`${DELETIONS}/{taskId}`, { params, signal, parseAs: 'text' });
+      // 405 is an answer, not a failure: the task has started (or ended), too late to cancel.
+      return run('DELETE', `${DELETIONS}/${taskId}`, send, (_, status): CancelResult =>
+        status === 405 ? { taskId, cancelled: false, reason: 'started or ended: too late to cancel (405)' } : { taskId, cancelled: true },
+        405,
+      );
     },
   };
 }

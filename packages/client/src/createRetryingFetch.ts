@@ -56,7 +56,7 @@ async function attemptOnce(request: Request, userSignal: AbortSignal, summary: R
     const response = await o.fetch(new Request(request, { signal: controller.signal }));
     // Read the body inside the attempt: a connection that drops mid-body is a
     // failed attempt (retried where safe), and the timeout covers the body too.
-    const body = [204, 205, 304].includes(response.status) ? null : await response.arrayBuffer();
+    const body = [204, 205, 304].includes(response.status) ? null : await readBody(response, controller.signal);
     return { response: new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }) };
   } catch (cause) {
     if (userSignal.aborted) return { error: abortErrorFrom(userSignal) };
@@ -72,6 +72,19 @@ async function attemptOnce(request: Request, userSignal: AbortSignal, summary: R
     clearTimeout(timer);
     userSignal.removeEventListener('abort', onAbort);
   }
+}
+
+/** The whole body, or a rejection as soon as `signal` fires (a custom fetch may not tie its body to the signal). */
+function readBody(response: Response, signal: AbortSignal): Promise<ArrayBuffer> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      response.body?.cancel().catch(() => {});
+      reject(signal.reason);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    response.arrayBuffer().then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function errorCode(error: unknown): string | undefined {

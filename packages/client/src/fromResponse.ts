@@ -26,7 +26,7 @@ export interface ErrorContext {
 export function fromResponse(response: Response, rawBody: unknown, ctx: ErrorContext): ApiError {
   const body = redactBody(rawBody, ctx.redact);
   const mixpanelMessage = messageOf(body);
-  const headers = Object.fromEntries(response.headers);
+  const headers = Object.fromEntries([...response.headers].map(([name, value]) => [name, ctx.redact(value)]));
   const { status } = response;
   const head = `Mixpanel answered ${status} to ${ctx.request.method} ${ctx.request.url}: ${mixpanelMessage ?? (response.statusText || 'no message')}.`;
   const args = (hint: string) => [status, mixpanelMessage, body, headers, ctx.request, hint ? `${head} ${hint}` : head] as const;

@@ -31,14 +31,15 @@ export interface DeletionStatus extends TaskState {
   distinctIds?: string[];
 }
 
+function unexpected(status: number, body: unknown, request: RequestSummary, what: string): UnexpectedResponseError {
+  return new UnexpectedResponseError(status, body, request, `Mixpanel answered ${status} to ${request.method} ${request.url} with ${what}`);
+}
+
 export function parseJson(text: unknown, status: number, request: RequestSummary): unknown {
-  if (typeof text !== 'string' || text.trim() === '') {
-    throw new UnexpectedResponseError(status, text, request, `Mixpanel answered ${status} with an empty body to ${request.method} ${request.url}`);
-  }
   try {
-    return JSON.parse(text);
+    return JSON.parse(text as string);
   } catch {
-    throw new UnexpectedResponseError(status, text.slice(0, 500), request, `Mixpanel answered ${status} with a body that is not JSON to ${request.method} ${request.url}`);
+    throw unexpected(status, typeof text === 'string' ? text.slice(0, 500) : text, request, 'a body that is not JSON');
   }
 }
 
@@ -48,19 +49,14 @@ export function toTaskCreated(body: unknown, status: number, request: RequestSum
   const first = Array.isArray(results) ? results[0] : results;
   const taskId = isObject(first) ? (nonEmpty(first.task_id) ?? nonEmpty(first.tracking_id)) : undefined;
   if (taskId !== undefined) return { taskId };
-  throw new UnexpectedResponseError(
-    status,
-    body,
-    request,
-    `Mixpanel answered ${status} to ${request.method} ${request.url} without a task id; the request may have been accepted: check the body of this error`,
-  );
+  throw unexpected(status, body, request, 'no task id: the request may have been accepted, check the body of this error');
 }
 
 function toTaskState(body: unknown, taskId: string, status: number, request: RequestSummary): [TaskState, Record<string, unknown>] {
   const results = isObject(body) ? body.results : undefined;
   const rawStatus = isObject(results) ? results.status : undefined;
   if (!isObject(results) || typeof rawStatus !== 'string' || rawStatus.trim() === '') {
-    throw new UnexpectedResponseError(status, body, request, `Mixpanel answered ${status} to ${request.method} ${request.url} without a task status`);
+    throw unexpected(status, body, request, 'no task status');
   }
   return [{ taskId, status: toReportedStatus(rawStatus), rawStatus }, results];
 }

@@ -43,7 +43,9 @@ export function parseRetryAfterMs(header: string | null | undefined, nowMs: numb
   if (header == null) return undefined;
   const trimmed = header.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
+  // An HTTP date always names its weekday and month; this keeps Date.parse
+  // from reading "-5" or "2026" as a year.
+  const date = /[a-z]/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);
 }
