@@ -1,0 +1,5 @@
+export { startFakeMixpanel } from './startFakeMixpanel.js';
+export type { ExportRequest, FakeFaults, FakeMixpanel, FakeMixpanelOptions, RequestLogEntry } from './startFakeMixpanel.js';
+export { fakeTaskStatus } from './FakeTask.js';
+export type { FakeTask, FakeTaskKind, FakeTimings } from './FakeTask.js';
+export { seededRandom } from './seededRandom.js';

@@ -1,0 +1,114 @@
+import { sleep as defaultSleep, type Sleep } from '@mixpanel-gdpr/client';
+
+/** Submissions are served before polls: polling uses what submissions leave. */
+export type Priority = 'submit' | 'poll';
+
+export interface RateLimiterOptions {
+  /** Requests per second. */
+  ratePerSecond: number;
+  /** First wait after a 429 without Retry-After, in ms; doubles per consecutive 429. */
+  rateLimitBackoffMs: number;
+  /** Cap on that wait, in ms. */
+  rateLimitMaxBackoffMs: number;
+  now?: () => number;
+  sleep?: Sleep;
+}
+
+interface Waiter {
+  priority: Priority;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+/**
+ * One limiter for every request of a project in this process.
+ *
+ * Requests are spaced at least 1/rate apart, measured from the previous
+ * grant: there is no bucket of saved-up tokens, so after a pause (a 429, an
+ * idle hour) it never bursts above the limit. A 429 pushes the next grant
+ * out for everyone, by the server's Retry-After or by a backoff that doubles
+ * per consecutive 429, up to hours.
+ */
+export class RateLimiter {
+  readonly intervalMs: number;
+  #nextAt = 0;
+  #consecutive429 = 0;
+  #queue: Waiter[] = [];
+  #running = false;
+  #now: () => number;
+  #sleep: Sleep;
+
+  constructor(private readonly options: RateLimiterOptions) {
+    if (!(options.ratePerSecond > 0) || !Number.isFinite(options.ratePerSecond)) {
+      throw new TypeError(`ratePerSecond must be a positive number (got ${options.ratePerSecond})`);
+    }
+    this.intervalMs = 1000 / options.ratePerSecond;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** Resolves when this caller may send one request. */
+  acquire(priority: Priority, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const waiter: Waiter = { priority, resolve, reject, signal, onAbort: () => this.#drop(waiter) };
+      signal?.addEventListener('abort', waiter.onAbort, { once: true });
+      // Submissions go ahead of every waiting poll, behind earlier submissions.
+      const index = priority === 'submit' ? this.#queue.findIndex((w) => w.priority === 'poll') : -1;
+      if (index === -1) this.#queue.push(waiter);
+      else this.#queue.splice(index, 0, waiter);
+      void this.#pump();
+    });
+  }
+
+  /** Records a 429: nobody is granted before `retryAfterMs` (or the backoff) has passed. Returns the wait in ms. */
+  rateLimited(retryAfterMs?: number): number {
+    this.#consecutive429++;
+    const backoff = Math.min(this.options.rateLimitMaxBackoffMs, this.options.rateLimitBackoffMs * 2 ** (this.#consecutive429 - 1));
+    const waitMs = retryAfterMs ?? backoff;
+    this.#nextAt = Math.max(this.#nextAt, this.#now() + waitMs);
+    return waitMs;
+  }
+
+  /** Records a request that was not rate limited: the 429 backoff starts over. */
+  succeeded(): void {
+    this.#consecutive429 = 0;
+  }
+
+  /** Time until the next grant could happen, in ms (0 when idle). */
+  get delayMs(): number {
+    return Math.max(0, this.#nextAt - this.#now());
+  }
+
+  get waiting(): number {
+    return this.#queue.length;
+  }
+
+  #drop(waiter: Waiter): void {
+    const index = this.#queue.indexOf(waiter);
+    if (index !== -1) this.#queue.splice(index, 1);
+    waiter.reject(waiter.signal?.reason);
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      while (this.#queue.length > 0) {
+        const waitMs = this.#nextAt - this.#now();
+        if (waitMs > 0) {
+          await this.#sleep(waitMs);
+          continue; // a 429 may have pushed #nextAt further while we slept
+        }
+        const waiter = this.#queue.shift()!;
+        waiter.signal?.removeEventListener('abort', waiter.onAbort);
+        this.#nextAt = this.#now() + this.intervalMs;
+        waiter.resolve();
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+}

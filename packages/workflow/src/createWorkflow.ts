@@ -1,0 +1,95 @@
+import { sleep as defaultSleep, type Sleep } from '@mixpanel-gdpr/client';
+import { cancelJob } from './cancelJob.js';
+import { ingestIds, type NewJob } from './ingestIds.js';
+import type { JobContext } from './JobContext.js';
+import type { Ledger } from './ledger/Ledger.js';
+import type { JobState } from './ledger/LedgerState.js';
+import { pollOnce, watchTasks } from './pollTasks.js';
+import type { ProgressListener } from './progress.js';
+import { RateLimiter } from './RateLimiter.js';
+import { resolveWorkflowOptions, type WorkflowTunables } from './resolveWorkflowOptions.js';
+import { jobOf, submitBatches } from './submitBatches.js';
+import { summarizeJob, type JobSummary } from './summarizeJob.js';
+import type { WorkflowClient } from './WorkflowClient.js';
+import { writeReport, type ReportFormat } from './writeReport.js';
+
+export interface WorkflowOptions extends WorkflowTunables {
+  /**
+   * The API client. Build it with `maxRetries: 0`: the workflow retries
+   * through its shared rate limiter, and a client retrying on its own would
+   * bypass it (see `createWorkflowClient`).
+   */
+  client: WorkflowClient;
+  ledger: Ledger;
+  /** Where retrieval exports go. @default 'mixpanel-gdpr-exports' */
+  exportDir?: string;
+  onProgress?: ProgressListener;
+  /** The limiter to share with other workflows of the same project in this process. @default one per workflow */
+  limiter?: RateLimiter;
+  /** For export downloads; never given the Mixpanel token. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+export interface Signalled {
+  signal?: AbortSignal;
+}
+
+/** Jobs that finish: one object per project and ledger, every stage resumable. */
+export interface Workflow {
+  /** Reads and plans the ids (nothing is sent); returns the job id. */
+  createJob(job: NewJob, options?: Signalled): Promise<string>;
+  /** Sends every batch that has no task yet. */
+  submit(jobId: string, options?: Signalled): Promise<void>;
+  /** One polling pass over outstanding tasks, exports included (for cron). */
+  poll(jobId: string, options?: Signalled): Promise<void>;
+  /** Submits what is left and, with `wait`, polls until every task has ended. */
+  run(jobId: string, options?: Signalled & { wait?: boolean }): Promise<JobSummary>;
+  cancel(jobId: string, options?: Signalled): Promise<{ cancelled: number; tooLate: number }>;
+  summary(jobId: string): JobSummary;
+  report(jobId: string, format: ReportFormat, out: NodeJS.WritableStream): Promise<void>;
+  jobs(): JobState[];
+  readonly limiter: RateLimiter;
+}
+
+export function createWorkflow(options: WorkflowOptions): Workflow {
+  const resolved = resolveWorkflowOptions(options);
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? defaultSleep;
+  const limiter = options.limiter ?? new RateLimiter({ ...resolved, now, sleep });
+  const ctx: JobContext = {
+    client: options.client,
+    ledger: options.ledger,
+    limiter,
+    options: resolved,
+    emit: options.onProgress ?? (() => {}),
+    now,
+    sleep,
+    random: options.random ?? Math.random,
+    fetch: options.fetch ?? globalThis.fetch,
+  };
+
+  return {
+    limiter,
+    createJob: (job, { signal } = {}) => ingestIds(ctx, job, signal),
+    submit: (jobId, { signal } = {}) => submitBatches(ctx, jobId, signal),
+    poll: (jobId, { signal } = {}) => pollOnce(ctx, jobId, signal),
+    async run(jobId, { signal, wait = false } = {}) {
+      jobOf(ctx, jobId);
+      if (!wait) await submitBatches(ctx, jobId, signal);
+      else {
+        let submitting = true;
+        const submitted = submitBatches(ctx, jobId, signal).finally(() => (submitting = false));
+        // Polls start alongside submissions but only take the slots they leave.
+        await Promise.all([submitted, watchTasks(ctx, jobId, () => submitting, signal)]);
+      }
+      return summarizeJob(jobOf(ctx, jobId));
+    },
+    cancel: (jobId, { signal } = {}) => cancelJob(ctx, jobId, signal),
+    summary: (jobId) => summarizeJob(jobOf(ctx, jobId)),
+    report: (jobId, format, out) => writeReport(jobOf(ctx, jobId), format, out as never),
+    jobs: () => [...ctx.ledger.state.jobs.values()],
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Every workflow default, declared once, with its unit. Options are merged
+ * over these and validated once (`resolveWorkflowOptions`).
+ */
+export const WORKFLOW_DEFAULTS = Object.freeze({
+  /**
+   * Requests per second for one project, every operation included: Mixpanel
+   * allows 1 per second across the GDPR APIs.
+   */
+  ratePerSecond: 1,
+  /** Ids per deletion request (Mixpanel's reference says 1999). */
+  deletionBatchSize: 1999,
+  /** Ids per retrieval request. */
+  retrievalBatchSize: 2000,
+  /**
+   * With Group Analytics, ids per request are floor(2000 / (dataGroups + 1)).
+   * 0 means no group keys.
+   */
+  dataGroups: 0,
+  /** Shortest wait between two polls of one task, in ms. */
+  pollMinDelayMs: 5_000,
+  /** Longest wait between two polls of one task, in ms: a finished task is noticed at most this late. */
+  pollMaxDelayMs: 3_600_000,
+  /**
+   * Wait between polls as a fraction of the task's age, so a task is noticed
+   * within about 10% of its age without spending the rate limit on old tasks.
+   */
+  pollAgeFraction: 0.1,
+  /** ± fraction of random spread on each poll delay, so tasks submitted together do not poll together. */
+  pollJitter: 0.1,
+  /** First wait after a 429 without Retry-After, in ms; doubles on each consecutive 429. */
+  rateLimitBackoffMs: 2_000,
+  /** Longest wait after repeated 429s, in ms: Mixpanel advises backing off for hours if need be. */
+  rateLimitMaxBackoffMs: 4 * 3_600_000,
+  /** First wait after a 5xx or a connection failure, in ms; doubles per consecutive failure. */
+  errorBackoffMs: 1_000,
+  /** Longest wait after repeated 5xx or connection failures, in ms. */
+  errorMaxBackoffMs: 300_000,
+  /** Largest export accepted, in bytes: a download beyond this is aborted. */
+  maxExportBytes: 20 * 1024 ** 3,
+  /** Time allowed for one export download, in ms. */
+  exportTimeoutMs: 3_600_000,
+  /** Fresh links tried for one export when the link has expired (403, 404, 410). */
+  maxExportLinkRefreshes: 5,
+} as const);
+
+export type WorkflowDefaults = typeof WORKFLOW_DEFAULTS;

@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import { downloadExport, ExpiredLinkError } from './downloadExport.js';
+import type { JobContext } from './JobContext.js';
+import type { JobState, TaskRecord } from './ledger/LedgerState.js';
+import { fetchStatus } from './pollTasks.js';
+
+/**
+ * Downloads a finished retrieval's export as soon as it is seen. An expired
+ * link, a missing link or a failed download leads to a fresh status poll for
+ * a new link, up to `maxExportLinkRefreshes` times; then the failure is
+ * recorded (and retried by the next `status` pass).
+ */
+export async function downloadTaskExport(ctx: JobContext, job: JobState, task: TaskRecord, firstLink: string | undefined, signal?: AbortSignal): Promise<void> {
+  const file = join(ctx.options.exportDir, job.jobId, `${task.taskId}.zip`);
+  let link = firstLink;
+  let lastError = 'Mixpanel reported SUCCESS without an export link';
+  for (let refresh = 0; refresh <= ctx.options.maxExportLinkRefreshes; refresh++) {
+    if (refresh > 0 || !link) link = (await fetchStatus(ctx, job, task.taskId, signal) as { downloadUrl?: string }).downloadUrl;
+    if (!link) continue;
+    try {
+      const { bytes, sha256 } = await downloadExport(link, file, { fetch: ctx.fetch, maxBytes: ctx.options.maxExportBytes, timeoutMs: ctx.options.exportTimeoutMs, signal });
+      await ctx.ledger.append({ type: 'export.downloaded', jobId: job.jobId, at: ctx.now(), taskId: task.taskId, file, bytes, sha256 });
+      ctx.emit({ type: 'export', jobId: job.jobId, taskId: task.taskId, file, bytes });
+      return;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      lastError = (error as Error).message;
+      if (!(error instanceof ExpiredLinkError)) await ctx.sleep(ctx.options.errorBackoffMs, signal);
+    }
+  }
+  await ctx.ledger.append({ type: 'export.failed', jobId: job.jobId, at: ctx.now(), taskId: task.taskId, error: lastError });
+  ctx.emit({ type: 'export', jobId: job.jobId, taskId: task.taskId, error: lastError });
+}

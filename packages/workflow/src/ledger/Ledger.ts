@@ -1,0 +1,14 @@
+import type { LedgerState } from './LedgerState.js';
+import type { LedgerRecord } from './records.js';
+
+/**
+ * Where a job's history lives. Small on purpose: a file today
+ * (`FileLedger`), a shared database for several workers later. `append`
+ * returns once the records are durable; `state` is what they add up to.
+ */
+export interface Ledger {
+  /** Durably appends records, in order, then applies them to `state`. */
+  append(...records: LedgerRecord[]): Promise<void>;
+  readonly state: LedgerState;
+  close(): Promise<void>;
+}

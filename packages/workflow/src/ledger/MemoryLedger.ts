@@ -1,0 +1,20 @@
+import { applyRecord } from './applyRecord.js';
+import type { Ledger } from './Ledger.js';
+import type { LedgerState } from './LedgerState.js';
+import type { LedgerRecord } from './records.js';
+
+/** A ledger that keeps nothing after the process: for tests and dry runs. */
+export class MemoryLedger implements Ledger {
+  readonly state: LedgerState = { jobs: new Map() };
+  readonly records: LedgerRecord[] = [];
+
+  async append(...records: LedgerRecord[]): Promise<void> {
+    for (const record of records) {
+      const copy = structuredClone(record);
+      applyRecord(this.state, copy);
+      this.records.push(copy);
+    }
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,118 @@
+import { TERMINAL_STATUSES, type TaskStatus } from '@mixpanel-gdpr/client';
+import type { BatchState, JobState, LedgerState, TaskRecord } from './LedgerState.js';
+import type { LedgerRecord } from './records.js';
+
+/**
+ * The one reducer from records to state, used when replaying a ledger and
+ * after every append, so memory and disk can never disagree.
+ */
+export function applyRecord(state: LedgerState, record: LedgerRecord): void {
+  if (record.type === 'job.created') {
+    const { type: _, jobId, at, ...rest } = record;
+    state.jobs.set(jobId, { jobId, ...rest, createdAt: at, updatedAt: at, batches: new Map(), tasks: new Map(), coveredBy: new Map() });
+    return;
+  }
+  const job = state.jobs.get(record.jobId);
+  if (!job) throw new Error(`ledger record ${record.type} names unknown job ${record.jobId}`);
+  job.updatedAt = record.at;
+  switch (record.type) {
+    case 'job.ingested': {
+      const { read, valid, duplicates, invalid, at } = record;
+      job.ingested = { read, valid, duplicates, invalid, at };
+      return;
+    }
+    case 'batch.planned': {
+      const { batchId, ids, parentBatchId, at } = record;
+      job.batches.set(batchId, { batchId, ids, phase: 'planned', attempts: 0, unknowns: 0, parentBatchId, plannedAt: at, updatedAt: at });
+      return;
+    }
+    case 'batch.sending': {
+      const batch = batchOf(job, record.batchId, record.at);
+      batch.phase = 'sending';
+      batch.attempts = record.attempt;
+      return;
+    }
+    case 'batch.unknown': {
+      const batch = batchOf(job, record.batchId, record.at);
+      batch.phase = 'unknown';
+      batch.unknowns++;
+      batch.error = record.reason;
+      return;
+    }
+    case 'batch.submitted': {
+      const batch = batchOf(job, record.batchId, record.at);
+      batch.phase = 'submitted';
+      batch.taskId = record.taskId;
+      addTask(job, record.taskId, 'submitted', record.at);
+      return;
+    }
+    case 'batch.conflict': {
+      batchOf(job, record.batchId, record.at).phase = 'conflict';
+      for (const taskId of record.coveringTaskIds) addTask(job, taskId, 'conflict', record.at);
+      for (const id of record.coveredIds) job.coveredBy.set(id, record.coveringTaskIds);
+      return;
+    }
+    case 'batch.rejected': {
+      const batch = batchOf(job, record.batchId, record.at);
+      batch.phase = 'planned';
+      batch.error = record.error;
+      return;
+    }
+    case 'job.cancelled':
+      job.cancelledAt = record.at;
+      return;
+    case 'batch.split':
+      batchOf(job, record.batchId, record.at).phase = 'split';
+      return;
+    case 'batch.failed': {
+      const batch = batchOf(job, record.batchId, record.at);
+      batch.phase = 'failed';
+      batch.error = record.error;
+      return;
+    }
+    case 'task.status': {
+      const task = taskOf(job, record.taskId);
+      if (task.status !== record.status) task.statusSince = record.at;
+      task.status = record.status;
+      task.rawStatus = record.rawStatus;
+      task.polls++;
+      task.lastPolledAt = record.at;
+      task.updatedAt = record.at;
+      return;
+    }
+    case 'task.cancel': {
+      const task = taskOf(job, record.taskId);
+      task.cancel = { cancelled: record.cancelled, reason: record.reason, at: record.at };
+      task.updatedAt = record.at;
+      return;
+    }
+    case 'export.downloaded':
+    case 'export.failed': {
+      const task = taskOf(job, record.taskId);
+      task.export = record.type === 'export.downloaded' ? { file: record.file, bytes: record.bytes, sha256: record.sha256, at: record.at } : { error: record.error, at: record.at };
+      task.updatedAt = record.at;
+      return;
+    }
+  }
+}
+
+export function isTaskTerminal(task: TaskRecord): boolean {
+  return task.status !== undefined && TERMINAL_STATUSES.has(task.status as TaskStatus);
+}
+
+function batchOf(job: JobState, batchId: string, at: number): BatchState {
+  const batch = job.batches.get(batchId);
+  if (!batch) throw new Error(`ledger names unknown batch ${batchId} of job ${job.jobId}`);
+  batch.updatedAt = at;
+  return batch;
+}
+
+function taskOf(job: JobState, taskId: string): TaskRecord {
+  const task = job.tasks.get(taskId);
+  if (!task) throw new Error(`ledger names unknown task ${taskId} of job ${job.jobId}`);
+  return task;
+}
+
+function addTask(job: JobState, taskId: string, origin: TaskRecord['origin'], at: number): void {
+  if (!job.tasks.has(taskId)) job.tasks.set(taskId, { taskId, origin, since: at, polls: 0, updatedAt: at });
+}

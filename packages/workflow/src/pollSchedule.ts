@@ -1,0 +1,21 @@
+export interface PollScheduleOptions {
+  pollMinDelayMs: number;
+  pollMaxDelayMs: number;
+  pollAgeFraction: number;
+  pollJitter: number;
+}
+
+/**
+ * Wait before the next poll of a task of age `ageMs` (time since it was
+ * submitted): a fraction of its age, within [min, max], spread by ± jitter.
+ *
+ * A task that finishes at age A is then noticed by A + fraction·A (+ jitter),
+ * at most `pollMaxDelayMs` late, and a 30-day task costs about
+ * ln(30 d / min) / ln(1 + fraction) + (30 d / max) polls instead of one per
+ * few seconds: a 1M-id job's 500 tasks cannot starve its own submissions.
+ */
+export function nextPollDelayMs(ageMs: number, options: PollScheduleOptions, random: () => number = Math.random): number {
+  const base = Math.min(options.pollMaxDelayMs, Math.max(options.pollMinDelayMs, Math.max(0, ageMs) * options.pollAgeFraction));
+  const spread = base * options.pollJitter * (2 * random() - 1);
+  return Math.round(Math.min(options.pollMaxDelayMs, Math.max(options.pollMinDelayMs, base + spread)));
+}

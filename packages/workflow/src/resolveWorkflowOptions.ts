@@ -1,0 +1,36 @@
+import { API_MAX_IDS_PER_REQUEST, describeValue, ValidationError } from '@mixpanel-gdpr/client';
+import { WORKFLOW_DEFAULTS } from './defaults.js';
+
+/** Tunables of a workflow; every one is optional and documented in `WORKFLOW_DEFAULTS`. */
+export type WorkflowTunables = { -readonly [K in keyof typeof WORKFLOW_DEFAULTS]?: number };
+
+export interface ResolvedWorkflowOptions extends Required<WorkflowTunables> {
+  /** Ids per request for each kind, after `dataGroups`. */
+  batchSize: { deletion: number; retrieval: number };
+  /** Where retrieval exports are written. */
+  exportDir: string;
+}
+
+const POSITIVE = ['ratePerSecond', 'pollMinDelayMs', 'pollMaxDelayMs', 'rateLimitBackoffMs', 'rateLimitMaxBackoffMs', 'errorBackoffMs', 'errorMaxBackoffMs', 'maxExportBytes', 'exportTimeoutMs'] as const;
+
+/** Merges the defaults and validates once; messages name the option and the bad value. */
+export function resolveWorkflowOptions(options: WorkflowTunables & { exportDir?: string }): ResolvedWorkflowOptions {
+  const o = { ...WORKFLOW_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<WorkflowTunables> & { exportDir?: string };
+  const bad = (field: string, rule: string) => new ValidationError(field, `${field} must be ${rule} (got ${describeValue((o as Record<string, unknown>)[field])})`);
+  for (const key of POSITIVE) if (!(typeof o[key] === 'number' && o[key] > 0 && Number.isFinite(o[key]))) throw bad(key, 'a positive number');
+  for (const key of ['deletionBatchSize', 'retrievalBatchSize'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 1 || o[key] > API_MAX_IDS_PER_REQUEST) throw bad(key, `an integer from 1 to ${API_MAX_IDS_PER_REQUEST}`);
+  }
+  if (!Number.isInteger(o.dataGroups) || o.dataGroups < 0) throw bad('dataGroups', 'an integer >= 0');
+  if (!Number.isInteger(o.maxExportLinkRefreshes) || o.maxExportLinkRefreshes < 0) throw bad('maxExportLinkRefreshes', 'an integer >= 0');
+  if (!(o.pollAgeFraction > 0 && o.pollAgeFraction <= 10)) throw bad('pollAgeFraction', 'a number in (0, 10]');
+  if (!(o.pollJitter >= 0 && o.pollJitter < 1)) throw bad('pollJitter', 'a number in [0, 1)');
+  if (o.pollMaxDelayMs < o.pollMinDelayMs) throw bad('pollMaxDelayMs', `>= pollMinDelayMs (${o.pollMinDelayMs})`);
+  // With Group Analytics, each id also counts once per group key.
+  const groupCap = Math.floor(API_MAX_IDS_PER_REQUEST / (o.dataGroups + 1));
+  return {
+    ...o,
+    batchSize: { deletion: Math.min(o.deletionBatchSize, groupCap), retrieval: Math.min(o.retrievalBatchSize, groupCap) },
+    exportDir: o.exportDir ?? 'mixpanel-gdpr-exports',
+  };
+}

@@ -1,0 +1,119 @@
+import { AbortError, ApiError, BadRequestError, ConflictError, MixpanelGdprError, ValidationError } from '@mixpanel-gdpr/client';
+import { callApi, errorBackoffMs, isTransient } from './callApi.js';
+import type { JobContext } from './JobContext.js';
+import type { BatchState, JobState } from './ledger/LedgerState.js';
+
+/** Mixpanel's 400 for an oversized batch; the wording varies, so match loosely. */
+const TOO_LARGE = /too (many|large|big)|maximum|limit|exceed/i;
+
+/**
+ * Sends every batch of the job that has no task yet, one at a time through
+ * the shared limiter (parallel batches only produce 429s). Each request is
+ * framed by a `sending` record and its outcome, so a crash between them
+ * leaves the batch marked unknown, the only kind that is ever resent.
+ */
+export async function submitBatches(ctx: JobContext, jobId: string, signal?: AbortSignal): Promise<void> {
+  const job = jobOf(ctx, jobId);
+  await markInterrupted(ctx, job);
+  for (;;) {
+    if (job.cancelledAt !== undefined) return;
+    const batch = [...job.batches.values()].find((b) => b.phase === 'planned' || b.phase === 'unknown');
+    if (!batch) return;
+    await submitBatch(ctx, job, batch, signal);
+  }
+}
+
+/** A `sending` with no outcome is a request that was in flight when the process died. */
+async function markInterrupted(ctx: JobContext, job: JobState): Promise<void> {
+  for (const batch of job.batches.values()) {
+    if (batch.phase === 'sending') {
+      await ctx.ledger.append({ type: 'batch.unknown', jobId: job.jobId, at: ctx.now(), batchId: batch.batchId, reason: 'the process stopped while the request was in flight' });
+    }
+  }
+}
+
+async function submitBatch(ctx: JobContext, job: JobState, batch: BatchState, signal?: AbortSignal): Promise<void> {
+  const { jobId } = job;
+  const base = { jobId, batchId: batch.batchId };
+  await ctx.ledger.append({ type: 'batch.sending', ...base, at: ctx.now(), attempt: batch.attempts + 1 });
+  try {
+    const { taskId } = await callApi(ctx, 'submit', false, (s) => create(ctx, job, batch.ids, s), signal);
+    await ctx.ledger.append({ type: 'batch.submitted', ...base, at: ctx.now(), taskId });
+    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'submitted', ids: batch.ids.length, taskId });
+  } catch (error) {
+    await recordFailure(ctx, job, batch, error, signal);
+  }
+}
+
+function create(ctx: JobContext, job: JobState, distinctIds: string[], signal?: AbortSignal) {
+  const { complianceType, disclosureType } = job;
+  return job.kind === 'deletion'
+    ? ctx.client.createDeletion({ distinctIds, complianceType }, { signal })
+    : ctx.client.createRetrieval({ distinctIds, complianceType, ...(disclosureType && { disclosureType }) }, { signal });
+}
+
+async function recordFailure(ctx: JobContext, job: JobState, batch: BatchState, error: unknown, signal?: AbortSignal): Promise<void> {
+  const { jobId } = job;
+  const at = ctx.now();
+  const base = { jobId, batchId: batch.batchId, at };
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ConflictError) return recordConflict(ctx, job, batch, error);
+  if (error instanceof BadRequestError && TOO_LARGE.test(error.mixpanelMessage ?? '') && batch.ids.length > 1) {
+    const half = Math.ceil(batch.ids.length / 2);
+    const into = [`${batch.batchId}.1`, `${batch.batchId}.2`];
+    await ctx.ledger.append(
+      { type: 'batch.split', ...base, into },
+      { type: 'batch.planned', jobId, at, batchId: into[0]!, ids: batch.ids.slice(0, half), parentBatchId: batch.batchId },
+      { type: 'batch.planned', jobId, at, batchId: into[1]!, ids: batch.ids.slice(half), parentBatchId: batch.batchId },
+    );
+    return;
+  }
+  if (error instanceof ApiError && [401, 403, 404].includes(error.status)) {
+    // Refused outright: nothing was created. Stop the job; `resume` sends the batch again.
+    await ctx.ledger.append({ type: 'batch.rejected', ...base, error: message, status: error.status });
+    throw error;
+  }
+  if (error instanceof ApiError || error instanceof ValidationError) {
+    await ctx.ledger.append({ type: 'batch.failed', ...base, error: message, ...(error instanceof ApiError && { status: error.status }) });
+    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.ids.length, error: message });
+    return;
+  }
+  if (error instanceof AbortError || signal?.aborted || isTransient(error) || !(error instanceof MixpanelGdprError)) {
+    // The request may have been acted on: say so, then resend (a deletion resent
+    // while the first one runs comes back as a 409 naming it).
+    await ctx.ledger.append({ type: 'batch.unknown', ...base, reason: message });
+    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'unknown', ids: batch.ids.length, error: message });
+    if (signal?.aborted || error instanceof AbortError || !(error instanceof MixpanelGdprError)) throw error;
+    const waitMs = errorBackoffMs(ctx, batch.unknowns + 1);
+    ctx.emit({ type: 'retry', reason: message, waitMs });
+    await ctx.sleep(waitMs, signal);
+    return;
+  }
+  throw error;
+}
+
+/** 409: ids already in a running deletion are covered by it; the rest become a new batch. */
+async function recordConflict(ctx: JobContext, job: JobState, batch: BatchState, error: ConflictError): Promise<void> {
+  const { jobId } = job;
+  const at = ctx.now();
+  const conflicting = new Set(error.conflictingDistinctIds);
+  const coveredIds = batch.ids.filter((id) => conflicting.has(id));
+  if (coveredIds.length === 0 || error.conflictingTaskIds.length === 0) {
+    // A 409 that names no id of ours cannot be resolved by resubmitting.
+    await ctx.ledger.append({ type: 'batch.failed', jobId, batchId: batch.batchId, at, error: error.message, status: 409 });
+    return;
+  }
+  const rest = batch.ids.filter((id) => !conflicting.has(id));
+  await ctx.ledger.append(
+    { type: 'batch.conflict', jobId, batchId: batch.batchId, at, coveredIds, coveringTaskIds: error.conflictingTaskIds },
+    ...(rest.length ? [{ type: 'batch.planned' as const, jobId, at, batchId: `${batch.batchId}.r`, ids: rest, parentBatchId: batch.batchId }] : []),
+  );
+  ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'conflict', ids: coveredIds.length });
+}
+
+export function jobOf(ctx: JobContext, jobId: string): JobState {
+  const job = ctx.ledger.state.jobs.get(jobId);
+  if (!job) throw new MixpanelGdprError(`no job ${JSON.stringify(jobId)} in the ledger`);
+  if (!job.ingested) throw new MixpanelGdprError(`job ${jobId} stopped while reading its ids and sent nothing: start it again`);
+  return job;
+}

@@ -1,0 +1,123 @@
+import type { JobState, TaskRecord } from './ledger/LedgerState.js';
+import { isOutstanding } from './pollTasks.js';
+
+/** The outcome of one distinct id. SUBMITTED: sent, not yet polled. NOT_SUBMITTED: no task yet (or its batch failed). */
+export type IdOutcome = string;
+
+export interface IdRow {
+  distinctId: string;
+  outcome: IdOutcome;
+  /** The task(s) covering the id; several when a 409 named more than one. */
+  taskIds: string[];
+  batchId: string;
+  /** ISO times. */
+  submittedAt?: string;
+  statusAt?: string;
+  note?: string;
+}
+
+export interface JobSummary {
+  jobId: string;
+  kind: JobState['kind'];
+  complianceType: string;
+  disclosureType?: string;
+  source?: string;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt?: string;
+  /** Every task ended (and every export fetched or failed) and no batch is waiting. */
+  complete: boolean;
+  ids: { read: number; valid: number; duplicates: number; invalid: number; byOutcome: Record<string, number> };
+  batches: { total: number; byPhase: Record<string, number>; resentAfterUnknown: number };
+  tasks: { total: number; byStatus: Record<string, number>; fromConflicts: number; cancelled: number; tooLateToCancel: number };
+  exports: { downloaded: number; failed: number; bytes: number };
+  notes: string[];
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+/** What Mixpanel's deletion does not do, stated in every deletion report. */
+export const DELETION_NOTES = [
+  'Deletion removes the users’ events and profiles from this Mixpanel project only. Data already exported to warehouses, data pipelines or other destinations is not deleted: erase it there too.',
+  'Deletion does not stop future tracking: opt these users out in your app (for example opt_out_tracking) or new events will recreate their profiles.',
+  'Mixpanel may take up to 30 days to complete a deletion; this report records each task’s last known status.',
+];
+export const RETRIEVAL_NOTES = [
+  'Export files are personal data: store and send them securely, and delete them when the request is answered.',
+  'A CCPA export covers only the previous year of data.',
+];
+
+/** Per-id outcomes, streamed in plan order (invalid ids last). */
+export function* idRows(job: JobState): Generator<IdRow> {
+  for (const batch of job.batches.values()) {
+    if (batch.phase === 'split') continue;
+    if (batch.phase === 'submitted') {
+      const task = job.tasks.get(batch.taskId!)!;
+      for (const distinctId of batch.ids) yield rowFor(distinctId, batch.batchId, [task]);
+    } else if (batch.phase === 'conflict') {
+      for (const distinctId of batch.ids) {
+        const covering = job.coveredBy.get(distinctId);
+        if (covering) yield { ...rowFor(distinctId, batch.batchId, covering.map((t) => job.tasks.get(t)!)), note: 'already being deleted by an earlier request (409)' };
+      }
+    } else {
+      for (const distinctId of batch.ids) yield { distinctId, outcome: 'NOT_SUBMITTED', taskIds: [], batchId: batch.batchId, ...(batch.error && { note: batch.error }) };
+    }
+  }
+  for (const invalid of job.ingested?.invalid ?? []) {
+    yield { distinctId: invalid.value, outcome: 'INVALID', taskIds: [], batchId: '', note: `input position ${invalid.position}: ${invalid.reason}` };
+  }
+}
+
+function rowFor(distinctId: string, batchId: string, tasks: TaskRecord[]): IdRow {
+  // With several covering tasks, the id is done when all are; the least advanced status speaks for it.
+  const statuses = tasks.map((t) => t.status ?? 'SUBMITTED');
+  const outcome = statuses.find((s) => s !== 'SUCCESS') ?? 'SUCCESS';
+  return {
+    distinctId,
+    outcome,
+    taskIds: tasks.map((t) => t.taskId),
+    batchId,
+    submittedAt: iso(Math.min(...tasks.map((t) => t.since))),
+    statusAt: iso(Math.max(...tasks.map((t) => t.statusSince ?? t.since))),
+  };
+}
+
+export function summarizeJob(job: JobState): JobSummary {
+  const count = (into: Record<string, number>, key: string) => (into[key] = (into[key] ?? 0) + 1);
+  const byOutcome: Record<string, number> = {};
+  for (const row of idRows(job)) if (row.outcome !== 'INVALID') count(byOutcome, row.outcome);
+  const byPhase: Record<string, number> = {};
+  let resentAfterUnknown = 0;
+  for (const b of job.batches.values()) {
+    count(byPhase, b.phase);
+    if (b.unknowns > 0) resentAfterUnknown++;
+  }
+  const byStatus: Record<string, number> = {};
+  const exports = { downloaded: 0, failed: 0, bytes: 0 };
+  let cancelled = 0;
+  let tooLate = 0;
+  for (const t of job.tasks.values()) {
+    count(byStatus, t.status ?? 'SUBMITTED');
+    if (t.cancel) t.cancel.cancelled ? cancelled++ : tooLate++;
+    if (t.export && 'error' in t.export) exports.failed++;
+    else if (t.export) (exports.downloaded++, (exports.bytes += t.export.bytes));
+  }
+  const waiting = [...job.batches.values()].some((b) => ['planned', 'sending', 'unknown'].includes(b.phase)) && job.cancelledAt === undefined;
+  const outstanding = [...job.tasks.values()].some((t) => isOutstanding(job, t));
+  return {
+    jobId: job.jobId,
+    kind: job.kind,
+    complianceType: job.complianceType,
+    ...(job.disclosureType && { disclosureType: job.disclosureType }),
+    ...(job.source && { source: job.source }),
+    createdAt: iso(job.createdAt)!,
+    updatedAt: iso(job.updatedAt)!,
+    ...(job.cancelledAt !== undefined && { cancelledAt: iso(job.cancelledAt) }),
+    complete: !waiting && !outstanding,
+    ids: { read: job.ingested?.read ?? 0, valid: job.ingested?.valid ?? 0, duplicates: job.ingested?.duplicates ?? 0, invalid: job.ingested?.invalid.length ?? 0, byOutcome },
+    batches: { total: job.batches.size, byPhase, resentAfterUnknown },
+    tasks: { total: job.tasks.size, byStatus, fromConflicts: [...job.tasks.values()].filter((t) => t.origin === 'conflict').length, cancelled, tooLateToCancel: tooLate },
+    exports,
+    notes: job.kind === 'deletion' ? DELETION_NOTES : RETRIEVAL_NOTES,
+  };
+}
