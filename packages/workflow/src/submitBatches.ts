@@ -73,11 +73,6 @@ async function recordFailure(ctx: JobContext, job: JobState, batch: BatchState, 
     await ctx.ledger.append({ type: 'batch.rejected', ...base, error: message, status: error.status });
     throw error;
   }
-  if (error instanceof ApiError || error instanceof ValidationError) {
-    await ctx.ledger.append({ type: 'batch.failed', ...base, error: message, ...(error instanceof ApiError && { status: error.status }) });
-    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.ids.length, error: message });
-    return;
-  }
   if (error instanceof AbortError || signal?.aborted || isTransient(error) || !(error instanceof MixpanelGdprError)) {
     // The request may have been acted on: say so, then resend (a deletion resent
     // while the first one runs comes back as a 409 naming it).
@@ -87,6 +82,11 @@ async function recordFailure(ctx: JobContext, job: JobState, batch: BatchState, 
     const waitMs = errorBackoffMs(ctx, batch.unknowns + 1);
     ctx.emit({ type: 'retry', reason: message, waitMs });
     await ctx.sleep(waitMs, signal);
+    return;
+  }
+  if (error instanceof ApiError || error instanceof ValidationError) {
+    await ctx.ledger.append({ type: 'batch.failed', ...base, error: message, ...(error instanceof ApiError && { status: error.status }) });
+    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.ids.length, error: message });
     return;
   }
   throw error;

@@ -60,8 +60,9 @@ export function fakeClock(start = 1_700_000_000_000) {
     sleep: async (ms: number, signal?: AbortSignal) => {
       signal?.throwIfAborted();
       sleeps.push(ms);
+      // Let everything already scheduled run at the current time first.
+      await new Promise((resolve) => setImmediate(resolve));
       now += ms;
-      await Promise.resolve();
     },
   };
 }

@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { harness, ids, type Harness } from './helpers/harness.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('faults', () => {
+  it('completes with every id accounted for under 10% 429, 5% 5xx, 2% dropped connections and 1% malformed bodies', async () => {
+    h = await harness({ faults: { rate429: 0.1, rate5xx: 0.05, rateDrop: 0.02, rateMalformed: 0.01, retryAfterSeconds: 0 }, seed: 7 }, { deletionBatchSize: 400, retrievalBatchSize: 400 });
+    const deletion = await h.workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(20_000) });
+    const retrieval = await h.workflow.createJob({ kind: 'retrieval', complianceType: 'GDPR', ids: ids(4_000, 'r') });
+    const [d, r] = [await h.workflow.run(deletion, { wait: true }), await h.workflow.run(retrieval, { wait: true })];
+    expect(d.complete).toBe(true);
+    expect(d.ids.byOutcome).toEqual({ SUCCESS: 20_000 });
+    expect(r.complete).toBe(true);
+    expect(r.ids.byOutcome).toEqual({ SUCCESS: 4_000 });
+    expect(r.exports.downloaded + r.exports.failed).toBe(r.tasks.total);
+    const injected = new Set(h.fake.requests.map((q) => q.fault).filter(Boolean));
+    expect(injected).toEqual(new Set(['429', '5xx', 'drop-before', 'drop-after', 'malformed']));
+    expect(h.events.some((e) => e.type === 'rate-limited')).toBe(true);
+    // Every create that reached the server and was lost to a fault is a batch the ledger calls unknown.
+    const lostCreates = h.fake.requests.filter((q) => q.operation === 'createDeletion' && (q.fault === 'drop-after' || q.fault === 'malformed')).length;
+    expect(d.batches.resentAfterUnknown).toBeGreaterThanOrEqual(Math.min(1, lostCreates));
+  });
+});
+
+describe('rate', () => {
+  it('never exceeds the configured limit, measured at the server, with submissions and polls sharing it', async () => {
+    const rate = 20;
+    h = await harness({ ratePerSecond: rate, rateTolerance: 0.05 }, { ratePerSecond: rate, deletionBatchSize: 100 });
+    const jobId = await h.workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(3_000) });
+    const summary = await h.workflow.run(jobId, { wait: true });
+    expect(summary.complete).toBe(true);
+    expect(h.fake.requests.filter((q) => q.fault === 'rate-limit')).toEqual([]);
+    const at = h.fake.requests.map((q) => q.at);
+    expect(at.length).toBeGreaterThan(30);
+    // Any rate + 1 consecutive requests span at least a second (less 5% for loopback jitter).
+    for (let i = 0; i + rate < at.length; i++) expect(at[i + rate]! - at[i]!).toBeGreaterThanOrEqual(950);
+  });
+});

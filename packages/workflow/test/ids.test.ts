@@ -1,0 +1,72 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyIdStats, normalizeIds } from '../src/ids/normalizeIds.js';
+import { readIdsFromFile } from '../src/ids/readIdsFromFile.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mpgdpr-ids-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function collect(source: AsyncIterable<unknown> | Iterable<unknown>) {
+  const stats = emptyIdStats();
+  const out: string[] = [];
+  for await (const id of normalizeIds(source, stats)) out.push(id);
+  return { out, stats };
+}
+
+describe('normalizeIds', () => {
+  it('trims, deduplicates and reports invalid ids with their position', async () => {
+    const { out, stats } = await collect([' a ', 'b', '', 'a', 'c\u0007', 'x'.repeat(300), 'b', '   ']);
+    expect(out).toEqual(['a', 'b']);
+    expect(stats).toMatchObject({ read: 6, valid: 2, duplicates: 2 });
+    expect(stats.invalid).toEqual([
+      { position: 5, value: 'c\\u0007', reason: 'contains control characters' },
+      { position: 6, value: `${'x'.repeat(80)}… (300 characters)`, reason: 'longer than 255 characters' },
+    ]);
+  });
+});
+
+describe('readIdsFromFile', () => {
+  it('streams a text file, one id per line, CRLF included', async () => {
+    const file = join(dir, 'ids.txt');
+    await writeFile(file, 'u1\r\nu2\n\nu3');
+    expect((await collect(await readIdsFromFile(file))).out).toEqual(['u1', 'u2', 'u3']);
+  });
+
+  it('reads a CSV column by header, quoted fields and BOM included', async () => {
+    const file = join(dir, 'ids.csv');
+    await writeFile(file, '\uFEFFemail,distinct_id\n"a@x.com","u,1"\nb@x.com,u2\n');
+    expect((await collect(await readIdsFromFile(file, { format: 'csv', column: 'distinct_id' }))).out).toEqual(['u,1', 'u2']);
+  });
+
+  it('names the missing column and lists the ones there are', async () => {
+    const file = join(dir, 'cols.csv');
+    await writeFile(file, 'email,id\na,b\n');
+    await expect(collect(await readIdsFromFile(file, { format: 'csv', column: 'distinct_id' }))).rejects.toThrow('column "distinct_id" is not in');
+  });
+
+  it('reports malformed CSV with the file name', async () => {
+    const file = join(dir, 'bad.csv');
+    await writeFile(file, 'id,x\n"u1,2\nu2,3\n');
+    await expect(collect(await readIdsFromFile(file, { format: 'csv', column: 'id' }))).rejects.toThrow(`${file} is not valid CSV`);
+  });
+
+  it('reads an NDJSON field, numbers as strings, a missing field as invalid', async () => {
+    const file = join(dir, 'ids.ndjson');
+    await writeFile(file, '{"user":"u1"}\n{"user":42}\n{"other":1}\n');
+    const { out, stats } = await collect(await readIdsFromFile(file, { format: 'ndjson', field: 'user' }));
+    expect(out).toEqual(['u1', '42']);
+    expect(stats.invalid).toEqual([{ position: 3, value: 'undefined', reason: 'missing' }]);
+  });
+
+  it('names the line of bad NDJSON, and a missing file', async () => {
+    const file = join(dir, 'bad.ndjson');
+    await writeFile(file, '{"user":"u1"}\n{nope\n');
+    await expect(collect(await readIdsFromFile(file, { format: 'ndjson', field: 'user' }))).rejects.toThrow('line 2 is not valid JSON');
+    await expect(readIdsFromFile(join(dir, 'missing.txt'))).rejects.toThrow('missing.txt" does not exist');
+  });
+});
