@@ -21,7 +21,8 @@ export function resolveWorkflowOptions(options: WorkflowTunables & { exportDir?:
   for (const key of ['deletionBatchSize', 'retrievalBatchSize'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1 || o[key] > API_MAX_IDS_PER_REQUEST) throw bad(key, `an integer from 1 to ${API_MAX_IDS_PER_REQUEST}`);
   }
-  if (!Number.isInteger(o.dataGroups) || o.dataGroups < 0) throw bad('dataGroups', 'an integer >= 0');
+  // At 2000 group keys or more, not even one id fits in a request.
+  if (!Number.isInteger(o.dataGroups) || o.dataGroups < 0 || o.dataGroups >= API_MAX_IDS_PER_REQUEST) throw bad('dataGroups', `an integer from 0 to ${API_MAX_IDS_PER_REQUEST - 1}`);
   if (!Number.isInteger(o.maxExportLinkRefreshes) || o.maxExportLinkRefreshes < 0) throw bad('maxExportLinkRefreshes', 'an integer >= 0');
   if (!(o.pollAgeFraction > 0 && o.pollAgeFraction <= 10)) throw bad('pollAgeFraction', 'a number in (0, 10]');
   if (!(o.pollJitter >= 0 && o.pollJitter < 1)) throw bad('pollJitter', 'a number in [0, 1)');
