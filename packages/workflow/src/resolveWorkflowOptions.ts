@@ -26,7 +26,10 @@ export function resolveWorkflowOptions(options: WorkflowTunables & { exportDir?:
   if (!Number.isInteger(o.maxExportLinkRefreshes) || o.maxExportLinkRefreshes < 0) throw bad('maxExportLinkRefreshes', 'an integer >= 0');
   if (!(o.pollAgeFraction > 0 && o.pollAgeFraction <= 10)) throw bad('pollAgeFraction', 'a number in (0, 10]');
   if (!(o.pollJitter >= 0 && o.pollJitter < 1)) throw bad('pollJitter', 'a number in [0, 1)');
-  if (o.pollMaxDelayMs < o.pollMinDelayMs) throw bad('pollMaxDelayMs', `>= pollMinDelayMs (${o.pollMinDelayMs})`);
+  if (o.pollMaxDelayMs < o.pollMinDelayMs) {
+    // Blame the option the caller set: a minimum above the default maximum names the minimum.
+    throw options.pollMaxDelayMs === undefined ? bad('pollMinDelayMs', `<= pollMaxDelayMs (${o.pollMaxDelayMs})`) : bad('pollMaxDelayMs', `>= pollMinDelayMs (${o.pollMinDelayMs})`);
+  }
   // With Group Analytics, each id also counts once per group key.
   const groupCap = Math.floor(API_MAX_IDS_PER_REQUEST / (o.dataGroups + 1));
   return {
