@@ -142,7 +142,7 @@ export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Prom
     const dice = random();
     let edge = faults.rate429 ?? 0;
     if (dice < edge) return { status: 429, body: { status: 'error', error: 'Too Many Requests, this API is limited to 1 req/s' }, headers: { 'retry-after': String(faults.retryAfterSeconds ?? 1) }, log: { fault: '429' } };
-    if (dice < (edge += faults.rate5xx ?? 0)) return { status: 503, body: { status: 'error', error: 'Service unavailable' }, log: { fault: '5xx' } };
+    if (dice < (edge += faults.rate5xx ?? 0)) return { status: 500, body: { status: 'error', error: 'Internal server error' }, log: { fault: '5xx' } };
     const dropEdge = (edge += faults.rateDrop ?? 0);
     const malformedEdge = (edge += faults.rateMalformed ?? 0);
     // Half of the drops happen before acting, half after: a create's outcome is then truly unknown.
