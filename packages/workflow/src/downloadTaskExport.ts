@@ -11,7 +11,7 @@ import { fetchStatus } from './pollTasks.js';
  * recorded (and retried by the next `status` pass).
  */
 export async function downloadTaskExport(ctx: JobContext, job: JobState, task: TaskRecord, firstLink: string | undefined, signal?: AbortSignal): Promise<void> {
-  const file = join(ctx.options.exportDir, job.jobId, `${task.taskId}.zip`);
+  const file = join(job.exportDir ?? ctx.options.exportDir, job.jobId, `${task.taskId}.zip`);
   let link = firstLink;
   let lastError = 'Mixpanel reported SUCCESS without an export link';
   for (let refresh = 0; refresh <= ctx.options.maxExportLinkRefreshes; refresh++) {

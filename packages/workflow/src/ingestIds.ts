@@ -12,6 +12,8 @@ export interface NewJob {
   ids: IdSource;
   /** Where the ids came from, for the report (a path, "stdin"). */
   source?: string;
+  /** Retrievals: where exports go. @default the workflow's `exportDir` */
+  exportDir?: string;
 }
 
 /** Batches planned per ledger append: fewer fsyncs on big inputs, still bounded memory. */
@@ -35,6 +37,7 @@ export async function ingestIds(ctx: JobContext, job: NewJob, signal?: AbortSign
     ...(job.disclosureType && { disclosureType: job.disclosureType }),
     batchSize,
     ...(job.source && { source: job.source }),
+    ...(job.kind === 'retrieval' && { exportDir: job.exportDir ?? ctx.options.exportDir }),
   });
   const stats = emptyIdStats();
   let pending: LedgerRecord[] = [];

@@ -25,11 +25,24 @@ export class FileLedger implements Ledger {
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
-    private readonly lockPath: string,
+    /** Undefined when opened read-only. */
+    private readonly lockPath: string | undefined,
   ) {}
 
-  /** Opens (or creates) the ledger at `path`, replays it, and takes its lock. */
-  static async open(path: string): Promise<FileLedger> {
+  /**
+   * Opens (or creates) the ledger at `path`, replays it, and takes its lock.
+   * `readOnly` replays without the lock (to list or report while a job runs)
+   * and refuses appends.
+   */
+  static async open(path: string, { readOnly = false } = {}): Promise<FileLedger> {
+    if (readOnly) {
+      const handle = await open(path, constants.O_RDONLY).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'ENOENT' ? new Error(`no ledger at ${path}: no job has been started with it`) : error;
+      });
+      const ledger = new FileLedger(path, handle, undefined);
+      await ledger.#replay(false);
+      return ledger;
+    }
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const lockPath = `${path}.lock`;
     await takeLock(lockPath);
@@ -38,7 +51,7 @@ export class FileLedger implements Ledger {
       // An existing file created by something else may be readable by others.
       await chmod(path, 0o600);
       const ledger = new FileLedger(path, handle, lockPath);
-      await ledger.#replay();
+      await ledger.#replay(true);
       return ledger;
     } catch (error) {
       await rm(lockPath, { force: true });
@@ -47,7 +60,7 @@ export class FileLedger implements Ledger {
   }
 
   append(...records: LedgerRecord[]): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error(`ledger ${this.path} is closed`));
+    if (this.#closed || !this.lockPath) return Promise.reject(new Error(`ledger ${this.path} is ${this.#closed ? 'closed' : 'open read-only'}`));
     // Appends are serialised: the file order is the order callers asked for.
     const next = this.#queue.then(async () => {
       await this.handle.write(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
@@ -63,15 +76,16 @@ export class FileLedger implements Ledger {
     this.#closed = true;
     await this.#queue;
     await this.handle.close();
-    await rm(this.lockPath, { force: true });
+    if (this.lockPath) await rm(this.lockPath, { force: true });
   }
 
-  async #replay(): Promise<void> {
+  /** `repair`: drop a torn last line from the file (never when read-only: a writer may be mid-append). */
+  async #replay(repair: boolean): Promise<void> {
     const content = await readFile(this.path);
     for (let start = 0, line = 1; start < content.length; line++) {
       const end = content.indexOf(0x0a, start);
       // No newline: the last write was torn by a crash. Drop the fragment.
-      if (end === -1) return this.handle.truncate(start);
+      if (end === -1) return repair ? this.handle.truncate(start) : undefined;
       const text = content.subarray(start, end).toString('utf8');
       const lineStart = start;
       start = end + 1;
@@ -80,7 +94,7 @@ export class FileLedger implements Ledger {
       try {
         record = JSON.parse(text) as LedgerRecord;
       } catch {
-        if (start >= content.length) return this.handle.truncate(lineStart);
+        if (start >= content.length) return repair ? this.handle.truncate(lineStart) : undefined;
         throw new Error(`ledger ${this.path} is corrupt at line ${line}: fix or move it; nothing was changed`);
       }
       applyRecord(this.state, record);

@@ -44,6 +44,7 @@ export interface JobState {
   disclosureType?: DisclosureType;
   batchSize: number;
   source?: string;
+  exportDir?: string;
   createdAt: number;
   updatedAt: number;
   cancelledAt?: number;

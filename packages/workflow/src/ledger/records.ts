@@ -23,6 +23,8 @@ export type LedgerRecord =
       batchSize: number;
       /** Where the ids came from (a file path, "stdin"), for the report. */
       source?: string;
+      /** Retrievals: where exports are written, so a resumed job writes them to the same place. */
+      exportDir?: string;
     })
   | (Base & { type: 'job.ingested'; read: number; valid: number; duplicates: number; invalid: InvalidId[] })
   | (Base & { type: 'batch.planned'; batchId: string; ids: string[]; parentBatchId?: string })

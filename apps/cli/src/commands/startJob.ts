@@ -1,0 +1,118 @@
+import { extname, resolve } from 'node:path';
+import { parseComplianceType, parseDisclosureType, ValidationError } from '@mixpanel-gdpr/client';
+import { createWorkflow, MemoryLedger, readIdsFromFile, resolveWorkflowOptions, type IdFileFormat, type JobKind, type NewJob } from '@mixpanel-gdpr/workflow';
+import { CliError } from '../CliError.js';
+import { currentJob } from '../currentJob.js';
+import { resolveConfig, type GlobalOptions } from '../config.js';
+import { EXIT } from '../exitCodes.js';
+import { formatSummary, summaryExitCode } from '../formatSummary.js';
+import { openSession } from '../openSession.js';
+import { ProgressView } from '../ProgressView.js';
+
+export interface StartOptions {
+  ids: string;
+  format?: string;
+  column?: string;
+  field?: string;
+  compliance: string;
+  disclosure?: string;
+  out?: string;
+  wait?: boolean;
+  batchSize?: string;
+  dataGroups?: string;
+}
+
+/** `delete` and `retrieve`: read and check everything, plan the batches, then send (unless --dry-run). */
+export async function startJob(kind: JobKind, o: StartOptions, globals: GlobalOptions, signal: AbortSignal): Promise<number> {
+  const complianceType = usage(() => parseComplianceType(o.compliance.toUpperCase(), '--compliance'));
+  const disclosureType = usage(() => parseDisclosureType(o.disclosure, complianceType, '--disclosure'));
+  const format = idFormat(o);
+  const tunables = {
+    ...(o.batchSize && { [kind === 'deletion' ? 'deletionBatchSize' : 'retrievalBatchSize']: integer(o.batchSize, '--batch-size') }),
+    ...(o.dataGroups && { dataGroups: integer(o.dataGroups, '--data-groups') }),
+  };
+  const ids = await usageAsync(() => readIdsFromFile(o.ids, { format, ...(o.column && { column: o.column }), ...(o.field && { field: o.field }) }));
+  const job = { kind, complianceType, ...(disclosureType && { disclosureType }), ids, source: o.ids === '-' ? 'stdin' : resolve(o.ids), ...(o.out && { exportDir: resolve(o.out) }) };
+
+  usage(() => resolveWorkflowOptions(tunables));
+  if (globals.dryRun) return dryRun(job, tunables, globals);
+  const session = await openSession(globals, { tunables, ...(o.out && { exportDir: resolve(o.out) }) });
+  try {
+    const { view } = session;
+    const jobId = await usageAsync(() => session.workflow.createJob(job, { signal }));
+    currentJob.id = jobId;
+    view.info(`job ${jobId}: ${kind} of ${session.workflow.summary(jobId).ids.valid} ids`);
+    const state = session.workflow.jobs().find((j) => j.jobId === jobId)!;
+    view.track(state, 'submitting');
+    const submitted = await session.workflow.run(jobId, { signal });
+    if (!o.wait) {
+      view.stop();
+      view.result({ type: 'summary', ...submitted }, `${formatSummary(submitted, view)}\n\nAll batches submitted. Follow it with: mixpanel-gdpr watch ${jobId}   (or \`status ${jobId}\` from cron)`);
+      return summaryExitCode(submitted, false);
+    }
+    view.track(state, 'waiting');
+    const summary = await session.workflow.run(jobId, { signal, wait: true });
+    view.stop();
+    view.result({ type: 'summary', ...summary }, `${formatSummary(summary, view)}\n\nReport: mixpanel-gdpr report ${jobId} --format md`);
+    return summaryExitCode(summary, true);
+  } finally {
+    await session.close();
+  }
+}
+
+/** A client that is never called: a dry run sends nothing. */
+const never = () => Promise.reject(new Error('a dry run sends nothing'));
+const noClient = { createDeletion: never, createRetrieval: never, getDeletionStatus: never, getRetrievalStatus: never, cancelDeletion: never };
+
+/** Shows the batches that would be sent; needs no credentials and sends nothing. */
+async function dryRun(job: NewJob, tunables: Record<string, number>, globals: GlobalOptions): Promise<number> {
+  const config = resolveConfig(globals);
+  const view = new ProgressView({ json: config.json, redact: (t) => t });
+  const ledger = new MemoryLedger();
+  const workflow = createWorkflow({ ...tunables, client: noClient, ledger });
+  const jobId = await usageAsync(() => workflow.createJob(job));
+  const state = workflow.jobs()[0]!;
+  for (const b of state.batches.values()) {
+    view.result({ type: 'batch', batchId: b.batchId, ids: b.ids.length, first: b.ids[0], last: b.ids.at(-1) }, `  ${b.batchId}  ${String(b.ids.length).padStart(4)} ids  (${b.ids[0]} … ${b.ids.at(-1)})`);
+  }
+  const s = workflow.summary(jobId);
+  const secondsAt = (rate: number) => Math.ceil(state.batches.size / rate);
+  view.result(
+    { type: 'dry-run', batches: state.batches.size, ids: s.ids, rateLimitedSeconds: secondsAt(config.ratePerSecond ?? 1) },
+    `Dry run: ${s.ids.valid} ids in ${state.batches.size} batches (${s.ids.duplicates} duplicates, ${s.ids.invalid} invalid), about ${secondsAt(config.ratePerSecond ?? 1)} s to submit at ${config.ratePerSecond ?? 1} req/s. Nothing was sent.`,
+  );
+  for (const bad of state.ingested?.invalid.slice(0, 20) ?? []) view.info(`invalid id at ${bad.position}: ${bad.reason} (${bad.value})`);
+  return EXIT.ok;
+}
+
+function idFormat(o: StartOptions): IdFileFormat {
+  const byExtension: Record<string, IdFileFormat> = { '.csv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
+  const format = (o.format ?? (o.column ? 'csv' : o.field ? 'ndjson' : byExtension[extname(o.ids).toLowerCase()] ?? 'text')) as IdFileFormat;
+  if (!['text', 'csv', 'ndjson'].includes(format)) throw new CliError(`--format must be text, csv or ndjson (got ${JSON.stringify(o.format)})`);
+  if (format === 'csv' && !o.column) throw new CliError('--column NAME is required to read ids from CSV');
+  if (format === 'ndjson' && !o.field) throw new CliError('--field NAME is required to read ids from NDJSON');
+  return format;
+}
+
+function integer(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new CliError(`${flag} must be a whole number (got ${JSON.stringify(value)})`);
+  return n;
+}
+
+/** Turns a ValidationError into a usage error (exit 2): bad input, nothing sent. */
+export function usage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw error instanceof ValidationError ? new CliError(error.message) : error;
+  }
+}
+
+export async function usageAsync<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw error instanceof ValidationError ? new CliError(error.message) : error;
+  }
+}

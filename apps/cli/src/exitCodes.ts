@@ -1,0 +1,24 @@
+/** Documented exit codes (see `mixpanel-gdpr --help`). */
+export const EXIT = Object.freeze({
+  /** Done: every id succeeded, or (without --wait) every batch was submitted. */
+  ok: 0,
+  /** The job ended but some ids did not succeed (failed or revoked tasks, failed batches or exports). */
+  someFailed: 1,
+  /** Bad input or usage: nothing was sent. */
+  usage: 2,
+  /** Mixpanel refused the credentials (401/403): renew the OAuth token or check the region. */
+  auth: 3,
+  /** Another error stopped the job (network, Mixpanel); the ledger keeps what was done: resume it. */
+  failed: 4,
+  /** Interrupted (Ctrl-C); `mixpanel-gdpr resume JOB` continues. */
+  interrupted: 130,
+});
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0    done (with --wait: every id succeeded; without: every batch submitted)
+  1    finished, but some ids did not succeed (see the report)
+  2    bad input or usage; nothing was sent
+  3    Mixpanel refused the credentials (401/403)
+  4    another error stopped the job; resume it
+  130  interrupted; resume it`;

@@ -1,0 +1,50 @@
+import { createRedactor } from '@mixpanel-gdpr/client';
+import { createWorkflow, createWorkflowClient, FileLedger, type Workflow, type WorkflowClient, type WorkflowTunables } from '@mixpanel-gdpr/workflow';
+import { resolveConfig, resolveCredentials, type Config, type GlobalOptions } from './config.js';
+import { ProgressView } from './ProgressView.js';
+
+export interface Session {
+  config: Config;
+  view: ProgressView;
+  workflow: Workflow;
+  ledger: FileLedger;
+  close(): Promise<void>;
+}
+
+/** A client for read-only commands: they never call Mixpanel. */
+const offline: WorkflowClient = new Proxy({} as WorkflowClient, {
+  get: () => () => Promise.reject(new Error('this command does not call Mixpanel')),
+});
+
+/**
+ * Everything a command needs, checked in order: options, credentials (not
+ * needed to read the ledger), then the ledger itself.
+ */
+export async function openSession(globals: GlobalOptions, { readOnly = false, exportDir, tunables = {} }: { readOnly?: boolean; exportDir?: string; tunables?: WorkflowTunables } = {}): Promise<Session> {
+  const config = resolveConfig(globals);
+  const credentials = readOnly ? undefined : resolveCredentials(globals);
+  const redact = createRedactor(credentials ? [credentials.oauthToken, credentials.projectToken] : []);
+  const view = new ProgressView({ json: config.json, redact });
+  const ledger = await FileLedger.open(config.ledgerPath, { readOnly });
+  const client = credentials ? createWorkflowClient({ ...credentials, region: config.region, baseUrl: config.baseUrl }) : offline;
+  const workflow = createWorkflow({
+    ...tunables,
+    client,
+    ledger,
+    ...(exportDir && { exportDir }),
+    ratePerSecond: config.ratePerSecond,
+    pollMinDelayMs: config.pollMinDelayMs,
+    pollMaxDelayMs: config.pollMaxDelayMs,
+    onProgress: view.onEvent,
+  });
+  return {
+    config,
+    view,
+    workflow,
+    ledger,
+    async close() {
+      view.stop();
+      await ledger.close();
+    },
+  };
+}

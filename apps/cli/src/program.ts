@@ -1,0 +1,100 @@
+import { Command, Option } from 'commander';
+import { cancel } from './commands/cancel.js';
+import { followJobs } from './commands/followJobs.js';
+import { jobs } from './commands/jobs.js';
+import { report } from './commands/report.js';
+import { startJob, type StartOptions } from './commands/startJob.js';
+import type { GlobalOptions } from './config.js';
+import { EXIT_CODES_HELP } from './exitCodes.js';
+
+const ENVIRONMENT_HELP = `
+Environment:
+  MIXPANEL_GDPR_OAUTH_TOKEN  OAuth token of a project owner/admin (expires after one year)
+  MIXPANEL_PROJECT_TOKEN     the project's token
+  MIXPANEL_REGION            us (default), eu or in
+  MIXPANEL_GDPR_BASE_URL     API base URL (a proxy or a mock)
+  MIXPANEL_GDPR_LEDGER       ledger file (default: ~/.local/state/mixpanel-gdpr/ledger.jsonl)
+  NO_COLOR                   no colours`;
+
+/** A command's handler: returns the exit code. */
+export type Run = (signal: AbortSignal) => Promise<number>;
+
+/**
+ * The command line. Each action stores what to run in `onRun`; bin.ts runs it
+ * with the Ctrl-C signal and maps errors to exit codes.
+ */
+export function buildProgram(onRun: (run: Run) => void): Command {
+  const program = new Command('mixpanel-gdpr')
+    .description('Answer GDPR/CCPA data subject requests in Mixpanel: delete or export users by the thousand, with proof.')
+    .version('0.1.0')
+    .addOption(new Option('--region <region>', 'data residency region').choices(['us', 'eu', 'in']))
+    .option('--base-url <url>', 'API base URL (https, or http on loopback)')
+    .option('--ledger <path>', 'ledger file recording every job and task')
+    .option('--rate <req-per-s>', 'requests per second for the project (Mixpanel allows 1)', )
+    .option('--poll-min-ms <ms>', 'shortest wait between polls of a task')
+    .option('--poll-max-ms <ms>', 'longest wait between polls of a task')
+    .option('--oauth-token <token>', 'OAuth token (prefer MIXPANEL_GDPR_OAUTH_TOKEN: flags show in ps)')
+    .option('--project-token <token>', 'project token (prefer MIXPANEL_PROJECT_TOKEN)')
+    .option('--json', 'NDJSON events and results on stdout; messages on stderr')
+    .option('--dry-run', 'show the batches that would be sent, send nothing')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', `${ENVIRONMENT_HELP}\n${EXIT_CODES_HELP}\n\nExamples:\n  $ mixpanel-gdpr delete --ids users.txt --wait\n  $ mixpanel-gdpr retrieve --ids users.csv --column distinct_id --out exports/ --wait\n  $ mixpanel-gdpr status            # from cron: one polling pass over unfinished jobs\n  $ mixpanel-gdpr report JOB --format csv --output proof.csv`);
+  const globals = () => program.opts<GlobalOptions>();
+
+  const jobCommand = (name: 'delete' | 'retrieve', description: string, examples: string) =>
+    program
+      .command(name)
+      .description(description)
+      .requiredOption('--ids <file>', "file of distinct ids, or '-' for stdin")
+      .addOption(new Option('--format <format>', 'id file format (default: from the extension, else text)').choices(['text', 'csv', 'ndjson']))
+      .option('--column <name>', 'CSV column holding the ids')
+      .option('--field <name>', 'NDJSON field holding the ids')
+      .addOption(new Option('--compliance <type>', 'regulation').choices(['GDPR', 'CCPA', 'gdpr', 'ccpa']).default('GDPR'))
+      .option('--batch-size <n>', `ids per request (default ${name === 'delete' ? 1999 : 2000})`)
+      .option('--data-groups <n>', 'number of group keys (Group Analytics): ids per request become floor(2000 / (n + 1))')
+      .option('--wait', 'watch the job until every task has ended')
+      .addHelpText('after', `\nExamples:\n${examples}`);
+
+  jobCommand('delete', 'Delete users’ data: submit their ids in batches, record every task, optionally wait for the end.', '  $ mixpanel-gdpr delete --ids erasure-requests.txt --wait\n  $ cat ids.txt | mixpanel-gdpr delete --ids - --compliance CCPA\n  $ mixpanel-gdpr --dry-run delete --ids users.csv --column user_id').action((o: StartOptions) =>
+    onRun((signal) => startJob('deletion', o, globals(), signal)),
+  );
+  jobCommand('retrieve', 'Export users’ data: submit retrievals, then download each export when it is ready.', '  $ mixpanel-gdpr retrieve --ids access-requests.txt --out exports/ --wait\n  $ mixpanel-gdpr retrieve --ids users.ndjson --field id --compliance CCPA --disclosure categories')
+    .addOption(new Option('--disclosure <type>', 'CCPA only: what to disclose').choices(['data', 'categories', 'sources']))
+    .option('--out <dir>', 'where exports are written', 'mixpanel-gdpr-exports')
+    .action((o: StartOptions) => onRun((signal) => startJob('retrieval', o, globals(), signal)));
+
+  program
+    .command('status [job]')
+    .description('One polling pass over the outstanding tasks of JOB (default: every unfinished job). Cron-friendly.')
+    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr status\n  */30 * * * * mixpanel-gdpr status --json >> gdpr.log')
+    .action((job?: string) => onRun((signal) => followJobs('status', job, globals(), signal)));
+  program
+    .command('watch [job]')
+    .description('Poll JOB (default: every unfinished job) until every task has ended, downloading exports.')
+    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr watch job-20261129-101500-a1b2c3')
+    .action((job?: string) => onRun((signal) => followJobs('watch', job, globals(), signal)));
+  program
+    .command('resume <job>')
+    .description('Finish an interrupted job: send the batches it did not send, then watch it.')
+    .option('--no-wait', 'return once every batch is submitted')
+    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr resume job-20261129-101500-a1b2c3')
+    .action((job: string, o: { wait: boolean }) => onRun((signal) => followJobs('resume', job, globals(), signal, o.wait)));
+  program
+    .command('cancel <job>')
+    .description('Cancel a deletion job: send no more batches and cancel its tasks that have not started.')
+    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr cancel job-20261129-101500-a1b2c3')
+    .action((job: string) => onRun((signal) => cancel(job, globals(), signal)));
+  program
+    .command('jobs')
+    .description('List the jobs in the ledger.')
+    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr jobs\n  $ mixpanel-gdpr jobs --json | jq .jobId')
+    .action(() => onRun(() => jobs(globals())));
+  program
+    .command('report <job>')
+    .description('Per-id outcome (task, status, times) as JSON or CSV, or a summary in Markdown.')
+    .addOption(new Option('--format <format>', 'report format').choices(['json', 'csv', 'md']).default('md'))
+    .option('--output <file>', 'write to FILE (created owner-only) instead of stdout')
+    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr report JOB --format csv --output proof.csv\n  $ mixpanel-gdpr report JOB --format md')
+    .action((job: string, o: { format: string; output?: string }) => onRun(() => report(job, o, globals())));
+  return program;
+}
