@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRedactor } from '@mixpanel-gdpr/client';
 import { createWorkflow, createWorkflowClient, FileLedger, type Workflow, type WorkflowClient, type WorkflowTunables } from '@mixpanel-gdpr/workflow';
 import { resolveConfig, resolveCredentials, type Config, type GlobalOptions } from './config.js';
@@ -27,9 +29,14 @@ export async function openSession(globals: GlobalOptions, { readOnly = false, ex
   const view = new ProgressView({ json: config.json, redact });
   const ledger = await FileLedger.open(config.ledgerPath, { readOnly });
   const client = credentials ? createWorkflowClient({ ...credentials, region: config.region, baseUrl: config.baseUrl }) : offline;
+  // The limit is per project, not per process: carry the last request's time from one command to the next.
+  const pacePath = `${config.ledgerPath}.last-request`;
+  const lastRequestAt = Number(await readFile(pacePath, 'utf8').catch(() => '')) || undefined;
   const workflow = createWorkflow({
     ...tunables,
     client,
+    ...(lastRequestAt && { lastRequestAt }),
+    ...(!readOnly && { onRequestGranted: (at: number) => writeFileSync(pacePath, String(at), { mode: 0o600 }) }),
     ledger,
     ...(exportDir && { exportDir }),
     ratePerSecond: config.ratePerSecond,

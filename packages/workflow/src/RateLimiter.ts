@@ -10,6 +10,13 @@ export interface RateLimiterOptions {
   rateLimitBackoffMs: number;
   /** Cap on that wait, in ms. */
   rateLimitMaxBackoffMs: number;
+  /**
+   * Epoch ms of the last request another process sent for this project (say,
+   * the previous command), so this one does not start within 1/rate of it.
+   */
+  lastRequestAt?: number;
+  /** Called with each grant's time, to hand it on to the next process. */
+  onGrant?: (atMs: number) => void;
   now?: () => number;
   sleep?: Sleep;
 }
@@ -47,6 +54,7 @@ export class RateLimiter {
     this.intervalMs = 1000 / options.ratePerSecond;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? defaultSleep;
+    if (options.lastRequestAt !== undefined) this.#nextAt = options.lastRequestAt + this.intervalMs;
   }
 
   /** Resolves when this caller may send one request. */
@@ -104,7 +112,9 @@ export class RateLimiter {
         }
         const waiter = this.#queue.shift()!;
         waiter.signal?.removeEventListener('abort', waiter.onAbort);
-        this.#nextAt = this.#now() + this.intervalMs;
+        const grantedAt = this.#now();
+        this.#nextAt = grantedAt + this.intervalMs;
+        this.options.onGrant?.(grantedAt);
         waiter.resolve();
       }
     } finally {

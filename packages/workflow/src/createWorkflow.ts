@@ -26,6 +26,10 @@ export interface WorkflowOptions extends WorkflowTunables {
   onProgress?: ProgressListener;
   /** The limiter to share with other workflows of the same project in this process. @default one per workflow */
   limiter?: RateLimiter;
+  /** Epoch ms of the project's last request from another process (see `RateLimiterOptions.lastRequestAt`). */
+  lastRequestAt?: number;
+  /** Called with the time of every request this workflow is allowed to send. */
+  onRequestGranted?: (atMs: number) => void;
   /** For export downloads; never given the Mixpanel token. @default globalThis.fetch */
   fetch?: typeof fetch;
   now?: () => number;
@@ -58,7 +62,9 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
   const resolved = resolveWorkflowOptions(options);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
-  const limiter = options.limiter ?? new RateLimiter({ ...resolved, now, sleep });
+  const limiter =
+    options.limiter ??
+    new RateLimiter({ ...resolved, now, sleep, ...(options.lastRequestAt !== undefined && { lastRequestAt: options.lastRequestAt }), ...(options.onRequestGranted && { onGrant: options.onRequestGranted }) });
   const ctx: JobContext = {
     client: options.client,
     ledger: options.ledger,

@@ -62,6 +62,15 @@ describe('RateLimiter', () => {
     expect(l.waiting).toBe(0);
   });
 
+  it("keeps its distance from another process's last request, and reports each grant", async () => {
+    const clock = fakeClock(10_000);
+    const granted: number[] = [];
+    const l = new RateLimiter({ ratePerSecond: 1, rateLimitBackoffMs: 1, rateLimitMaxBackoffMs: 1, lastRequestAt: 9_700, onGrant: (at) => granted.push(at), now: clock.now, sleep: clock.sleep });
+    await l.acquire('submit');
+    await l.acquire('poll');
+    expect(granted).toEqual([10_700, 11_700]);
+  });
+
   it('rejects a bad rate with a message naming it', () => {
     expect(() => new RateLimiter({ ratePerSecond: 0, rateLimitBackoffMs: 1, rateLimitMaxBackoffMs: 1 })).toThrow('ratePerSecond must be a positive number (got 0)');
   });

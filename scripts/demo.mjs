@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// `pnpm demo`: a full deletion and retrieval against a local fake of Mixpanel
+// (stateful, unlike the Prism mock: tasks move PENDING → … → SUCCESS), with
+// the real CLI, at Mixpanel's real pace of 1 request/s. No credentials needed.
+import { spawn } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { startFakeMixpanel } from '../packages/testing/dist/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = `${root}demo-output`;
+const cli = `${root}apps/cli/dist/bin.js`;
+
+await rm(out, { recursive: true, force: true });
+await mkdir(out, { recursive: true });
+// Mixpanel's own limit, enforced: any 429 in this demo would be the toolkit's fault.
+const fake = await startFakeMixpanel({ timings: { pendingMs: 3_000, stagingMs: 2_000, startedMs: 3_000 }, ratePerSecond: 1 });
+const env = {
+  ...process.env,
+  MIXPANEL_GDPR_OAUTH_TOKEN: 'fake-oauth-token',
+  MIXPANEL_PROJECT_TOKEN: 'fake-project-token',
+  MIXPANEL_GDPR_BASE_URL: fake.url,
+  MIXPANEL_GDPR_LEDGER: `${out}/ledger.jsonl`,
+};
+
+function run(args, { capture = false } = {}) {
+  console.error(`\n$ mixpanel-gdpr ${args.join(' ')}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] });
+    let stdout = '';
+    child.stdout?.on('data', (d) => (stdout += d));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`mixpanel-gdpr ${args[0]} exited with ${code}`))));
+  });
+}
+
+try {
+  console.error(`Fake Mixpanel GDPR API at ${fake.url} (tasks take ~8 s; 1 request/s enforced).`);
+  await run(['delete', '--ids', 'examples/erasure-requests.txt', '--wait']);
+  await run(['retrieve', '--ids', 'examples/access-requests.csv', '--column', 'distinct_id', '--compliance', 'CCPA', '--disclosure', 'data', '--out', 'demo-output/exports', '--wait']);
+  const jobs = (await run(['--json', 'jobs'], { capture: true })).trim().split('\n').map((line) => JSON.parse(line));
+  for (const job of jobs.reverse()) {
+    await run(['report', job.jobId, '--format', 'md']);
+    await run(['report', job.jobId, '--format', 'csv', '--output', `demo-output/${job.kind}-report.csv`]);
+  }
+  const rateLimited = fake.requests.filter((r) => r.fault === 'rate-limit').length;
+  console.error(`\nDone: ${fake.requests.length} API requests, ${rateLimited} rate-limited. Ledger, reports and exports are in demo-output/.`);
+  await writeFile(`${out}/requests.json`, JSON.stringify(fake.requests.map(({ ids, ...r }) => ({ ...r, ids: ids?.length })), null, 2));
+} finally {
+  await fake.close();
+}
