@@ -35,8 +35,10 @@ async function main(): Promise<number> {
     controller.abort(new Error('interrupted'));
   });
   let run: Run | undefined;
-  const program = buildProgram((r) => (run = r)).exitOverride();
-  program.configureOutput({ writeErr: (text) => process.stderr.write(redact(text)) });
+  const program = buildProgram(
+    (r) => (run = r),
+    (text) => process.stderr.write(redact(text)),
+  );
   try {
     await program.parseAsync(process.argv);
     if (!run) return EXIT.ok;

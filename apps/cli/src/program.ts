@@ -23,8 +23,11 @@ export type Run = (signal: AbortSignal) => Promise<number>;
  * The command line. Each action stores what to run in `onRun`; bin.ts runs it
  * with the Ctrl-C signal and maps errors to exit codes.
  */
-export function buildProgram(onRun: (run: Run) => void): Command {
+export function buildProgram(onRun: (run: Run) => void, writeErr: (text: string) => void = (t) => process.stderr.write(t)): Command {
   const program = new Command('mixpanel-gdpr')
+    // Set before the subcommands are added, which copy these settings: usage errors throw (exit 2) instead of exiting 1.
+    .exitOverride()
+    .configureOutput({ writeErr })
     .description('Answer GDPR/CCPA data subject requests in Mixpanel: delete or export users by the thousand, with proof.')
     .version('0.1.0')
     .addOption(new Option('--region <region>', 'data residency region').choices(['us', 'eu', 'in']))

@@ -1,0 +1,184 @@
+/** End to end: the built binary as a subprocess against the fake Mixpanel (stateful) and the Prism mock. */
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeMixpanel, type FakeMixpanel } from '@mixpanel-gdpr/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPrism } from '../../../scripts/prism.mjs';
+import { allOutput, ndjson, runCli, SECRETS, startCli } from './helpers.js';
+
+let fake: FakeMixpanel;
+let dir: string;
+let env: Record<string, string>;
+const fast = ['--rate', '20', '--poll-min-ms', '100', '--poll-max-ms', '400'];
+
+beforeAll(async () => {
+  fake = await startFakeMixpanel({ oauthToken: SECRETS.oauth, projectToken: SECRETS.project, timings: { pendingMs: 300, stagingMs: 200, startedMs: 200 }, failIds: ['doomed-1'] });
+  dir = await mkdtemp(join(tmpdir(), 'mpgdpr-cli-'));
+  env = { MIXPANEL_GDPR_OAUTH_TOKEN: SECRETS.oauth, MIXPANEL_PROJECT_TOKEN: SECRETS.project, MIXPANEL_GDPR_BASE_URL: fake.url, MIXPANEL_GDPR_LEDGER: join(dir, 'ledger.jsonl') };
+  await writeFile(join(dir, 'ids.txt'), Array.from({ length: 4500 }, (_, i) => `user-${i}`).join('\n'));
+  await writeFile(join(dir, 'people.csv'), 'email,distinct_id\na@x.com,c-1\nb@x.com,c-2\n');
+  await writeFile(join(dir, 'bad.csv'), 'distinct_id,x\n"c-1,2\nc-2,3\n');
+  await writeFile(join(dir, 'people.ndjson'), '{"id":"n-1"}\n{"id":"n-2"}\n');
+});
+
+afterAll(async () => {
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+  // Checked last, over every run: no secret was ever printed.
+  const everything = allOutput.join('\n');
+  expect(everything).not.toContain(SECRETS.oauth);
+  expect(everything).not.toContain(SECRETS.project);
+});
+
+describe('help', () => {
+  it.each(['', 'delete', 'retrieve', 'status', 'watch', 'resume', 'cancel', 'jobs', 'report'])('mixpanel-gdpr %s --help shows examples and exits 0', async (command) => {
+    const { code, stdout } = await runCli([...(command ? [command] : []), '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Examples:');
+  });
+});
+
+describe('jobs', () => {
+  it('deletes with --wait --json: NDJSON events then a summary on stdout, exit 0', async () => {
+    const { code, stdout, stderr } = await runCli([...fast, '--json', 'delete', '--ids', join(dir, 'ids.txt'), '--wait'], env);
+    expect(code, stderr).toBe(0);
+    const lines = ndjson(stdout);
+    expect(lines.some((l) => l.type === 'batch' && l.phase === 'submitted')).toBe(true);
+    const summary = lines.at(-1)!;
+    expect(summary).toMatchObject({ type: 'summary', kind: 'deletion', complete: true, ids: { valid: 4500, byOutcome: { SUCCESS: 4500 } } });
+    expect(stderr).toMatch(/job job-\S+: deletion of 4500 ids/);
+  });
+
+  it('--dry-run shows the batches and sends nothing, without credentials', async () => {
+    const before = fake.requests.length;
+    const { code, stdout } = await runCli(['--dry-run', 'delete', '--ids', join(dir, 'ids.txt'), '--batch-size', '1000'], { MIXPANEL_GDPR_LEDGER: join(dir, 'unused.jsonl') });
+    expect(code).toBe(0);
+    expect(stdout).toContain('Dry run: 4500 ids in 5 batches');
+    expect(stdout).toContain('b000005   500 ids  (user-4000 … user-4499)');
+    expect(fake.requests.length).toBe(before);
+    await expect(stat(join(dir, 'unused.jsonl'))).rejects.toThrow();
+  });
+
+  it('retrieves ids from a CSV column, downloads the exports, and reports in every format', async () => {
+    const out = join(dir, 'exports');
+    const run = await runCli([...fast, 'retrieve', '--ids', join(dir, 'people.csv'), '--column', 'distinct_id', '--compliance', 'ccpa', '--disclosure', 'sources', '--out', out, '--wait'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('1 downloaded');
+    const jobId = /Report: mixpanel-gdpr report (\S+)/.exec(run.stdout)![1]!;
+    const [jobDir] = await readdir(out);
+    expect(jobDir).toBe(jobId);
+    const json = JSON.parse((await runCli(['report', jobId, '--format', 'json'], env)).stdout);
+    expect(json.ids.map((r: { distinctId: string; outcome: string }) => [r.distinctId, r.outcome])).toEqual([['c-1', 'SUCCESS'], ['c-2', 'SUCCESS']]);
+    const csvFile = join(dir, 'report.csv');
+    expect((await runCli(['report', jobId, '--format', 'csv', '--output', csvFile], env)).code).toBe(0);
+    expect((await readFile(csvFile, 'utf8')).split('\n')[0]).toBe('distinctId,outcome,taskIds,batchId,submittedAt,statusAt,note');
+    expect((await stat(csvFile)).mode & 0o777).toBe(0o600);
+    expect((await runCli(['report', jobId, '--format', 'md'], env)).stdout).toContain('A CCPA export covers only the previous year');
+    const jobs = ndjson((await runCli(['--json', 'jobs'], env)).stdout);
+    expect(jobs.map((j) => j.jobId)).toContain(jobId);
+  });
+
+  it('reads NDJSON from stdin', async () => {
+    const { code, stdout } = await runCli([...fast, '--json', 'delete', '--ids', '-', '--field', 'id', '--wait'], env, '{"id":"s-1"}\n{"id":"s-2"}\n');
+    expect(code).toBe(0);
+    expect(ndjson(stdout).at(-1)).toMatchObject({ ids: { valid: 2, byOutcome: { SUCCESS: 2 } }, source: 'stdin' });
+  });
+
+  it('submits without --wait, then status polls once, watch finishes, and exit 1 marks failed ids', async () => {
+    await writeFile(join(dir, 'mixed.txt'), 'ok-1\ndoomed-1\n');
+    const started = await runCli([...fast, '--json', 'delete', '--ids', join(dir, 'mixed.txt')], env);
+    expect(started.code).toBe(0);
+    const { jobId } = ndjson(started.stdout).at(-1) as { jobId: string };
+    const status = await runCli([...fast, '--json', 'status', jobId], env);
+    expect(status.code).toBe(0);
+    expect(ndjson(status.stdout).at(-1)).toMatchObject({ jobId, complete: false });
+    const watched = await runCli([...fast, '--json', 'watch', jobId], env);
+    expect(watched.code).toBe(1);
+    expect(ndjson(watched.stdout).at(-1)).toMatchObject({ complete: true, ids: { byOutcome: { FAILURE: 2 } } });
+  });
+
+  it('cancels a deletion that has not started', async () => {
+    const slow = await startFakeMixpanel({ oauthToken: SECRETS.oauth, projectToken: SECRETS.project, timings: { pendingMs: 60_000 } });
+    try {
+      const e = { ...env, MIXPANEL_GDPR_BASE_URL: slow.url, MIXPANEL_GDPR_LEDGER: join(dir, 'cancel.jsonl') };
+      const started = await runCli([...fast, '--json', 'delete', '--ids', join(dir, 'ids.txt')], e);
+      const { jobId } = ndjson(started.stdout).at(-1) as { jobId: string };
+      const cancelled = await runCli([...fast, '--json', 'cancel', jobId], e);
+      expect(cancelled.code).toBe(0);
+      expect(ndjson(cancelled.stdout).at(-1)).toEqual({ type: 'cancel', jobId, cancelled: 3, tooLate: 0 });
+      expect(slow.requests.filter((r) => r.operation === 'cancelDeletion').map((r) => r.status)).toEqual([204, 204, 204]);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('bad input fails before any request, with one line and exit 2', () => {
+  const cases: Array<[string, string[], Record<string, string | undefined>, RegExp]> = [
+    ['no OAuth token', ['delete', '--ids', 'IDS'], { MIXPANEL_GDPR_OAUTH_TOKEN: undefined }, /no OAuth token: set MIXPANEL_GDPR_OAUTH_TOKEN/],
+    ['no project token', ['delete', '--ids', 'IDS'], { MIXPANEL_PROJECT_TOKEN: undefined }, /no project token/],
+    ['a bad region (env)', ['delete', '--ids', 'IDS'], { MIXPANEL_REGION: 'uk' }, /--region must be us, eu or in \(got "uk"\)/],
+    ['a bad region (flag)', ['--region', 'uk', 'delete', '--ids', 'IDS'], {}, /argument 'uk' is invalid/],
+    ['a missing file', ['delete', '--ids', '/nope/ids.txt'], {}, /ids file "\/nope\/ids.txt" does not exist/],
+    ['an unknown column', ['delete', '--ids', 'CSV', '--column', 'user'], {}, /column "user" is not in .* \(columns: email, distinct_id\)/],
+    ['malformed CSV', ['delete', '--ids', 'BAD', '--column', 'distinct_id'], {}, /is not valid CSV/],
+    ['CSV without --column', ['delete', '--ids', 'CSV'], {}, /--column NAME is required/],
+    ['plain http to a remote host', ['--base-url', 'http://example.com', 'delete', '--ids', 'IDS'], {}, /plain http is allowed only on loopback/],
+    ['disclosure with GDPR', ['retrieve', '--ids', 'IDS', '--disclosure', 'data'], {}, /applies to CCPA retrievals only/],
+    ['an unknown option', ['delete', '--ids', 'IDS', '--bogus'], {}, /unknown option '--bogus'/],
+    ['an unknown job', ['report', 'job-nope'], {}, /no job "job-nope"/],
+  ];
+  it.each(cases)('%s', async (_, args, extra, message) => {
+    const before = fake.requests.length;
+    const resolved = args.map((a) => (a === 'IDS' ? join(dir, 'ids.txt') : a === 'CSV' ? join(dir, 'people.csv') : a === 'BAD' ? join(dir, 'bad.csv') : a));
+    const { code, stderr, stdout } = await runCli(resolved, { ...env, ...extra });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stdout).toBe('');
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it('exits 3 when Mixpanel refuses the OAuth token, saying it may have expired', async () => {
+    const { code, stderr } = await runCli([...fast, 'delete', '--ids', join(dir, 'people.csv'), '--column', 'distinct_id'], { ...env, MIXPANEL_GDPR_OAUTH_TOKEN: 'expired-token-xyz' });
+    expect(code).toBe(3);
+    expect(stderr).toContain('expire one year after creation');
+    expect(stderr).not.toContain('expired-token-xyz');
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops cleanly mid-job, says how to resume, and resume accounts for every id', async () => {
+    const big = join(dir, 'big.txt');
+    await writeFile(big, Array.from({ length: 30_000 }, (_, i) => `big-${i}`).join('\n'));
+    const e = { ...env, MIXPANEL_GDPR_LEDGER: join(dir, 'sigint.jsonl') };
+    const { child, done } = startCli(['--rate', '4', '--poll-min-ms', '100', '--poll-max-ms', '400', 'delete', '--ids', big, '--wait'], e);
+    await new Promise((r) => setTimeout(r, 2_000));
+    child.kill('SIGINT');
+    const stopped = await done;
+    expect(stopped.code).toBe(130);
+    const jobId = /resume (job-\S+)`/.exec(stopped.stderr)?.[1];
+    expect(jobId, stopped.stderr).toBeDefined();
+    const resumed = await runCli([...fast, '--json', 'resume', jobId!], e);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(ndjson(resumed.stdout).at(-1)).toMatchObject({ complete: true, ids: { valid: 30_000, byOutcome: { SUCCESS: 30_000 } } });
+  });
+});
+
+describe('against the Prism mock of the spec', () => {
+  it('submits and polls with every request accepted by the spec', async () => {
+    const prism = await startPrism({ args: ['--errors'] });
+    try {
+      const e = { ...env, MIXPANEL_GDPR_BASE_URL: prism.url, MIXPANEL_GDPR_LEDGER: join(dir, 'prism.jsonl') };
+      const started = await runCli([...fast, '--json', 'delete', '--ids', join(dir, 'people.csv'), '--column', 'distinct_id'], e);
+      expect(started.code, started.stderr).toBe(0);
+      const { jobId } = ndjson(started.stdout).at(-1) as { jobId: string };
+      const status = await runCli([...fast, '--json', 'status', jobId], e);
+      expect(status.code, status.stderr).toBe(0);
+      expect(ndjson(status.stdout).at(-1)).toMatchObject({ jobId, tasks: { total: 1, byStatus: { PENDING: 1 } } });
+      expect(prism.output()).not.toContain('Violation');
+    } finally {
+      await prism.stop();
+    }
+  });
+});
