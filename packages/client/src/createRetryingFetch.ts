@@ -17,12 +17,14 @@ const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHO
 export function createRetryingFetch(o: ResolvedOptions, redact: Redactor): typeof fetch {
   return async (input, init) => {
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-    const summary: RequestSummary = { method: request.method, url: redactUrl(request.url, redact) };
+    // Built only when an error needs it: parsing and redacting the URL is not free on the hot path.
+    const summary = (): RequestSummary => ({ method: request.method, url: redactUrl(request.url, redact) });
     const userSignal = request.signal;
     for (let retry = 0; ; retry++) {
       throwIfAborted(userSignal);
       await o.beforeAttempt?.(userSignal);
-      const outcome = await attemptOnce(request.clone(), userSignal, summary, o, redact);
+      // Only a body needs a fresh copy per attempt; a bodiless request can be sent again as is.
+      const outcome = await attemptOnce(request.body ? request.clone() : request, userSignal, summary, o, redact);
       const canRetry = retry < o.maxRetries;
       let delayMs: number | undefined;
       if ('response' in outcome) {
@@ -43,7 +45,7 @@ export function createRetryingFetch(o: ResolvedOptions, redact: Redactor): typeo
 }
 
 /** One attempt, body included, bounded by `timeoutMs` and the caller's signal. */
-async function attemptOnce(request: Request, userSignal: AbortSignal, summary: RequestSummary, o: ResolvedOptions, redact: Redactor): Promise<Attempt> {
+async function attemptOnce(request: Request, userSignal: AbortSignal, summarize: () => RequestSummary, o: ResolvedOptions, redact: Redactor): Promise<Attempt> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -53,13 +55,15 @@ async function attemptOnce(request: Request, userSignal: AbortSignal, summary: R
   const onAbort = () => controller.abort();
   userSignal.addEventListener('abort', onAbort, { once: true });
   try {
-    const response = await o.fetch(new Request(request, { signal: controller.signal }));
+    // The signal goes in `init`: fetch builds its Request from both anyway, so this costs no extra copy.
+    const response = await o.fetch(request, { signal: controller.signal });
     // Read the body inside the attempt: a connection that drops mid-body is a
     // failed attempt (retried where safe), and the timeout covers the body too.
     const body = [204, 205, 304].includes(response.status) ? null : await readBody(response, controller.signal);
     return { response: new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }) };
   } catch (cause) {
     if (userSignal.aborted) return { error: abortErrorFrom(userSignal) };
+    const summary = summarize();
     if (timedOut) return { error: new TimeoutError(summary, o.timeoutMs) };
     const code = errorCode(cause);
     const detail = redact(cause instanceof Error ? `${cause.message}${code ? ` (${code})` : ''}` : String(cause));

@@ -23,20 +23,30 @@ export interface RateLimiterOptions {
 
 interface Waiter {
   priority: Priority;
-  resolve: () => void;
+  resolve: (release: Release) => void;
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: () => void;
 }
 
+/** Called when the granted request has its answer (or has failed): the limiter may grant the next one. */
+export type Release = () => void;
+
 /**
  * One limiter for every request of a project in this process.
  *
- * Requests are spaced at least 1/rate apart, measured from the previous
- * grant: there is no bucket of saved-up tokens, so after a pause (a 429, an
- * idle hour) it never bursts above the limit. A 429 pushes the next grant
- * out for everyone, by the server's Retry-After or by a backoff that doubles
- * per consecutive 429, up to hours.
+ * What counts is when requests *arrive* at Mixpanel, at least 1/rate apart.
+ * Spacing the sends is not enough: a request slowed on its way (a new
+ * connection, a TLS handshake) arrives late, and the next one, sent on time,
+ * arrives too close behind it and gets a 429. So one request is in flight at
+ * a time, and the next is sent 1/rate after the previous one's answer, less
+ * the fastest round trip seen: in steady state that is exactly 1/rate
+ * between sends, and after a slow request it waits as long as needed.
+ *
+ * There is no bucket of saved-up tokens: after a pause (a 429, an idle hour)
+ * it never bursts above the limit. A 429 pushes the next grant out for
+ * everyone, by the server's Retry-After or by a backoff that doubles per
+ * consecutive 429, up to hours.
  */
 export class RateLimiter {
   readonly intervalMs: number;
@@ -44,6 +54,11 @@ export class RateLimiter {
   #consecutive429 = 0;
   #queue: Waiter[] = [];
   #running = false;
+  /** When the request in flight was granted, if one is. */
+  #inFlightSince: number | undefined;
+  #onRelease: (() => void) | undefined;
+  #minRoundTripMs = Number.POSITIVE_INFINITY;
+  #roundTrips = 0;
   #now: () => number;
   #sleep: Sleep;
 
@@ -57,8 +72,8 @@ export class RateLimiter {
     if (options.lastRequestAt !== undefined) this.#nextAt = options.lastRequestAt + this.intervalMs;
   }
 
-  /** Resolves when this caller may send one request. */
-  acquire(priority: Priority, signal?: AbortSignal): Promise<void> {
+  /** Resolves when this caller may send one request; call the returned `Release` once it has its answer. */
+  acquire(priority: Priority, signal?: AbortSignal): Promise<Release> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const waiter: Waiter = { priority, resolve, reject, signal, onAbort: () => this.#drop(waiter) };
@@ -90,8 +105,26 @@ export class RateLimiter {
     return Math.max(0, this.#nextAt - this.#now());
   }
 
+  /** Requests waiting for a grant, and whether one is in flight. */
   get waiting(): number {
     return this.#queue.length;
+  }
+
+  #releaseFor(grantedAt: number): Release {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const answeredAt = this.#now();
+      const roundTripMs = answeredAt - grantedAt;
+      // The very first round trip may be all connection setup before arrival: trust none until a second one.
+      const floorMs = this.#roundTrips++ === 0 ? 0 : Math.min(this.#minRoundTripMs, roundTripMs);
+      this.#minRoundTripMs = Math.min(this.#minRoundTripMs, roundTripMs);
+      this.#nextAt = Math.max(this.#nextAt, answeredAt + this.intervalMs - floorMs);
+      this.#inFlightSince = undefined;
+      this.#onRelease?.();
+      this.#onRelease = undefined;
+    };
   }
 
   #drop(waiter: Waiter): void {
@@ -105,6 +138,10 @@ export class RateLimiter {
     this.#running = true;
     try {
       while (this.#queue.length > 0) {
+        if (this.#inFlightSince !== undefined) {
+          await new Promise<void>((resolve) => (this.#onRelease = resolve));
+          continue;
+        }
         const waitMs = this.#nextAt - this.#now();
         if (waitMs > 0) {
           await this.#sleep(waitMs);
@@ -114,8 +151,9 @@ export class RateLimiter {
         waiter.signal?.removeEventListener('abort', waiter.onAbort);
         const grantedAt = this.#now();
         this.#nextAt = grantedAt + this.intervalMs;
+        this.#inFlightSince = grantedAt;
         this.options.onGrant?.(grantedAt);
-        waiter.resolve();
+        waiter.resolve(this.#releaseFor(grantedAt));
       }
     } finally {
       this.#running = false;

@@ -22,12 +22,14 @@ export function errorBackoffMs(ctx: JobContext, failures: number): number {
  */
 export async function callApi<T>(ctx: JobContext, priority: Priority, idempotent: boolean, call: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
   for (let failures = 0; ; ) {
-    await ctx.limiter.acquire(priority, signal);
+    const release = await ctx.limiter.acquire(priority, signal);
     try {
       const result = await call(signal);
+      release();
       ctx.limiter.succeeded();
       return result;
     } catch (error) {
+      release();
       if (error instanceof RateLimitError) {
         ctx.emit({ type: 'rate-limited', waitMs: ctx.limiter.rateLimited(error.retryAfterMs) });
         continue;

@@ -11,7 +11,7 @@ export type { IdSource, IdStats, InvalidId } from './ids/normalizeIds.js';
 export { readIdsFromFile } from './ids/readIdsFromFile.js';
 export type { IdFileFormat, ReadIdsOptions } from './ids/readIdsFromFile.js';
 export { RateLimiter } from './RateLimiter.js';
-export type { Priority, RateLimiterOptions } from './RateLimiter.js';
+export type { Priority, RateLimiterOptions, Release } from './RateLimiter.js';
 export { nextPollDelayMs } from './pollSchedule.js';
 export type { PollScheduleOptions } from './pollSchedule.js';
 export { FileLedger } from './ledger/FileLedger.js';

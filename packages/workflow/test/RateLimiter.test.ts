@@ -1,46 +1,81 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../src/RateLimiter.js';
+import { RateLimiter, type Priority } from '../src/RateLimiter.js';
 import { fakeClock } from './helpers/harness.js';
 
-function limiter(ratePerSecond = 1) {
+function limiter(ratePerSecond = 1, extra = {}) {
   const clock = fakeClock(0);
-  const l = new RateLimiter({ ratePerSecond, rateLimitBackoffMs: 2_000, rateLimitMaxBackoffMs: 4 * 3_600_000, now: clock.now, sleep: clock.sleep });
-  return { clock, l };
+  const l = new RateLimiter({ ratePerSecond, rateLimitBackoffMs: 2_000, rateLimitMaxBackoffMs: 4 * 3_600_000, now: clock.now, sleep: clock.sleep, ...extra });
+  /** Acquire, note the grant time, answer at once. */
+  const request = (priority: Priority = 'submit', roundTripMs = 0) =>
+    l.acquire(priority).then(async (release) => {
+      const at = clock.now();
+      clock.advance(roundTripMs);
+      release();
+      return at;
+    });
+  return { clock, l, request };
 }
 
 describe('RateLimiter', () => {
   it('spaces grants 1/rate apart', async () => {
-    const { clock, l } = limiter(2);
-    const at: number[] = [];
-    await Promise.all([1, 2, 3, 4].map(() => l.acquire('submit').then(() => at.push(clock.now()))));
-    expect(at).toEqual([0, 500, 1000, 1500]);
+    const { l, request } = limiter(2);
+    expect(await Promise.all([1, 2, 3, 4].map(() => request()))).toEqual([0, 500, 1000, 1500]);
+    expect(l.intervalMs).toBe(500);
   });
 
   it('never bursts after an idle pause: no saved-up tokens', async () => {
-    const { clock, l } = limiter(1);
-    await l.acquire('submit');
+    const { clock, request } = limiter(1);
+    await request();
     clock.advance(3_600_000);
-    const at: number[] = [];
-    await Promise.all([1, 2, 3].map(() => l.acquire('poll').then(() => at.push(clock.now() - 3_600_000))));
-    expect(at).toEqual([0, 1000, 2000]);
+    const at = await Promise.all([1, 2, 3].map(() => request('poll')));
+    expect(at.map((t) => t - 3_600_000)).toEqual([0, 1000, 2000]);
+  });
+
+  it('keeps one request in flight: the next waits for the answer', async () => {
+    const { clock, l } = limiter(10);
+    const release = await l.acquire('submit');
+    let granted = false;
+    const next = l.acquire('poll').then((r) => {
+      granted = true;
+      return r;
+    });
+    await new Promise((r) => setImmediate(r));
+    clock.advance(5_000);
+    await new Promise((r) => setImmediate(r));
+    expect(granted).toBe(false);
+    release();
+    (await next)();
+    expect(granted).toBe(true);
+  });
+
+  it('after a slow request, waits 1/rate from its answer, so arrivals stay 1/rate apart', async () => {
+    const { request } = limiter(1);
+    // First answer took 300 ms (a new connection): it may have arrived just before answering.
+    expect(await request('submit', 300)).toBe(0);
+    expect(await request('submit', 10)).toBe(1300);
+    // Steady state: 10 ms round trips are known, so sends are 1/rate apart again.
+    expect(await request('submit', 10)).toBe(2300);
+    expect(await request('submit', 10)).toBe(3300);
+    // A slow one later: the next waits for it (answer at 4600, minus the 10 ms floor).
+    expect(await request('submit', 300)).toBe(4300);
+    expect(await request('submit', 10)).toBe(5590);
   });
 
   it('serves waiting submissions before waiting polls', async () => {
-    const { l } = limiter(1);
-    await l.acquire('submit');
+    const { request } = limiter(1);
+    await request();
     const order: string[] = [];
-    const polls = [1, 2].map((n) => l.acquire('poll').then(() => order.push(`poll${n}`)));
-    const submits = [1, 2].map((n) => l.acquire('submit').then(() => order.push(`submit${n}`)));
+    const polls = [1, 2].map((n) => request('poll').then(() => order.push(`poll${n}`)));
+    const submits = [1, 2].map((n) => request('submit').then(() => order.push(`submit${n}`)));
     await Promise.all([...polls, ...submits]);
     expect(order).toEqual(['submit1', 'submit2', 'poll1', 'poll2']);
   });
 
   it("waits out a 429's Retry-After for everyone", async () => {
-    const { clock, l } = limiter(1);
-    await l.acquire('submit');
+    const { l, request } = limiter(1);
+    await request();
     expect(l.rateLimited(30_000)).toBe(30_000);
-    await l.acquire('poll');
-    expect(clock.now()).toBe(30_000);
+    expect(await request('poll')).toBe(30_000);
   });
 
   it('doubles the wait on consecutive 429s without Retry-After, up to hours, and starts over after a success', () => {
@@ -54,21 +89,22 @@ describe('RateLimiter', () => {
 
   it('drops an aborted waiter without granting it', async () => {
     const { l } = limiter(1);
-    await l.acquire('submit');
+    const release = await l.acquire('submit');
     const controller = new AbortController();
     const aborted = l.acquire('poll', controller.signal);
     controller.abort(new Error('stop'));
     await expect(aborted).rejects.toThrow('stop');
     expect(l.waiting).toBe(0);
+    release();
   });
 
   it("keeps its distance from another process's last request, and reports each grant", async () => {
-    const clock = fakeClock(10_000);
     const granted: number[] = [];
-    const l = new RateLimiter({ ratePerSecond: 1, rateLimitBackoffMs: 1, rateLimitMaxBackoffMs: 1, lastRequestAt: 9_700, onGrant: (at) => granted.push(at), now: clock.now, sleep: clock.sleep });
-    await l.acquire('submit');
-    await l.acquire('poll');
-    expect(granted).toEqual([10_700, 11_700]);
+    const { clock, request } = limiter(1, { lastRequestAt: -300, onGrant: (at: number) => granted.push(at) });
+    clock.advance(0);
+    await request();
+    await request();
+    expect(granted).toEqual([700, 1700]);
   });
 
   it('rejects a bad rate with a message naming it', () => {

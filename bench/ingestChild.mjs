@@ -1,0 +1,31 @@
+// Runs one ingestion variant in its own process and prints { ms, ids, batches, maxRssMb }.
+import { readFile } from 'node:fs/promises';
+import { emptyIdStats, normalizeIds, readIdsFromFile } from '../packages/workflow/dist/index.js';
+
+const [variant, file, format] = process.argv.slice(2);
+const start = performance.now();
+let ids = 0;
+let batches = 0;
+if (variant === 'baseline') {
+  // The usual hand-rolled script: read it all, split, Set.
+  const text = await readFile(file, 'utf8');
+  let lines = text.split('\n');
+  if (format === 'csv') lines = lines.slice(1).map((l) => l.split(',')[1]);
+  const unique = new Set(lines.map((l) => l?.trim()).filter(Boolean));
+  ids = unique.size;
+  batches = Math.ceil(ids / 1999);
+} else {
+  const stats = emptyIdStats();
+  let batch = [];
+  for await (const id of normalizeIds(await readIdsFromFile(file, format === 'csv' ? { format: 'csv', column: 'distinct_id' } : {}), stats)) {
+    batch.push(id);
+    if (batch.length === 1999) {
+      batches++;
+      batch = [];
+    }
+  }
+  if (batch.length) batches++;
+  ids = stats.valid;
+}
+const ms = performance.now() - start;
+console.log(JSON.stringify({ ms, ids, batches, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

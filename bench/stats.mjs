@@ -1,0 +1,32 @@
+/** Median, min and max of a list of numbers. */
+export function summarize(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted.at(-1), runs: sorted.length };
+}
+
+export const fmt = (n, digits = 2) => (n === undefined || Number.isNaN(n) ? 'n/a' : Number(n.toFixed(digits)).toLocaleString('en-US'));
+
+/** Peak RSS (VmHWM) of a running process in MB, read from /proc; undefined where there is no /proc. */
+import { readFileSync } from 'node:fs';
+export function peakRssMb(pid) {
+  try {
+    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return kb / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** mulberry32, for repeatable jitter. */
+export function seededRandomSource(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
