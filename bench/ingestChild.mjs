@@ -17,11 +17,13 @@ if (variant === 'baseline') {
 } else {
   const stats = emptyIdStats();
   let batch = [];
-  for await (const id of normalizeIds(await readIdsFromFile(file, format === 'csv' ? { format: 'csv', column: 'distinct_id' } : {}), stats)) {
-    batch.push(id);
-    if (batch.length === 1999) {
-      batches++;
-      batch = [];
+  for await (const chunk of normalizeIds(await readIdsFromFile(file, format === 'csv' ? { format: 'csv', column: 'distinct_id' } : {}), stats)) {
+    for (const id of chunk) {
+      batch.push(id);
+      if (batch.length === 1999) {
+        batches++;
+        batch = [];
+      }
     }
   }
   if (batch.length) batches++;

@@ -49,14 +49,15 @@ export async function ingestIds(ctx: JobContext, job: NewJob, signal?: AbortSign
     if (pending.length) await ctx.ledger.append(...pending);
     pending = [];
   };
-  for await (const id of normalizeIds(job.ids, stats)) {
-    batch.push(id);
-    if (batch.length === batchSize) {
+  for await (const chunk of normalizeIds(job.ids, stats)) {
+    for (const id of chunk) {
+      batch.push(id);
+      if (batch.length < batchSize) continue;
       pending.push({ type: 'batch.planned', jobId, at: ctx.now(), batchId: batchId(++batches), ids: batch });
       batch = [];
       if (pending.length === PLANNED_PER_APPEND) await flush();
-      signal?.throwIfAborted();
     }
+    signal?.throwIfAborted();
   }
   await flush();
   const { read, valid, duplicates, invalid } = stats;

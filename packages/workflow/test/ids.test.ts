@@ -12,9 +12,10 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 async function collect(source: AsyncIterable<unknown> | Iterable<unknown>) {
+  // Chunks (arrays) and single ids are both accepted.
   const stats = emptyIdStats();
   const out: string[] = [];
-  for await (const id of normalizeIds(source, stats)) out.push(id);
+  for await (const chunk of normalizeIds(source, stats)) out.push(...chunk);
   return { out, stats };
 }
 
@@ -27,6 +28,13 @@ describe('normalizeIds', () => {
       { position: 5, value: 'c\\u0007', reason: 'contains control characters' },
       { position: 6, value: `${'x'.repeat(80)}… (300 characters)`, reason: 'longer than 255 characters' },
     ]);
+  });
+
+
+  it('takes chunks (arrays) and single ids alike, and counts positions across them', async () => {
+    const { out, stats } = await collect([['a', 'b'], 'c', ['b', '', '\u0001']]);
+    expect(out).toEqual(['a', 'b', 'c']);
+    expect(stats.invalid).toEqual([{ position: 6, value: '\\u0001', reason: 'contains control characters' }]);
   });
 });
 

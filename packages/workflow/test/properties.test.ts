@@ -19,10 +19,10 @@ const request = { method: 'POST', url: 'https://mixpanel.com/api/app/data-deleti
 describe('property: ids in, every id accounted for', () => {
   it('yields each valid id once, trimmed, and counts everything else', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(fc.string(), fc.constantFrom(' a', 'a', 'a\n', '', '\u0000'), fc.anything()), { maxLength: 200 }), async (input) => {
+      fc.asyncProperty(fc.array(fc.oneof(fc.string(), fc.constantFrom(' a', 'a', 'a\n', '', '\u0000'), fc.anything().filter((v) => !Array.isArray(v))), { maxLength: 200 }), async (input) => {
         const stats = emptyIdStats();
         const out: string[] = [];
-        for await (const id of normalizeIds(input, stats)) out.push(id);
+        for await (const chunk of normalizeIds(input, stats)) out.push(...chunk);
         expect(new Set(out).size).toBe(out.length);
         for (const id of out) expect(id).toBe(id.trim());
         const blanks = input.filter((v) => typeof v === 'string' && v.trim() === '').length;

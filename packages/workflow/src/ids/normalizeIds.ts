@@ -17,33 +17,38 @@ export interface IdStats {
   invalid: InvalidId[];
 }
 
+/**
+ * Ids from any (async) iterable. An item that is an array is a chunk of ids:
+ * file readers yield chunks so that a million ids cost a few hundred awaits,
+ * not a million.
+ */
 export type IdSource = Iterable<unknown> | AsyncIterable<unknown>;
 
 /**
- * Trims, validates and deduplicates ids from any (async) iterable, yielding
- * each valid id once, in input order. Invalid ids are collected in `stats`,
- * never dropped silently. Memory: one Set of the distinct valid ids.
+ * Trims, validates and deduplicates ids, yielding chunks of valid ids (each
+ * id once, in input order). Invalid ids are collected in `stats`, never
+ * dropped silently. Memory: one Set of the distinct valid ids.
  */
-export async function* normalizeIds(source: IdSource, stats: IdStats): AsyncGenerator<string> {
+export async function* normalizeIds(source: IdSource, stats: IdStats): AsyncGenerator<string[]> {
   const seen = new Set<string>();
   let position = 0;
-  for await (const raw of source) {
+  const accept = (raw: unknown, out: string[]) => {
     position++;
     const id = typeof raw === 'string' ? raw.trim() : raw;
-    if (id === '') continue;
+    if (id === '') return;
     stats.read++;
     const problem = id === undefined || id === null ? 'missing' : distinctIdProblem(id);
-    if (problem) {
-      stats.invalid.push({ position, value: printable(id), reason: problem });
-      continue;
-    }
-    if (seen.has(id as string)) {
-      stats.duplicates++;
-      continue;
-    }
+    if (problem) return void stats.invalid.push({ position, value: printable(id), reason: problem });
+    if (seen.has(id as string)) return void stats.duplicates++;
     seen.add(id as string);
     stats.valid++;
-    yield id as string;
+    out.push(id as string);
+  };
+  for await (const item of source) {
+    const out: string[] = [];
+    if (Array.isArray(item)) for (const raw of item) accept(raw, out);
+    else accept(item, out);
+    if (out.length) yield out;
   }
 }
 
