@@ -11,6 +11,7 @@ export interface GlobalOptions {
   rate?: string;
   pollMinMs?: string;
   pollMaxMs?: string;
+  watchDeadlineMs?: string;
   json?: boolean;
   dryRun?: boolean;
   oauthToken?: string;
@@ -24,6 +25,7 @@ export interface Config {
   ratePerSecond?: number;
   pollMinDelayMs?: number;
   pollMaxDelayMs?: number;
+  watchDeadlineMs?: number;
   json: boolean;
   dryRun: boolean;
 }
@@ -45,6 +47,7 @@ export function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = process
     ratePerSecond: positive(o.rate, '--rate'),
     pollMinDelayMs: positive(o.pollMinMs, '--poll-min-ms'),
     pollMaxDelayMs: positive(o.pollMaxMs, '--poll-max-ms'),
+    watchDeadlineMs: positive(o.watchDeadlineMs, '--watch-deadline-ms'),
     json: Boolean(o.json),
     dryRun: Boolean(o.dryRun),
   };

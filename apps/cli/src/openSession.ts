@@ -42,6 +42,7 @@ export async function openSession(globals: GlobalOptions, { readOnly = false, ex
     ratePerSecond: config.ratePerSecond,
     pollMinDelayMs: config.pollMinDelayMs,
     pollMaxDelayMs: config.pollMaxDelayMs,
+    watchDeadlineMs: config.watchDeadlineMs,
     onProgress: view.onEvent,
   });
   return {

@@ -114,6 +114,23 @@ describe('jobs', () => {
   });
 });
 
+describe('watch deadline', () => {
+  it('stops watching after --watch-deadline-ms with exit 4, and a later watch finishes the job', async () => {
+    const slow = await startFakeMixpanel({ oauthToken: SECRETS.oauth, projectToken: SECRETS.project, timings: { pendingMs: 2_500 } });
+    try {
+      const e = { ...env, MIXPANEL_GDPR_BASE_URL: slow.url, MIXPANEL_GDPR_LEDGER: join(dir, 'deadline.jsonl') };
+      const first = await runCli([...fast, '--watch-deadline-ms', '500', 'delete', '--ids', join(dir, 'people.csv'), '--column', 'distinct_id', '--wait'], e);
+      expect(first.code).toBe(4);
+      expect(first.stderr).toMatch(/stopped watching job (job-\S+) after 500 ms and \d+ polls .*last seen: PENDING 1/);
+      const later = await runCli([...fast, '--json', 'watch'], e);
+      expect(later.code, later.stderr).toBe(0);
+      expect(ndjson(later.stdout).at(-1)).toMatchObject({ complete: true, ids: { byOutcome: { SUCCESS: 2 } } });
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe('bad input fails before any request, with one line and exit 2', () => {
   const cases: Array<[string, string[], Record<string, string | undefined>, RegExp]> = [
     ['no OAuth token', ['delete', '--ids', 'IDS'], { MIXPANEL_GDPR_OAUTH_TOKEN: undefined }, /no OAuth token: set MIXPANEL_GDPR_OAUTH_TOKEN/],

@@ -5,6 +5,7 @@ import type { JobContext } from './JobContext.js';
 import type { Ledger } from './ledger/Ledger.js';
 import type { JobState } from './ledger/LedgerState.js';
 import { pollOnce, watchTasks } from './pollTasks.js';
+import { WatchDeadlineError } from './WatchDeadlineError.js';
 import type { ProgressListener } from './progress.js';
 import { RateLimiter } from './RateLimiter.js';
 import { resolveWorkflowOptions, type WorkflowTunables } from './resolveWorkflowOptions.js';
@@ -89,7 +90,8 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
         let submitting = true;
         const submitted = submitBatches(ctx, jobId, signal).finally(() => (submitting = false));
         // Polls start alongside submissions but only take the slots they leave.
-        await Promise.all([submitted, watchTasks(ctx, jobId, () => submitting, signal)]);
+        const [, outcome] = await Promise.all([submitted, watchTasks(ctx, jobId, () => submitting, signal)]);
+        if (outcome.state === 'deadline') throw WatchDeadlineError.from(jobId, resolved.watchDeadlineMs, outcome);
       }
       return summarizeJob(jobOf(ctx, jobId));
     },

@@ -36,6 +36,12 @@ export const WORKFLOW_DEFAULTS = Object.freeze({
   errorBackoffMs: 1_000,
   /** Longest wait after repeated 5xx or connection failures, in ms. */
   errorMaxBackoffMs: 300_000,
+  /**
+   * Longest a `run(…, { wait: true })` watches before giving up, in ms (the
+   * tasks stay in the ledger for a later `poll` or watch). Mixpanel takes up
+   * to 30 days to delete.
+   */
+  watchDeadlineMs: 35 * 24 * 3_600_000,
   /** Largest export accepted, in bytes: a download beyond this is aborted. */
   maxExportBytes: 20 * 1024 ** 3,
   /** Time allowed for one export download, in ms. */

@@ -21,6 +21,8 @@ export type { Ledger } from './ledger/Ledger.js';
 export type { BatchPhase, BatchState, JobState, LedgerState, TaskRecord } from './ledger/LedgerState.js';
 export type { JobKind, LedgerRecord, LedgerRecordType } from './ledger/records.js';
 export { downloadExport, ExpiredLinkError } from './downloadExport.js';
+export { WatchDeadlineError } from './WatchDeadlineError.js';
+export type { WatchOutcome } from './pollTasks.js';
 export type { DownloadOptions, Downloaded } from './downloadExport.js';
 export { DELETION_NOTES, RETRIEVAL_NOTES, idRows, summarizeJob } from './summarizeJob.js';
 export type { IdRow, JobSummary } from './summarizeJob.js';

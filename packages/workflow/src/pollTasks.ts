@@ -46,29 +46,37 @@ export async function pollOnce(ctx: JobContext, jobId: string, signal?: AbortSig
   }
 }
 
+/** How a watch ended: everything done, or the deadline passed first (and what was seen by then). */
+export type WatchOutcome = { state: 'done' } | { state: 'deadline'; polls: number; outstanding: TaskRecord[] };
+
 /**
  * Polls until every task has ended, each on its own schedule (see
  * `nextPollDelayMs`), one poll at a time so that a waiting submission always
  * goes first. `submitting()` says whether more tasks may still appear.
+ * Returns an outcome rather than throwing; the public entry point decides.
  */
-export async function watchTasks(ctx: JobContext, jobId: string, submitting: () => boolean, signal?: AbortSignal): Promise<void> {
+export async function watchTasks(ctx: JobContext, jobId: string, submitting: () => boolean, signal?: AbortSignal): Promise<WatchOutcome> {
   const job = jobOf(ctx, jobId);
+  const deadline = ctx.now() + ctx.options.watchDeadlineMs;
+  let polls = 0;
   /** When each task is next due, in this process; a resumed job polls each task once first. */
   const dueAt = new Map<string, number>();
   for (;;) {
     const outstanding = [...job.tasks.values()].filter((t) => isOutstanding(job, t));
-    if (outstanding.length === 0 && !submitting()) return;
+    if (outstanding.length === 0 && !submitting()) return { state: 'done' };
     const now = ctx.now();
+    if (now >= deadline) return { state: 'deadline', polls, outstanding };
     for (const task of outstanding) {
       if (!dueAt.has(task.taskId)) dueAt.set(task.taskId, task.lastPolledAt === undefined && task.polls === 0 ? task.since + nextPollDelayMs(0, ctx.options, ctx.random) : now);
     }
     const next = outstanding.reduce<TaskRecord | undefined>((a, t) => (a && dueAt.get(a.taskId)! <= dueAt.get(t.taskId)! ? a : t), undefined);
     const waitMs = next ? dueAt.get(next.taskId)! - now : WATCH_TICK_MS;
     if (waitMs > 0) {
-      await ctx.sleep(Math.min(waitMs, WATCH_TICK_MS), signal);
+      await ctx.sleep(Math.min(waitMs, WATCH_TICK_MS, deadline - now), signal);
       continue;
     }
     await pollTask(ctx, job, next!, signal);
+    polls++;
     const polledAt = ctx.now();
     dueAt.set(next!.taskId, polledAt + nextPollDelayMs(polledAt - next!.since, ctx.options, ctx.random));
   }

@@ -11,7 +11,7 @@ export interface ResolvedWorkflowOptions extends Required<WorkflowTunables> {
   exportDir: string;
 }
 
-const POSITIVE = ['ratePerSecond', 'pollMinDelayMs', 'pollMaxDelayMs', 'rateLimitBackoffMs', 'rateLimitMaxBackoffMs', 'errorBackoffMs', 'errorMaxBackoffMs', 'maxExportBytes', 'exportTimeoutMs'] as const;
+const POSITIVE = ['ratePerSecond', 'pollMinDelayMs', 'pollMaxDelayMs', 'rateLimitBackoffMs', 'rateLimitMaxBackoffMs', 'errorBackoffMs', 'errorMaxBackoffMs', 'watchDeadlineMs', 'maxExportBytes', 'exportTimeoutMs'] as const;
 
 /** Merges the defaults and validates once; messages name the option and the bad value. */
 export function resolveWorkflowOptions(options: WorkflowTunables & { exportDir?: string }): ResolvedWorkflowOptions {

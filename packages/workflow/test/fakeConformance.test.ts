@@ -57,6 +57,13 @@ describe('the fake Mixpanel, checked by prism proxy against the spec', () => {
     expect(summaries.map((s) => s.complete)).toEqual([true, true]);
     expect(await workflow.cancel(deletion)).toEqual({ cancelled: 0, tooLate: 0 });
     await expect(client(3).getRetrievalStatus('no-such-task')).rejects.toMatchObject({ status: 404 });
+    // The random faults above depend on timing; these make sure each kind crosses the proxy at least once.
+    const [task] = fake.tasks.keys();
+    for (const [faults, status] of [[{ rate429: 1 }, 429], [{ rate5xx: 1 }, 500]] as const) {
+      fake.setFaults(faults);
+      await expect(client().getDeletionStatus(task!)).rejects.toMatchObject({ status });
+    }
+    fake.setFaults({});
     const statuses = new Set(fake.requests.map((r) => r.status));
     for (const status of [200, 201, 204, 404, 409, 429, 500]) expect(statuses, `status ${status} exercised`).toContain(status);
     expect(violations).toEqual([]);

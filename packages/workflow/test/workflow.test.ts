@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WatchDeadlineError } from '../src/index.js';
 import { harness, ids, type Harness } from './helpers/harness.js';
 
 let h: Harness | undefined;
@@ -79,5 +80,18 @@ describe('a retrieval job', () => {
     const summary = await h.workflow.run(jobId, { wait: true });
     expect(summary.exports).toMatchObject({ downloaded: 0, failed: 1 });
     expect(h.fake.exportRequests.map((r) => r.status)).toEqual([410, 410, 410, 410, 410, 410]);
+  });
+});
+
+describe('watch deadline', () => {
+  it('gives up after watchDeadlineMs, saying how many polls and what it last saw, and keeps the tasks', async () => {
+    h = await harness({ timings: { pendingMs: 60_000 } }, { watchDeadlineMs: 400 });
+    const jobId = await h.workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(10) });
+    const error = await h.workflow.run(jobId, { wait: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WatchDeadlineError);
+    expect((error as WatchDeadlineError).lastStatuses).toEqual({ PENDING: 1 });
+    expect((error as WatchDeadlineError).polls).toBeGreaterThan(0);
+    expect((error as Error).message).toMatch(/after 400 ms and \d+ polls .*last seen: PENDING 1/);
+    expect(h.workflow.summary(jobId).tasks.total).toBe(1);
   });
 });
