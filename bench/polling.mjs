@@ -1,6 +1,7 @@
 // 4. Polling cost on a simulated clock: polls per task and detection lag with the default schedule.
 import { nextPollDelayMs, WORKFLOW_DEFAULTS } from '../packages/workflow/dist/index.js';
-import { seededRandomSource, summarize } from './stats.mjs';
+import { seededRandom } from '../packages/testing/dist/index.js';
+import { summarize } from './stats.mjs';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -12,7 +13,7 @@ export async function polling({ quick }) {
     const polls = [];
     const lags = [];
     for (let seed = 1; seed <= (quick ? 3 : 25); seed++) {
-      const random = seededRandomSource(seed);
+      const random = seededRandom(seed);
       let t = 0;
       let n = 0;
       while (t < duration) {

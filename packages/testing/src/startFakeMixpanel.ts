@@ -172,20 +172,24 @@ export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Prom
       }
     }
     const taskId = randomUUID();
-    tasks.set(taskId, { taskId, kind, ids, complianceType: body.compliance_type, ...(typeof body.disclosure_type === 'string' && { disclosureType: body.disclosure_type }), createdAt: now(), fails: ids.some((id) => failIds.has(id)) });
+    const task: FakeTask = { taskId, kind, ids, complianceType: body.compliance_type, ...(typeof body.disclosure_type === 'string' && { disclosureType: body.disclosure_type }), createdAt: now(), fails: ids.some((id) => failIds.has(id)) };
+    tasks.set(taskId, task);
+    // A newer deletion of an id replaces the older one: only a running task conflicts, and the newest is the one that can be.
+    if (kind === 'deletion') for (const id of ids) deletionByDistinctId.set(id, task);
     entry.taskId = taskId;
     // Mixpanel answers 200 or 201; both are served.
     return { status: random() < 0.5 ? 200 : 201, body: { status: 'ok', results: { task_id: taskId } } };
   }
 
+  /** Deletion task per id, most recent first looked up: O(ids) per create, not O(tasks × ids). */
+  const deletionByDistinctId = new Map<string, FakeTask>();
+
   function runningDeletionsFor(ids: string[]): { ids: string[]; taskIds: string[] } {
-    const running = new Map<string, string>();
-    for (const task of tasks.values()) {
-      if (task.kind !== 'deletion' || !['PENDING', 'STAGING', 'STARTED'].includes(fakeTaskStatus(task, timings, now()))) continue;
-      for (const id of task.ids) running.set(id, task.taskId);
-    }
-    const conflicting = ids.filter((id) => running.has(id));
-    return { ids: conflicting, taskIds: [...new Set(conflicting.map((id) => running.get(id)!))] };
+    const conflicting = ids.filter((id) => {
+      const task = deletionByDistinctId.get(id);
+      return task !== undefined && ['PENDING', 'STAGING', 'STARTED'].includes(fakeTaskStatus(task, timings, now()));
+    });
+    return { ids: conflicting, taskIds: [...new Set(conflicting.map((id) => deletionByDistinctId.get(id)!.taskId))] };
   }
 
   function existing(method: string, kind: FakeTask['kind'], taskId: string): Handled {

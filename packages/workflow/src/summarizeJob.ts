@@ -52,12 +52,13 @@ export function* idRows(job: JobState): Generator<IdRow> {
   for (const batch of job.batches.values()) {
     if (batch.phase === 'split') continue;
     if (batch.phase === 'submitted') {
-      const task = job.tasks.get(batch.taskId!)!;
-      for (const distinctId of batch.ids) yield rowFor(distinctId, batch.batchId, [task]);
+      // Everything but the id is the same for the whole batch: work it out once.
+      const shared = outcomeOf([job.tasks.get(batch.taskId!)!]);
+      for (const distinctId of batch.ids) yield { distinctId, ...shared, batchId: batch.batchId };
     } else if (batch.phase === 'conflict') {
       for (const distinctId of batch.ids) {
         const covering = job.coveredBy.get(distinctId);
-        if (covering) yield { ...rowFor(distinctId, batch.batchId, covering.map((t) => job.tasks.get(t)!)), note: 'already being deleted by an earlier request (409)' };
+        if (covering) yield { distinctId, ...outcomeOf(covering.map((t) => job.tasks.get(t)!)), batchId: batch.batchId, note: 'already being deleted by an earlier request (409)' };
       }
     } else {
       for (const distinctId of batch.ids) yield { distinctId, outcome: 'NOT_SUBMITTED', taskIds: [], batchId: batch.batchId, ...(batch.error && { note: batch.error }) };
@@ -68,24 +69,35 @@ export function* idRows(job: JobState): Generator<IdRow> {
   }
 }
 
-function rowFor(distinctId: string, batchId: string, tasks: TaskRecord[]): IdRow {
-  // With several covering tasks, the id is done when all are; the least advanced status speaks for it.
-  const statuses = tasks.map((t) => t.status ?? 'SUBMITTED');
-  const outcome = statuses.find((s) => s !== 'SUCCESS') ?? 'SUCCESS';
+/** What the tasks covering an id say of it. With several, the id is done when all are: the least advanced status speaks. */
+function outcomeOf(tasks: TaskRecord[]): Pick<IdRow, 'outcome' | 'taskIds' | 'submittedAt' | 'statusAt'> {
   return {
-    distinctId,
-    outcome,
+    outcome: tasks.map((t) => t.status ?? 'SUBMITTED').find((s) => s !== 'SUCCESS') ?? 'SUCCESS',
     taskIds: tasks.map((t) => t.taskId),
-    batchId,
     submittedAt: iso(Math.min(...tasks.map((t) => t.since))),
     statusAt: iso(Math.max(...tasks.map((t) => t.statusSince ?? t.since))),
   };
 }
 
+/** Ids per outcome, without building a row per id. */
+function outcomeCounts(job: JobState): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const add = (outcome: string, n: number) => (counts[outcome] = (counts[outcome] ?? 0) + n);
+  for (const batch of job.batches.values()) {
+    if (batch.phase === 'submitted') add(outcomeOf([job.tasks.get(batch.taskId!)!]).outcome, batch.ids.length);
+    else if (batch.phase === 'conflict') {
+      for (const id of batch.ids) {
+        const covering = job.coveredBy.get(id);
+        if (covering) add(outcomeOf(covering.map((t) => job.tasks.get(t)!)).outcome, 1);
+      }
+    } else if (batch.phase !== 'split') add('NOT_SUBMITTED', batch.ids.length);
+  }
+  return counts;
+}
+
 export function summarizeJob(job: JobState): JobSummary {
   const count = (into: Record<string, number>, key: string) => (into[key] = (into[key] ?? 0) + 1);
-  const byOutcome: Record<string, number> = {};
-  for (const row of idRows(job)) if (row.outcome !== 'INVALID') count(byOutcome, row.outcome);
+  const byOutcome = outcomeCounts(job);
   const byPhase: Record<string, number> = {};
   let resentAfterUnknown = 0;
   for (const b of job.batches.values()) {

@@ -1,6 +1,6 @@
-import type { ComplianceType, DisclosureType, ReportedStatus } from '@mixpanel-gdpr/client';
+import type { ReportedStatus } from '@mixpanel-gdpr/client';
 import type { InvalidId } from '../ids/normalizeIds.js';
-import type { JobKind } from './records.js';
+import type { RecordOf } from './records.js';
 
 export type BatchPhase = 'planned' | 'sending' | 'unknown' | 'submitted' | 'conflict' | 'split' | 'failed';
 
@@ -37,14 +37,8 @@ export interface TaskRecord {
   export?: { file: string; bytes: number; sha256: string; at: number } | { error: string; at: number };
 }
 
-export interface JobState {
-  jobId: string;
-  kind: JobKind;
-  complianceType: ComplianceType;
-  disclosureType?: DisclosureType;
-  batchSize: number;
-  source?: string;
-  exportDir?: string;
+/** A job: what `job.created` said of it, then what the later records add up to. */
+export interface JobState extends Omit<RecordOf<'job.created'>, 'type' | 'at'> {
   createdAt: number;
   updatedAt: number;
   cancelledAt?: number;

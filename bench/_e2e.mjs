@@ -1,0 +1,15 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { startFakeMixpanel } from '../packages/testing/dist/index.js';
+const n = Number(process.argv[2] ?? 200000);
+writeFileSync('/tmp/e2e-ids.txt', Array.from({ length: n }, (_, i) => `user-${i}`).join('\n'));
+const fake = await startFakeMixpanel({ ratePerSecond: 50, timings: { pendingMs: 600_000 } });
+const t = performance.now();
+const child = spawn(process.execPath, [...(process.argv[3] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cliprof'] : []), 'apps/cli/dist/bin.js', '--rate', '50', '--ledger', `/tmp/e2e-${Date.now()}.jsonl`, 'delete', '--ids', '/tmp/e2e-ids.txt'], { env: { ...process.env, MIXPANEL_GDPR_OAUTH_TOKEN: 'fake-oauth-token', MIXPANEL_PROJECT_TOKEN: 'fake-project-token', MIXPANEL_GDPR_BASE_URL: fake.url }, stdio: ['ignore', 'ignore', 'inherit'] });
+await once(child, 'exit');
+const creates = fake.requests.filter((r) => r.operation === 'createDeletion');
+console.log(`${n} ids: ${((performance.now() - t) / 1000).toFixed(2)} s, ${creates.length} creates, ideal ${(creates.length / 50).toFixed(2)} s, 429s ${fake.requests.filter((r) => r.status === 429).length}`);
+const gaps = creates.slice(1).map((r, i) => r.at - creates[i].at).sort((a, b) => a - b);
+console.log('gap median', gaps[gaps.length >> 1], 'p90', gaps[Math.floor(gaps.length * 0.9)], 'max', gaps.at(-1));
+await fake.close();
