@@ -7,7 +7,7 @@ import type { JobState, TaskRecord } from './ledger/LedgerState.js';
 import { nextPollDelayMs } from './pollSchedule.js';
 import { jobOf } from './submitBatches.js';
 
-/** Longest sleep of the watch loop, in ms, so tasks added by running submissions are picked up. */
+/** Longest sleep of the watch loop, in ms (or `pollMinDelayMs` if shorter), so tasks added by running submissions are picked up. */
 const WATCH_TICK_MS = 1_000;
 
 /** Is there anything left to do for this task: a poll, or an export to fetch? */
@@ -70,9 +70,10 @@ export async function watchTasks(ctx: JobContext, jobId: string, submitting: () 
       if (!dueAt.has(task.taskId)) dueAt.set(task.taskId, task.lastPolledAt === undefined && task.polls === 0 ? task.since + nextPollDelayMs(0, ctx.options, ctx.random) : now);
     }
     const next = outstanding.reduce<TaskRecord | undefined>((a, t) => (a && dueAt.get(a.taskId)! <= dueAt.get(t.taskId)! ? a : t), undefined);
-    const waitMs = next ? dueAt.get(next.taskId)! - now : WATCH_TICK_MS;
+    const tickMs = Math.min(WATCH_TICK_MS, ctx.options.pollMinDelayMs);
+    const waitMs = next ? dueAt.get(next.taskId)! - now : tickMs;
     if (waitMs > 0) {
-      await ctx.sleep(Math.min(waitMs, WATCH_TICK_MS, deadline - now), signal);
+      await ctx.sleep(Math.min(waitMs, tickMs, deadline - now), signal);
       continue;
     }
     await pollTask(ctx, job, next!, signal);
