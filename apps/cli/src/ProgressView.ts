@@ -82,6 +82,11 @@ export class ProgressView {
     if (event.type === 'batch' && event.phase === 'failed') this.info(this.errColor.red(`batch ${event.batchId} failed: ${event.error}`));
     if (event.type === 'task' && event.status === 'UNRECOGNISED') this.info(this.errColor.yellow(`task ${event.taskId} reports an unknown status ${JSON.stringify(event.rawStatus)}`));
     if (!this.#job) return;
+    // Every id is in a task: from now on the bar counts tasks done.
+    if (this.#phase === 'submitting' && event.type === 'batch') {
+      const p = jobProgress(this.#job);
+      if (p.idsSubmitted === p.idsTotal) return this.track(this.#job, 'waiting');
+    }
     const counts = this.#counts();
     if (this.#bar) return void this.#bar.update(counts.value, counts);
     // Not a terminal: a line at most every 5 s, and at the end.

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRedactor } from '@mixpanel-gdpr/client';
-import { createWorkflow, createWorkflowClient, FileLedger, type Workflow, type WorkflowClient, type WorkflowTunables } from '@mixpanel-gdpr/workflow';
+import { createWorkflow, createWorkflowClient, FileLedger, type Workflow, type WorkflowTunables } from '@mixpanel-gdpr/workflow';
 import { resolveConfig, resolveCredentials, type Config, type GlobalOptions } from './config.js';
+import { offlineClient } from './offlineClient.js';
 import { ProgressView } from './ProgressView.js';
 
 export interface Session {
@@ -13,22 +14,17 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** A client for read-only commands: they never call Mixpanel. */
-const offline: WorkflowClient = new Proxy({} as WorkflowClient, {
-  get: () => () => Promise.reject(new Error('this command does not call Mixpanel')),
-});
-
 /**
  * Everything a command needs, checked in order: options, credentials (not
  * needed to read the ledger), then the ledger itself.
  */
-export async function openSession(globals: GlobalOptions, { readOnly = false, exportDir, tunables = {} }: { readOnly?: boolean; exportDir?: string; tunables?: WorkflowTunables } = {}): Promise<Session> {
+export async function openSession(globals: GlobalOptions, { readOnly = false, tunables = {} }: { readOnly?: boolean; tunables?: WorkflowTunables } = {}): Promise<Session> {
   const config = resolveConfig(globals);
   const credentials = readOnly ? undefined : resolveCredentials(globals);
   const redact = createRedactor(credentials ? [credentials.oauthToken, credentials.projectToken] : []);
   const view = new ProgressView({ json: config.json, redact });
   const ledger = await FileLedger.open(config.ledgerPath, { readOnly });
-  const client = credentials ? createWorkflowClient({ ...credentials, region: config.region, baseUrl: config.baseUrl }) : offline;
+  const client = credentials ? createWorkflowClient({ ...credentials, region: config.region, baseUrl: config.baseUrl }) : offlineClient;
   // The limit is per project, not per process: carry the last request's time from one command to the next.
   const pacePath = `${config.ledgerPath}.last-request`;
   const lastRequestAt = Number(await readFile(pacePath, 'utf8').catch(() => '')) || undefined;
@@ -38,7 +34,6 @@ export async function openSession(globals: GlobalOptions, { readOnly = false, ex
     ...(lastRequestAt && { lastRequestAt }),
     ...(!readOnly && { onRequestGranted: (at: number) => writeFileSync(pacePath, String(at), { mode: 0o600 }) }),
     ledger,
-    ...(exportDir && { exportDir }),
     ratePerSecond: config.ratePerSecond,
     pollMinDelayMs: config.pollMinDelayMs,
     pollMaxDelayMs: config.pollMaxDelayMs,

@@ -31,13 +31,8 @@ export async function followJobs(mode: FollowMode, jobId: string | undefined, gl
         continue;
       }
       session.view.track(state, mode === 'resume' ? 'submitting' : 'waiting');
-      if (mode === 'resume') await session.workflow.submit(id, { signal });
-      if (mode === 'resume' && !wait) {
-        summaries.push(session.workflow.summary(id));
-        continue;
-      }
-      session.view.track(state, 'waiting');
-      summaries.push(await session.workflow.run(id, { signal, wait: true }));
+      const waitToEnd = mode === 'watch' || wait;
+      summaries.push(await session.workflow.run(id, { signal, wait: waitToEnd }));
     }
     session.view.stop();
     for (const s of summaries) session.view.result({ type: 'summary', ...s }, formatSummary(s, session.view));

@@ -6,6 +6,7 @@ import { currentJob } from '../currentJob.js';
 import { resolveConfig, type GlobalOptions } from '../config.js';
 import { EXIT } from '../exitCodes.js';
 import { formatSummary, summaryExitCode } from '../formatSummary.js';
+import { offlineClient } from '../offlineClient.js';
 import { openSession } from '../openSession.js';
 import { ProgressView } from '../ProgressView.js';
 
@@ -36,40 +37,31 @@ export async function startJob(kind: JobKind, o: StartOptions, globals: GlobalOp
 
   usage(() => resolveWorkflowOptions(tunables));
   if (globals.dryRun) return dryRun(job, tunables, globals);
-  const session = await openSession(globals, { tunables, ...(o.out && { exportDir: resolve(o.out) }) });
+  const session = await openSession(globals, { tunables });
   try {
-    const { view } = session;
-    const jobId = await usageAsync(() => session.workflow.createJob(job, { signal }));
+    const { view, workflow } = session;
+    const jobId = await usageAsync(() => workflow.createJob(job, { signal }));
     currentJob.id = jobId;
-    view.info(`job ${jobId}: ${kind} of ${session.workflow.summary(jobId).ids.valid} ids`);
-    const state = session.workflow.jobs().find((j) => j.jobId === jobId)!;
+    const state = workflow.jobs().find((j) => j.jobId === jobId)!;
+    view.info(`job ${jobId}: ${kind} of ${state.ingested!.valid} ids`);
+    // One run: polls start as soon as the first tasks exist, in the slots submissions leave.
     view.track(state, 'submitting');
-    const submitted = await session.workflow.run(jobId, { signal });
-    if (!o.wait) {
-      view.stop();
-      view.result({ type: 'summary', ...submitted }, `${formatSummary(submitted, view)}\n\nAll batches submitted. Follow it with: mixpanel-gdpr watch ${jobId}   (or \`status ${jobId}\` from cron)`);
-      return summaryExitCode(submitted, false);
-    }
-    view.track(state, 'waiting');
-    const summary = await session.workflow.run(jobId, { signal, wait: true });
+    const summary = await workflow.run(jobId, { signal, wait: Boolean(o.wait) });
     view.stop();
-    view.result({ type: 'summary', ...summary }, `${formatSummary(summary, view)}\n\nReport: mixpanel-gdpr report ${jobId} --format md`);
-    return summaryExitCode(summary, true);
+    const next = o.wait ? `Report: mixpanel-gdpr report ${jobId} --format md` : `All batches submitted. Follow it with: mixpanel-gdpr watch ${jobId}   (or \`status ${jobId}\` from cron)`;
+    view.result({ type: 'summary', ...summary }, `${formatSummary(summary, view)}\n\n${next}`);
+    return summaryExitCode(summary, Boolean(o.wait));
   } finally {
     await session.close();
   }
 }
-
-/** A client that is never called: a dry run sends nothing. */
-const never = () => Promise.reject(new Error('a dry run sends nothing'));
-const noClient = { createDeletion: never, createRetrieval: never, getDeletionStatus: never, getRetrievalStatus: never, cancelDeletion: never };
 
 /** Shows the batches that would be sent; needs no credentials and sends nothing. */
 async function dryRun(job: NewJob, tunables: Record<string, number>, globals: GlobalOptions): Promise<number> {
   const config = resolveConfig(globals);
   const view = new ProgressView({ json: config.json, redact: (t) => t });
   const ledger = new MemoryLedger();
-  const workflow = createWorkflow({ ...tunables, client: noClient, ledger });
+  const workflow = createWorkflow({ ...tunables, client: offlineClient, ledger });
   const jobId = await usageAsync(() => workflow.createJob(job));
   const state = workflow.jobs()[0]!;
   for (const b of state.batches.values()) {
