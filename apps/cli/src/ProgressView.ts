@@ -1,14 +1,6 @@
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
-import { isTaskTerminal, type JobState, type ProgressEvent } from '@mixpanel-gdpr/workflow';
-
-/** Counts shown while a job runs, derived from the ledger state. */
-export function jobProgress(job: JobState) {
-  let idsSubmitted = 0;
-  for (const b of job.batches.values()) if (b.phase === 'submitted' || b.phase === 'conflict') idsSubmitted += b.ids.length;
-  const tasks = [...job.tasks.values()];
-  return { idsTotal: job.ingested?.valid ?? 0, idsSubmitted, tasksTotal: tasks.length, tasksDone: tasks.filter(isTaskTerminal).length };
-}
+import type { JobProgress, JobState, ProgressEvent } from '@mixpanel-gdpr/workflow';
 
 export interface ViewOptions {
   json: boolean;
@@ -30,6 +22,7 @@ export class ProgressView {
   readonly errColor: ReturnType<typeof pc.createColors>;
   #bar: cliProgress.SingleBar | undefined;
   #job: JobState | undefined;
+  #progress: (() => JobProgress) | undefined;
   #phase: 'submitting' | 'waiting' = 'submitting';
   #lastLineAt = 0;
   #stdout: NodeJS.WriteStream;
@@ -54,9 +47,10 @@ export class ProgressView {
     this.#stdout.write(this.options.redact(this.json ? `${JSON.stringify(value)}\n` : `${human}\n`));
   }
 
-  /** Follow this job's counts from now on. */
-  track(job: JobState, phase: 'submitting' | 'waiting'): void {
+  /** Follow this job's counts (from `workflow.progress`) from now on. */
+  track(job: JobState, phase: 'submitting' | 'waiting', progress: () => JobProgress): void {
     this.#job = job;
+    this.#progress = progress;
     this.#phase = phase;
     if (this.json || !this.#stderr.isTTY) return;
     this.#bar?.stop();
@@ -64,15 +58,15 @@ export class ProgressView {
       {
         stream: this.#stderr,
         // Submissions are paced by the rate limit, so their ETA means something; a task's end does not.
-        format: `${phase === 'submitting' ? 'submitting' : 'waiting   '} ${this.errColor.cyan('{bar}')} {value}/{total} {unit} | {detail} | ${phase === 'submitting' ? 'ETA {eta_formatted}' : 'elapsed {duration_formatted}'}`,
+        format: `${phase === 'submitting' ? 'submitting' : 'waiting   '} ${this.errColor.cyan('{bar}')} {value}/{total} {unit} | {detail} | ${phase === 'submitting' ? 'ETA {eta}' : 'elapsed {duration_formatted}'}`,
         hideCursor: true,
         etaBuffer: 20,
         fps: 5,
       },
       cliProgress.Presets.shades_classic,
     );
-    const { total, value, unit, detail } = this.#counts();
-    this.#bar.start(total, value, { unit, detail });
+    const { total, value, ...payload } = this.#counts();
+    this.#bar.start(total, value, payload);
   }
 
   readonly onEvent = (event: ProgressEvent): void => {
@@ -83,9 +77,9 @@ export class ProgressView {
     if (event.type === 'task' && event.status === 'UNRECOGNISED') this.info(this.errColor.yellow(`task ${event.taskId} reports an unknown status ${JSON.stringify(event.rawStatus)}`));
     if (!this.#job) return;
     // Every id is in a task: from now on the bar counts tasks done.
-    if (this.#phase === 'submitting' && event.type === 'batch') {
-      const p = jobProgress(this.#job);
-      if (p.idsSubmitted === p.idsTotal) return this.track(this.#job, 'waiting');
+    if (this.#phase === 'submitting' && event.type === 'batch' && this.#progress) {
+      const p = this.#progress();
+      if (p.idsSubmitted === p.idsTotal) return this.track(this.#job, 'waiting', this.#progress);
     }
     const counts = this.#counts();
     if (this.#bar) return void this.#bar.update(counts.value, counts);
@@ -103,10 +97,12 @@ export class ProgressView {
   }
 
   #counts() {
-    const p = this.#job ? jobProgress(this.#job) : { idsTotal: 0, idsSubmitted: 0, tasksTotal: 0, tasksDone: 0 };
+    const p = this.#progress?.() ?? { idsTotal: 0, idsSubmitted: 0, tasksTotal: 0, tasksDone: 0, submitEtaMs: 0 };
+    // The submission ETA comes from the rate limit (batches left × 1/rate), not from the bar's own guess.
+    const eta = `${Math.ceil(p.submitEtaMs / 1000)}s`;
     return this.#phase === 'submitting'
-      ? { total: p.idsTotal, value: p.idsSubmitted, unit: 'ids', detail: `${p.tasksTotal} tasks` }
-      : { total: p.tasksTotal, value: p.tasksDone, unit: 'tasks done', detail: `${p.idsSubmitted} ids submitted` };
+      ? { total: p.idsTotal, value: p.idsSubmitted, unit: 'ids', detail: `${p.tasksTotal} tasks`, eta }
+      : { total: p.tasksTotal, value: p.tasksDone, unit: 'tasks done', detail: `${p.idsSubmitted} ids submitted`, eta };
   }
 
   #withBarHidden(write: () => void): void {

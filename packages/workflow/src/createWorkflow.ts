@@ -1,6 +1,7 @@
 import { sleep as defaultSleep, type Sleep } from '@mixpanel-gdpr/client';
 import { cancelJob } from './cancelJob.js';
 import { ingestIds, type NewJob } from './ingestIds.js';
+import { jobProgress, type JobProgress } from './jobProgress.js';
 import type { JobContext } from './JobContext.js';
 import type { Ledger } from './ledger/Ledger.js';
 import type { JobState } from './ledger/LedgerState.js';
@@ -54,6 +55,8 @@ export interface Workflow {
   run(jobId: string, options?: Signalled & { wait?: boolean }): Promise<JobSummary>;
   cancel(jobId: string, options?: Signalled): Promise<{ cancelled: number; tooLate: number }>;
   summary(jobId: string): JobSummary;
+  /** Counts and the submission ETA, cheap enough to call on every progress event. */
+  progress(jobId: string): JobProgress;
   report(jobId: string, format: ReportFormat, out: NodeJS.WritableStream): Promise<void>;
   jobs(): JobState[];
   readonly limiter: RateLimiter;
@@ -97,6 +100,7 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
     },
     cancel: (jobId, { signal } = {}) => cancelJob(ctx, jobId, signal),
     summary: (jobId) => summarizeJob(jobOf(ctx, jobId)),
+    progress: (jobId) => jobProgress(jobOf(ctx, jobId), limiter.intervalMs),
     report: (jobId, format, out) => writeReport(jobOf(ctx, jobId), format, out as never),
     jobs: () => [...ctx.ledger.state.jobs.values()],
   };

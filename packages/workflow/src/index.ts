@@ -29,3 +29,5 @@ export type { IdRow, JobSummary } from './summarizeJob.js';
 export { summaryMarkdown, writeReport } from './writeReport.js';
 export type { ReportFormat } from './writeReport.js';
 export type { ProgressEvent, ProgressListener } from './progress.js';
+export { jobProgress } from './jobProgress.js';
+export type { JobProgress } from './jobProgress.js';

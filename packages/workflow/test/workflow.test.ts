@@ -20,6 +20,13 @@ describe('a deletion job against the fake Mixpanel', () => {
     expect(summary.ids).toMatchObject({ read: 5002, valid: 5000, duplicates: 1, invalid: 1, byOutcome: { SUCCESS: 5000 } });
     expect(summary.tasks.byStatus).toEqual({ SUCCESS: 3 });
     expect(summary.notes.join(' ')).toContain('warehouses');
+    expect(h.workflow.progress(jobId)).toEqual({ idsTotal: 5000, idsSubmitted: 5000, batchesWaiting: 0, tasksTotal: 3, tasksDone: 3, submitEtaMs: 0 });
+  });
+
+  it('reports progress counts and a submission ETA from the rate limit before anything is sent', async () => {
+    h = await harness({}, { ratePerSecond: 2 });
+    const jobId = await h.workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(5000) });
+    expect(h.workflow.progress(jobId)).toEqual({ idsTotal: 5000, idsSubmitted: 0, batchesWaiting: 3, tasksTotal: 0, tasksDone: 0, submitEtaMs: 1500 });
   });
 
   it('records ids covered by a running deletion (409) and resubmits only the rest', async () => {

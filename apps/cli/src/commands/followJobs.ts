@@ -30,7 +30,7 @@ export async function followJobs(mode: FollowMode, jobId: string | undefined, gl
         summaries.push(session.workflow.summary(id));
         continue;
       }
-      session.view.track(state, mode === 'resume' ? 'submitting' : 'waiting');
+      session.view.track(state, mode === 'resume' ? 'submitting' : 'waiting', () => session.workflow.progress(id));
       const waitToEnd = mode === 'watch' || wait;
       summaries.push(await session.workflow.run(id, { signal, wait: waitToEnd }));
     }

@@ -45,7 +45,7 @@ export async function startJob(kind: JobKind, o: StartOptions, globals: GlobalOp
     const state = workflow.jobs().find((j) => j.jobId === jobId)!;
     view.info(`job ${jobId}: ${kind} of ${state.ingested!.valid} ids`);
     // One run: polls start as soon as the first tasks exist, in the slots submissions leave.
-    view.track(state, 'submitting');
+    view.track(state, 'submitting', () => workflow.progress(jobId));
     const summary = await workflow.run(jobId, { signal, wait: Boolean(o.wait) });
     view.stop();
     const next = o.wait ? `Report: mixpanel-gdpr report ${jobId} --format md` : `All batches submitted. Follow it with: mixpanel-gdpr watch ${jobId}   (or \`status ${jobId}\` from cron)`;
