@@ -84,7 +84,8 @@ export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Prom
   const projectToken = options.projectToken ?? 'fake-project-token';
   const timings: FakeTimings = { pendingMs: 200, stagingMs: 200, startedMs: 400, ...options.timings };
   const failIds = new Set(options.failIds ?? []);
-  const now = options.now ?? Date.now;
+  // Sub-millisecond: arrivals are compared against 1/rate, where Date.now()'s rounding would show.
+  const now = options.now ?? (() => performance.timeOrigin + performance.now());
   const random = seededRandom(options.seed ?? 1);
   const maxIds = options.maxIdsPerRequest ?? 2000;
   const ttlMs = options.exportLinkTtlMs ?? 60_000;

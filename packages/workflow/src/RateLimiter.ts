@@ -29,6 +29,13 @@ interface Waiter {
   onAbort: () => void;
 }
 
+/**
+ * Epoch milliseconds with sub-millisecond precision. Date.now() rounds to the
+ * millisecond, and at tens of requests per second two roundings can make a
+ * gap look a couple of milliseconds shorter than it was.
+ */
+export const preciseNow = (): number => performance.timeOrigin + performance.now();
+
 /** Called when the granted request has its answer (or has failed): the limiter may grant the next one. */
 export type Release = () => void;
 
@@ -67,7 +74,7 @@ export class RateLimiter {
       throw new TypeError(`ratePerSecond must be a positive number (got ${options.ratePerSecond})`);
     }
     this.intervalMs = 1000 / options.ratePerSecond;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? preciseNow;
     this.#sleep = options.sleep ?? defaultSleep;
     if (options.lastRequestAt !== undefined) this.#nextAt = options.lastRequestAt + this.intervalMs;
   }

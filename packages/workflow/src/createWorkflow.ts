@@ -68,7 +68,7 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
   const sleep = options.sleep ?? defaultSleep;
   const limiter =
     options.limiter ??
-    new RateLimiter({ ...resolved, now, sleep, ...(options.lastRequestAt !== undefined && { lastRequestAt: options.lastRequestAt }), ...(options.onRequestGranted && { onGrant: options.onRequestGranted }) });
+    new RateLimiter({ ...resolved, ...(options.now && { now }), sleep, ...(options.lastRequestAt !== undefined && { lastRequestAt: options.lastRequestAt }), ...(options.onRequestGranted && { onGrant: options.onRequestGranted }) });
   const ctx: JobContext = {
     client: options.client,
     ledger: options.ledger,
