@@ -24,9 +24,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake.close();
+  // Nor written: ledgers, reports, exports and pace files hold no secret either.
+  const written = await Promise.all(
+    (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath ?? e.path, e.name), 'utf8')),
+  );
   await rm(dir, { recursive: true, force: true });
   // Checked last, over every run: no secret was ever printed.
-  const everything = allOutput.join('\n');
+  const everything = [...allOutput, ...written].join('\n');
   expect(everything).not.toContain(SECRETS.oauth);
   expect(everything).not.toContain(SECRETS.project);
 });

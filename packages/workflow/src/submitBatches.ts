@@ -27,7 +27,7 @@ export async function submitBatches(ctx: JobContext, jobId: string, signal?: Abo
 async function markInterrupted(ctx: JobContext, job: JobState): Promise<void> {
   for (const batch of job.batches.values()) {
     if (batch.phase === 'sending') {
-      await ctx.ledger.append({ type: 'batch.unknown', jobId: job.jobId, at: ctx.now(), batchId: batch.batchId, reason: 'the process stopped while the request was in flight' });
+      await ctx.ledger.append({ type: 'batch.unknown', jobId: job.jobId, at: ctx.now(), batchId: batch.batchId, reason: 'the process stopped after deciding to send and before recording an answer: the request may or may not have reached Mixpanel' });
     }
   }
 }
@@ -35,6 +35,9 @@ async function markInterrupted(ctx: JobContext, job: JobState): Promise<void> {
 async function submitBatch(ctx: JobContext, job: JobState, batch: BatchState, signal?: AbortSignal): Promise<void> {
   const { jobId } = job;
   const base = { jobId, batchId: batch.batchId };
+  // Recorded before waiting for a slot, not after: the fsync would otherwise sit between the slot and
+  // the send and slow every request. A crash in between is then counted as "outcome unknown", which
+  // is safe (a resent deletion meets its twin as a 409).
   await ctx.ledger.append({ type: 'batch.sending', ...base, at: ctx.now(), attempt: batch.attempts + 1 });
   try {
     const { taskId } = await callApi(ctx, 'submit', false, (s) => create(ctx, job, batch.ids, s), signal);
