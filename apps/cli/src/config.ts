@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isRegion, REGION_BASE_URLS, validateBaseUrl, ValidationError, type Region } from '@mixpanel-gdpr/client';
+import { isRegion, REGION_BASE_URLS, validateBaseUrl, type Region } from '@mixpanel-gdpr/client';
 import { CliError } from './CliError.js';
 
 /** Options every command accepts (see `program.ts`). */
@@ -42,7 +42,7 @@ export function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = process
   const baseUrl = o.baseUrl ?? env.MIXPANEL_GDPR_BASE_URL;
   return {
     region,
-    baseUrl: baseUrl === undefined ? REGION_BASE_URLS[region] : check(() => validateBaseUrl(baseUrl, '--base-url')),
+    baseUrl: baseUrl === undefined ? REGION_BASE_URLS[region] : validateBaseUrl(baseUrl, '--base-url'),
     ledgerPath: o.ledger ?? defaultLedgerPath(env),
     ratePerSecond: positive(o.rate, '--rate'),
     pollMinDelayMs: positive(o.pollMinMs, '--poll-min-ms'),
@@ -67,13 +67,4 @@ export function positive(value: string | undefined, flag: string): number | unde
   const n = Number(value);
   if (!(n > 0) || !Number.isFinite(n)) throw new CliError(`${flag} must be a positive number (got ${JSON.stringify(value)})`);
   return n;
-}
-
-function check<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof ValidationError) throw new CliError(error.message);
-    throw error;
-  }
 }

@@ -1,5 +1,5 @@
 import { extname, resolve } from 'node:path';
-import { parseComplianceType, parseDisclosureType, ValidationError } from '@mixpanel-gdpr/client';
+import { parseComplianceType, parseDisclosureType } from '@mixpanel-gdpr/client';
 import { createWorkflow, MemoryLedger, readIdsFromFile, resolveWorkflowOptions, type IdFileFormat, type JobKind, type NewJob } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
 import { currentJob } from '../currentJob.js';
@@ -25,22 +25,23 @@ export interface StartOptions {
 
 /** `delete` and `retrieve`: read and check everything, plan the batches, then send (unless --dry-run). */
 export async function startJob(kind: JobKind, o: StartOptions, globals: GlobalOptions, signal: AbortSignal): Promise<number> {
-  const complianceType = usage(() => parseComplianceType(o.compliance.toUpperCase(), '--compliance'));
-  const disclosureType = usage(() => parseDisclosureType(o.disclosure, complianceType, '--disclosure'));
+  // A ValidationError anywhere here is bad input: bin.ts turns it into exit 2 before anything is sent.
+  const complianceType = parseComplianceType(o.compliance.toUpperCase(), '--compliance');
+  const disclosureType = parseDisclosureType(o.disclosure, complianceType, '--disclosure');
   const format = idFormat(o);
   const tunables = {
     ...(o.batchSize && { [kind === 'deletion' ? 'deletionBatchSize' : 'retrievalBatchSize']: integer(o.batchSize, '--batch-size') }),
     ...(o.dataGroups && { dataGroups: integer(o.dataGroups, '--data-groups') }),
   };
-  const ids = await usageAsync(() => readIdsFromFile(o.ids, { format, ...(o.column && { column: o.column }), ...(o.field && { field: o.field }) }));
+  const ids = await readIdsFromFile(o.ids, { format, ...(o.column && { column: o.column }), ...(o.field && { field: o.field }) });
   const job = { kind, complianceType, ...(disclosureType && { disclosureType }), ids, source: o.ids === '-' ? 'stdin' : resolve(o.ids), ...(o.out && { exportDir: resolve(o.out) }) };
 
-  usage(() => resolveWorkflowOptions(tunables));
+  resolveWorkflowOptions(tunables);
   if (globals.dryRun) return dryRun(job, tunables, globals);
   const session = await openSession(globals, { tunables });
   try {
     const { view, workflow } = session;
-    const jobId = await usageAsync(() => workflow.createJob(job, { signal }));
+    const jobId = await workflow.createJob(job, { signal });
     currentJob.id = jobId;
     const state = workflow.jobs().find((j) => j.jobId === jobId)!;
     view.info(`job ${jobId}: ${kind} of ${state.ingested!.valid} ids`);
@@ -62,7 +63,7 @@ async function dryRun(job: NewJob, tunables: Record<string, number>, globals: Gl
   const view = new ProgressView({ json: config.json, redact: (t) => t });
   const ledger = new MemoryLedger();
   const workflow = createWorkflow({ ...tunables, client: offlineClient, ledger });
-  const jobId = await usageAsync(() => workflow.createJob(job));
+  const jobId = await workflow.createJob(job);
   const state = workflow.jobs()[0]!;
   for (const b of state.batches.values()) {
     view.result({ type: 'batch', batchId: b.batchId, ids: b.ids.length, first: b.ids[0], last: b.ids.at(-1) }, `  ${b.batchId}  ${String(b.ids.length).padStart(4)} ids  (${b.ids[0]} … ${b.ids.at(-1)})`);
@@ -90,21 +91,4 @@ function integer(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new CliError(`${flag} must be a whole number (got ${JSON.stringify(value)})`);
   return n;
-}
-
-/** Turns a ValidationError into a usage error (exit 2): bad input, nothing sent. */
-export function usage<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    throw error instanceof ValidationError ? new CliError(error.message) : error;
-  }
-}
-
-export async function usageAsync<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw error instanceof ValidationError ? new CliError(error.message) : error;
-  }
 }
