@@ -31,6 +31,11 @@ describe('normalizeIds', () => {
   });
 
 
+  it('reports values that are not strings without calling their toString', async () => {
+    const { stats } = await collect([{ toString: 0 }, { toString: () => { throw new Error('no'); } }, 42, null]);
+    expect(stats.invalid.map((i) => [i.value, i.reason])).toEqual([['[object Object]', 'not a string'], ['[object Object]', 'not a string'], ['42', 'not a string'], ['null', 'missing']]);
+  });
+
   it('takes chunks (arrays) and single ids alike, and counts positions across them', async () => {
     const { out, stats } = await collect([['a', 'b'], 'c', ['b', '', '\u0001']]);
     expect(out).toEqual(['a', 'b', 'c']);

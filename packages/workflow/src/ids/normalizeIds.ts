@@ -57,7 +57,17 @@ export function emptyIdStats(): IdStats {
 }
 
 function printable(value: unknown): string {
-  const text = typeof value === 'string' ? value : String(value);
+  const text = typeof value === 'string' ? value : typeName(value);
   const escaped = JSON.stringify(text.length > 80 ? text.slice(0, 80) : text).slice(1, -1);
   return text.length > 80 ? `${escaped}… (${text.length} characters)` : escaped;
+}
+
+/** What a non-string is, without calling its own toString (which may be missing, or throw). */
+function typeName(value: unknown): string {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
+  try {
+    return Object.prototype.toString.call(value);
+  } catch {
+    return '[object]';
+  }
 }
