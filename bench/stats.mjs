@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 export function peakRssMb(pid) {
   try {
     const kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-    return kb / 1024;
+    // An exiting process (a zombie) has a status file but no VmHWM line.
+    return Number.isFinite(kb) ? kb / 1024 : undefined;
   } catch {
     return undefined;
   }
