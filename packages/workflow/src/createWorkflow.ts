@@ -90,11 +90,24 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
       jobOf(ctx, jobId);
       if (!wait) await submitBatches(ctx, jobId, signal);
       else {
+        // If either half fails, the other is stopped too (and awaited), so nothing keeps polling after run() has failed.
+        const both = new AbortController();
+        const forward = () => both.abort(signal?.reason);
+        signal?.addEventListener('abort', forward, { once: true });
         let submitting = true;
-        const submitted = submitBatches(ctx, jobId, signal).finally(() => (submitting = false));
+        const submitted = submitBatches(ctx, jobId, both.signal).finally(() => (submitting = false));
         // Polls start alongside submissions but only take the slots they leave.
-        const [, outcome] = await Promise.all([submitted, watchTasks(ctx, jobId, () => submitting, signal)]);
-        if (outcome.state === 'deadline') throw WatchDeadlineError.from(jobId, resolved.watchDeadlineMs, outcome);
+        const watched = watchTasks(ctx, jobId, () => submitting, both.signal);
+        try {
+          const [, outcome] = await Promise.all([submitted, watched]);
+          if (outcome.state === 'deadline') throw WatchDeadlineError.from(jobId, resolved.watchDeadlineMs, outcome);
+        } catch (error) {
+          both.abort(error);
+          await Promise.allSettled([submitted, watched]);
+          throw error;
+        } finally {
+          signal?.removeEventListener('abort', forward);
+        }
       }
       return summarizeJob(jobOf(ctx, jobId));
     },

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WatchDeadlineError } from '../src/index.js';
+import { createWorkflow, MemoryLedger, WatchDeadlineError } from '../src/index.js';
 import { harness, ids, type Harness } from './helpers/harness.js';
 
 let h: Harness | undefined;
@@ -100,5 +100,33 @@ describe('watch deadline', () => {
     expect((error as WatchDeadlineError).polls).toBeGreaterThan(0);
     expect((error as Error).message).toMatch(/after 1000 ms and \d+ polls .*last seen: PENDING 1/);
     expect(h.workflow.summary(jobId).tasks.total).toBe(1);
+  });
+});
+
+describe('run with wait', () => {
+  it('stops polling when submitting fails, leaving nothing running after run() rejects', async () => {
+    const { AuthenticationError } = await import('@mixpanel-gdpr/client');
+    const calls: string[] = [];
+    let task = 0;
+    const client = {
+      createDeletion: async () => {
+        calls.push('create');
+        if (task === 3) throw new AuthenticationError(401, 'expired', {}, {}, { method: 'POST', url: 'x' }, 'expired');
+        return { taskId: `t${++task}` };
+      },
+      createRetrieval: async () => ({ taskId: 'never' }),
+      getDeletionStatus: async (taskId: string) => {
+        calls.push('status');
+        return { taskId, status: 'PENDING' as const, rawStatus: 'PENDING' };
+      },
+      getRetrievalStatus: async (taskId: string) => ({ taskId, status: 'PENDING' as const, rawStatus: 'PENDING' }),
+      cancelDeletion: async (taskId: string) => ({ taskId, cancelled: true as const }),
+    };
+    const workflow = createWorkflow({ client, ledger: new MemoryLedger(), ratePerSecond: 100, deletionBatchSize: 1, pollMinDelayMs: 1, pollMaxDelayMs: 5 });
+    const jobId = await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(10) });
+    await expect(workflow.run(jobId, { wait: true })).rejects.toBeInstanceOf(AuthenticationError);
+    const settled = calls.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(calls.length).toBe(settled);
   });
 });
