@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm bench [--quick] [--only 1,3]`: runs the benchmarks, prints one markdown table (median of several
 // runs, min–max, ratio to a baseline measured in the same run) and writes it to bench/RESULTS.md
-// (bench/RESULTS.quick.md for --quick, which CI runs only to prove the benchmarks still work).
+// (bench/RESULTS.quick.md for --quick, which CI runs only to prove the benchmarks still work;
+// nothing for --only).
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { clientOverhead } from './clientOverhead.mjs';
@@ -57,4 +58,5 @@ const table = [
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}${quick ? ', --quick (smaller inputs, fewer runs)' : ''}`;
 const text = `# Benchmarks\n\n${machine}\n\n${table}\n`;
 console.log(text);
-await writeFile(new URL(quick ? './RESULTS.quick.md' : './RESULTS.md', import.meta.url), text);
+// A partial run (--only) prints its rows but never replaces the full table.
+if (!only) await writeFile(new URL(quick ? './RESULTS.quick.md' : './RESULTS.md', import.meta.url), text);
