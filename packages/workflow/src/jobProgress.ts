@@ -1,5 +1,5 @@
 import { isTaskTerminal } from './ledger/applyRecord.js';
-import type { JobState } from './ledger/LedgerState.js';
+import { IN_TASK_PHASES, WAITING_PHASES, type JobState } from './ledger/LedgerState.js';
 
 export interface JobProgress {
   /** Distinct valid ids in the job. */
@@ -20,8 +20,8 @@ export function jobProgress(job: JobState, intervalMs: number): JobProgress {
   let idsSubmitted = 0;
   let batchesWaiting = 0;
   for (const b of job.batches.values()) {
-    if (b.phase === 'submitted' || b.phase === 'conflict') idsSubmitted += b.ids.length;
-    else if (b.phase === 'planned' || b.phase === 'sending' || b.phase === 'unknown') batchesWaiting++;
+    if (IN_TASK_PHASES.has(b.phase)) idsSubmitted += b.ids.length;
+    else if (WAITING_PHASES.has(b.phase)) batchesWaiting++;
   }
   let tasksDone = 0;
   for (const t of job.tasks.values()) if (isTaskTerminal(t)) tasksDone++;

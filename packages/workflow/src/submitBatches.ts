@@ -1,7 +1,7 @@
 import { AbortError, ApiError, BadRequestError, ConflictError, MixpanelGdprError, ValidationError } from '@mixpanel-gdpr/client';
 import { callApi, errorBackoffMs, isTransient } from './callApi.js';
 import type { JobContext } from './JobContext.js';
-import type { BatchState, JobState } from './ledger/LedgerState.js';
+import { WAITING_PHASES, type BatchState, type JobState } from './ledger/LedgerState.js';
 
 /** Mixpanel's 400 for an oversized batch; the wording varies, so match loosely. */
 const TOO_LARGE = /too (many|large|big)|maximum|limit|exceed/i;
@@ -17,7 +17,8 @@ export async function submitBatches(ctx: JobContext, jobId: string, signal?: Abo
   await markInterrupted(ctx, job);
   for (;;) {
     if (job.cancelledAt !== undefined) return;
-    const batch = [...job.batches.values()].find((b) => b.phase === 'planned' || b.phase === 'unknown');
+    // Batches left `sending` by a dead process were marked unknown above, so this is every batch still to send.
+    const batch = [...job.batches.values()].find((b) => WAITING_PHASES.has(b.phase));
     if (!batch) return;
     await submitBatch(ctx, job, batch, signal);
   }

@@ -1,4 +1,4 @@
-import type { JobState, TaskRecord } from './ledger/LedgerState.js';
+import { WAITING_PHASES, type JobState, type TaskRecord } from './ledger/LedgerState.js';
 import { isOutstanding } from './pollTasks.js';
 
 /** The outcome of one distinct id. SUBMITTED: sent, not yet polled. NOT_SUBMITTED: no task yet (or its batch failed). */
@@ -47,23 +47,35 @@ export const RETRIEVAL_NOTES = [
   'A CCPA export covers only the previous year of data.',
 ];
 
+/** Ids that share one outcome: a whole submitted batch, one id covered through a 409, or an unsent batch. */
+interface OutcomeGroup {
+  ids: readonly string[];
+  row: Omit<IdRow, 'distinctId'>;
+}
+
+/**
+ * The one walk from batches to outcomes, in plan order: `idRows` expands it
+ * to a row per id, `summarizeJob` only counts it (a million rows with ISO
+ * dates cost a second).
+ */
+function* outcomeGroups(job: JobState): Generator<OutcomeGroup> {
+  for (const batch of job.batches.values()) {
+    const batchId = batch.batchId;
+    if (batch.phase === 'split') continue;
+    if (batch.phase === 'submitted') yield { ids: batch.ids, row: { ...outcomeOf([job.tasks.get(batch.taskId!)!]), batchId } };
+    else if (batch.phase === 'conflict') {
+      // Ids of a 409 that were not covered went to the remainder batch and are reported there.
+      for (const id of batch.ids) {
+        const covering = job.coveredBy.get(id);
+        if (covering) yield { ids: [id], row: { ...outcomeOf(covering.map((t) => job.tasks.get(t)!)), batchId, note: 'already being deleted by an earlier request (409)' } };
+      }
+    } else yield { ids: batch.ids, row: { outcome: 'NOT_SUBMITTED', taskIds: [], batchId, ...(batch.error && { note: batch.error }) } };
+  }
+}
+
 /** Per-id outcomes, streamed in plan order (invalid ids last). */
 export function* idRows(job: JobState): Generator<IdRow> {
-  for (const batch of job.batches.values()) {
-    if (batch.phase === 'split') continue;
-    if (batch.phase === 'submitted') {
-      // Everything but the id is the same for the whole batch: work it out once.
-      const shared = outcomeOf([job.tasks.get(batch.taskId!)!]);
-      for (const distinctId of batch.ids) yield { distinctId, ...shared, batchId: batch.batchId };
-    } else if (batch.phase === 'conflict') {
-      for (const distinctId of batch.ids) {
-        const covering = job.coveredBy.get(distinctId);
-        if (covering) yield { distinctId, ...outcomeOf(covering.map((t) => job.tasks.get(t)!)), batchId: batch.batchId, note: 'already being deleted by an earlier request (409)' };
-      }
-    } else {
-      for (const distinctId of batch.ids) yield { distinctId, outcome: 'NOT_SUBMITTED', taskIds: [], batchId: batch.batchId, ...(batch.error && { note: batch.error }) };
-    }
-  }
+  for (const { ids, row } of outcomeGroups(job)) for (const distinctId of ids) yield { distinctId, ...row };
   for (const invalid of job.ingested?.invalid ?? []) {
     yield { distinctId: invalid.value, outcome: 'INVALID', taskIds: [], batchId: '', note: `input position ${invalid.position}: ${invalid.reason}` };
   }
@@ -79,25 +91,10 @@ function outcomeOf(tasks: TaskRecord[]): Pick<IdRow, 'outcome' | 'taskIds' | 'su
   };
 }
 
-/** Ids per outcome, without building a row per id. */
-function outcomeCounts(job: JobState): Record<string, number> {
-  const counts: Record<string, number> = {};
-  const add = (outcome: string, n: number) => (counts[outcome] = (counts[outcome] ?? 0) + n);
-  for (const batch of job.batches.values()) {
-    if (batch.phase === 'submitted') add(outcomeOf([job.tasks.get(batch.taskId!)!]).outcome, batch.ids.length);
-    else if (batch.phase === 'conflict') {
-      for (const id of batch.ids) {
-        const covering = job.coveredBy.get(id);
-        if (covering) add(outcomeOf(covering.map((t) => job.tasks.get(t)!)).outcome, 1);
-      }
-    } else if (batch.phase !== 'split') add('NOT_SUBMITTED', batch.ids.length);
-  }
-  return counts;
-}
-
 export function summarizeJob(job: JobState): JobSummary {
-  const count = (into: Record<string, number>, key: string) => (into[key] = (into[key] ?? 0) + 1);
-  const byOutcome = outcomeCounts(job);
+  const count = (into: Record<string, number>, key: string, n = 1) => (into[key] = (into[key] ?? 0) + n);
+  const byOutcome: Record<string, number> = {};
+  for (const { ids, row } of outcomeGroups(job)) count(byOutcome, row.outcome, ids.length);
   const byPhase: Record<string, number> = {};
   let resentAfterUnknown = 0;
   for (const b of job.batches.values()) {
@@ -114,7 +111,7 @@ export function summarizeJob(job: JobState): JobSummary {
     if (t.export && 'error' in t.export) exports.failed++;
     else if (t.export) (exports.downloaded++, (exports.bytes += t.export.bytes));
   }
-  const waiting = [...job.batches.values()].some((b) => ['planned', 'sending', 'unknown'].includes(b.phase)) && job.cancelledAt === undefined;
+  const waiting = [...job.batches.values()].some((b) => WAITING_PHASES.has(b.phase)) && job.cancelledAt === undefined;
   const outstanding = [...job.tasks.values()].some((t) => isOutstanding(job, t));
   return {
     jobId: job.jobId,

@@ -4,6 +4,11 @@ import type { RecordOf } from './records.js';
 
 export type BatchPhase = 'planned' | 'sending' | 'unknown' | 'submitted' | 'conflict' | 'split' | 'failed';
 
+/** A batch still to be sent (or sent again: its outcome is unknown). */
+export const WAITING_PHASES: ReadonlySet<BatchPhase> = new Set(['planned', 'sending', 'unknown']);
+/** A batch whose ids are all in a task: submitted, or covered by running tasks after a 409. */
+export const IN_TASK_PHASES: ReadonlySet<BatchPhase> = new Set(['submitted', 'conflict']);
+
 export interface BatchState {
   batchId: string;
   ids: string[];
