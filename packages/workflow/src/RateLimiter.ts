@@ -64,6 +64,8 @@ export class RateLimiter {
   /** When the request in flight was granted, if one is. */
   #inFlightSince: number | undefined;
   #onRelease: (() => void) | undefined;
+  /** Stops the pump's sleep when every waiter has gone. */
+  #pumpSleep: AbortController | undefined;
   #minRoundTripMs = Number.POSITIVE_INFINITY;
   #roundTrips = 0;
   #now: () => number;
@@ -93,11 +95,18 @@ export class RateLimiter {
     });
   }
 
-  /** Records a 429: nobody is granted before `retryAfterMs` (or the backoff) has passed. Returns the wait in ms. */
+  /**
+   * Records a 429: nobody is granted before `retryAfterMs` (or the backoff)
+   * has passed. The server's hint wins, but within `rateLimitMaxBackoffMs`:
+   * a Retry-After of a week (broken or hostile) would otherwise park the
+   * project for a week. Returns the wait in ms.
+   */
   rateLimited(retryAfterMs?: number): number {
     this.#consecutive429++;
-    const backoff = Math.min(this.options.rateLimitMaxBackoffMs, this.options.rateLimitBackoffMs * 2 ** (this.#consecutive429 - 1));
-    const waitMs = retryAfterMs ?? backoff;
+    const cap = this.options.rateLimitMaxBackoffMs;
+    const backoff = Math.min(cap, this.options.rateLimitBackoffMs * 2 ** (this.#consecutive429 - 1));
+    const hinted = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) ? Math.max(0, retryAfterMs) : undefined;
+    const waitMs = Math.min(cap, hinted ?? backoff);
     this.#nextAt = Math.max(this.#nextAt, this.#now() + waitMs);
     return waitMs;
   }
@@ -138,6 +147,8 @@ export class RateLimiter {
     const index = this.#queue.indexOf(waiter);
     if (index !== -1) this.#queue.splice(index, 1);
     waiter.reject(waiter.signal?.reason);
+    // Nobody left to serve: stop the pump's timer, or a Ctrl-C during an hour-long 429 wait keeps the process alive for that hour.
+    if (this.#queue.length === 0) this.#pumpSleep?.abort();
   }
 
   async #pump(): Promise<void> {
@@ -151,7 +162,10 @@ export class RateLimiter {
         }
         const waitMs = this.#nextAt - this.#now();
         if (waitMs > 0) {
-          await this.#sleep(waitMs);
+          this.#pumpSleep = new AbortController();
+          // Rejects only when the queue emptied (see #drop); the loop condition then ends the pump.
+          await this.#sleep(waitMs, this.#pumpSleep.signal).catch(() => {});
+          this.#pumpSleep = undefined;
           continue; // a 429 may have pushed #nextAt further while we slept
         }
         const waiter = this.#queue.shift()!;

@@ -1,4 +1,5 @@
 import { ConnectionError, InternalServerError, RateLimitError, TimeoutError, UnexpectedResponseError } from '@mixpanel-gdpr/client';
+import { GaveUpError } from './GaveUpError.js';
 import type { JobContext } from './JobContext.js';
 import type { Priority } from './RateLimiter.js';
 
@@ -14,15 +15,39 @@ export function errorBackoffMs(ctx: JobContext, failures: number): number {
 }
 
 /**
+ * How long a command may keep trying one call. A `watch` has a deadline; a
+ * one-pass command (cron `status`) gives up on a call after a few failures
+ * or when asked to wait long, so that the pass always ends.
+ */
+export interface CallLimits {
+  /** Epoch ms: no wait may end after this. */
+  deadlineAt?: number;
+  /** 429s and transient failures tolerated for one call. */
+  maxFailures?: number;
+  /** Longest single wait (rate limit or backoff) for one call, in ms. */
+  maxWaitMs?: number;
+}
+
+export interface CallSpec {
+  priority: Priority;
+  /** Safe to repeat after a transient failure (status, cancel), unlike a create. */
+  idempotent: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+/**
  * One API call through the shared limiter. 429s are waited out here for
  * every kind of call (the server rejected them before doing anything), for
- * as long as Mixpanel asks, hours included. Other transient failures are
- * retried here only for `idempotent` calls (status, cancel); a create hands
- * them to its caller, which records the outcome as unknown first.
+ * as long as Mixpanel asks within `rateLimitMaxBackoffMs`. Other transient
+ * failures are retried here only for idempotent calls; a create hands them to
+ * its caller, which records the outcome as unknown first. `ctx.limits`
+ * bounds the whole: then a `GaveUpError` says why.
  */
-export async function callApi<T>(ctx: JobContext, priority: Priority, idempotent: boolean, call: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function callApi<T>(ctx: JobContext, spec: CallSpec, call: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+  const { signal } = spec;
   for (let failures = 0; ; ) {
-    const release = await ctx.limiter.acquire(priority, signal);
+    checkWait(ctx, ctx.limiter.delayMs, failures);
+    const release = await ctx.limiter.acquire(spec.priority, signal);
     try {
       const result = await call(signal);
       release();
@@ -31,15 +56,35 @@ export async function callApi<T>(ctx: JobContext, priority: Priority, idempotent
     } catch (error) {
       release();
       if (error instanceof RateLimitError) {
-        ctx.emit({ type: 'rate-limited', waitMs: ctx.limiter.rateLimited(error.retryAfterMs) });
+        const waitMs = ctx.limiter.rateLimited(error.retryAfterMs);
+        ctx.emit({ type: 'rate-limited', waitMs });
+        checkWait(ctx, waitMs, ++failures, error);
         continue;
       }
       // Refused before connecting: nothing reached Mixpanel, so even a create is safe to resend.
       const neverSent = error instanceof ConnectionError && error.neverSent;
-      if (!(neverSent || (idempotent && isTransient(error)))) throw error;
+      if (!(neverSent || (spec.idempotent && isTransient(error)))) throw error;
       const waitMs = errorBackoffMs(ctx, ++failures);
+      checkWait(ctx, waitMs, failures, error);
       ctx.emit({ type: 'retry', reason: (error as Error).message, waitMs });
       await ctx.sleep(waitMs, signal);
     }
+  }
+}
+
+/** Throws a `GaveUpError` when waiting `waitMs` (after `failures` failures) would break `ctx.limits`. */
+function checkWait(ctx: JobContext, waitMs: number, failures: number, last?: unknown): void {
+  const limits = ctx.limits;
+  if (!limits) return;
+  const cause = last === undefined ? undefined : { cause: last };
+  const lastSeen = last instanceof Error ? `; last: ${last.message}` : '';
+  if (limits.maxFailures !== undefined && failures >= limits.maxFailures) {
+    throw new GaveUpError('failures', `gave up after ${failures} failed attempts${lastSeen}`, cause);
+  }
+  if (limits.maxWaitMs !== undefined && waitMs > limits.maxWaitMs) {
+    throw new GaveUpError('wait', `gave up rather than wait ${Math.round(waitMs)} ms (longer than ${limits.maxWaitMs} ms)${lastSeen}`, cause);
+  }
+  if (limits.deadlineAt !== undefined && ctx.now() + waitMs > limits.deadlineAt) {
+    throw new GaveUpError('deadline', `the deadline passes before the next attempt could be made (${Math.round(waitMs)} ms away)${lastSeen}`, cause);
   }
 }

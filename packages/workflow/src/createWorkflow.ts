@@ -5,7 +5,11 @@ import { jobProgress, type JobProgress } from './jobProgress.js';
 import type { JobContext } from './JobContext.js';
 import type { Ledger } from './ledger/Ledger.js';
 import type { JobState } from './ledger/LedgerState.js';
-import { pollOnce, watchTasks } from './pollTasks.js';
+import { GaveUpError } from './GaveUpError.js';
+import { pollOnce, withDownloads, type PassResult } from './pollTasks.js';
+import { assertJobProject } from './project/assertJobProject.js';
+import { StatusAnswers } from './StatusAnswers.js';
+import { watchTasks, type WatchOutcome } from './watchTasks.js';
 import { WatchDeadlineError } from './WatchDeadlineError.js';
 import type { ProgressListener } from './progress.js';
 import { RateLimiter } from './RateLimiter.js';
@@ -49,8 +53,11 @@ export interface Workflow {
   createJob(job: NewJob, options?: Signalled): Promise<string>;
   /** Sends every batch that has no task yet. */
   submit(jobId: string, options?: Signalled): Promise<void>;
-  /** One polling pass over outstanding tasks, exports included (for cron). */
-  poll(jobId: string, options?: Signalled): Promise<void>;
+  /**
+   * One bounded polling pass over outstanding tasks, exports included (for
+   * cron): tasks whose poll keeps failing are skipped and listed.
+   */
+  poll(jobId: string, options?: Signalled): Promise<PassResult>;
   /** Submits what is left and, with `wait`, polls until every task has ended. */
   run(jobId: string, options?: Signalled & { wait?: boolean }): Promise<JobSummary>;
   cancel(jobId: string, options?: Signalled): Promise<{ cancelled: number; tooLate: number }>;
@@ -79,6 +86,7 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
     sleep,
     random: options.random ?? Math.random,
     fetch: options.fetch ?? globalThis.fetch,
+    answers: new StatusAnswers(),
   };
 
   return {
@@ -87,28 +95,9 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
     submit: (jobId, { signal } = {}) => submitBatches(ctx, jobId, signal),
     poll: (jobId, { signal } = {}) => pollOnce(ctx, jobId, signal),
     async run(jobId, { signal, wait = false } = {}) {
-      jobOf(ctx, jobId);
+      assertJobProject(ctx, jobOf(ctx, jobId));
       if (!wait) await submitBatches(ctx, jobId, signal);
-      else {
-        // If either half fails, the other is stopped too (and awaited), so nothing keeps polling after run() has failed.
-        const both = new AbortController();
-        const forward = () => both.abort(signal?.reason);
-        signal?.addEventListener('abort', forward, { once: true });
-        let submitting = true;
-        const submitted = submitBatches(ctx, jobId, both.signal).finally(() => (submitting = false));
-        // Polls start alongside submissions but only take the slots they leave.
-        const watched = watchTasks(ctx, jobId, () => submitting, both.signal);
-        try {
-          const [, outcome] = await Promise.all([submitted, watched]);
-          if (outcome.state === 'deadline') throw WatchDeadlineError.from(jobId, resolved.watchDeadlineMs, outcome);
-        } catch (error) {
-          both.abort(error);
-          await Promise.allSettled([submitted, watched]);
-          throw error;
-        } finally {
-          signal?.removeEventListener('abort', forward);
-        }
-      }
+      else await submitAndWatch(ctx, jobId, signal);
       return summarizeJob(jobOf(ctx, jobId));
     },
     cancel: (jobId, { signal } = {}) => cancelJob(ctx, jobId, signal),
@@ -117,4 +106,40 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
     report: (jobId, format, out) => writeReport(jobOf(ctx, jobId), format, out as never),
     jobs: () => [...ctx.ledger.state.jobs.values()],
   };
+}
+
+/**
+ * Submits and polls at once, within `watchDeadlineMs` (which bounds every
+ * retry and wait too). Polls start alongside submissions but only take the
+ * slots they leave; exports download beside both. If either half fails, the
+ * other is stopped too (and awaited), so nothing keeps polling after the
+ * run has failed.
+ */
+async function submitAndWatch(ctx: JobContext, jobId: string, signal: AbortSignal | undefined): Promise<void> {
+  const limits = { deadlineAt: ctx.now() + ctx.options.watchDeadlineMs };
+  const outcome = await withDownloads({ ...ctx, limits }, signal, async (run, both) => {
+    const halves = new AbortController();
+    const forward = () => halves.abort(both.reason);
+    both.addEventListener('abort', forward, { once: true });
+    let submitting = true;
+    const submitted = submitBatches(run, jobId, halves.signal).finally(() => (submitting = false));
+    const watched = watchTasks(run, jobId, () => submitting, halves.signal);
+    try {
+      const [, watchOutcome] = await Promise.all([submitted.catch(deadlineToOutcome), watched]);
+      return watchOutcome;
+    } catch (error) {
+      halves.abort(error);
+      await Promise.allSettled([submitted, watched]);
+      throw error;
+    } finally {
+      both.removeEventListener('abort', forward);
+    }
+  });
+  if (outcome.state === 'deadline') throw WatchDeadlineError.from(jobId, ctx.options.watchDeadlineMs, outcome);
+}
+
+/** Submissions stopped by the deadline leave their batches waiting; the watch reports the deadline. */
+function deadlineToOutcome(error: unknown): WatchOutcome | undefined {
+  if (error instanceof GaveUpError && error.reason === 'deadline') return undefined;
+  throw error;
 }

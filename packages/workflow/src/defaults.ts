@@ -30,7 +30,11 @@ export const WORKFLOW_DEFAULTS = Object.freeze({
   pollJitter: 0.1,
   /** First wait after a 429 without Retry-After, in ms; doubles on each consecutive 429. */
   rateLimitBackoffMs: 2_000,
-  /** Longest wait after repeated 429s, in ms: Mixpanel advises backing off for hours if need be. */
+  /**
+   * Longest wait after repeated 429s, in ms: Mixpanel advises backing off for
+   * hours if need be. Also the cap on a server's `Retry-After`: a hostile or
+   * broken answer cannot park the project for days.
+   */
   rateLimitMaxBackoffMs: 4 * 3_600_000,
   /** First wait after a 5xx or a connection failure, in ms; doubles per consecutive failure. */
   errorBackoffMs: 1_000,
@@ -48,6 +52,22 @@ export const WORKFLOW_DEFAULTS = Object.freeze({
   exportTimeoutMs: 3_600_000,
   /** Fresh links tried for one export when the link has expired (403, 404, 410). */
   maxExportLinkRefreshes: 5,
+  /** Export downloads running at once beside the polls (a slow download never holds up polling). */
+  exportConcurrency: 2,
+  /**
+   * A 404 on a status poll counts towards NOT_FOUND only if another task of
+   * the same project answered normally within this many ms before (see
+   * `notFoundRule`): otherwise the region or URL is the likelier cause.
+   */
+  notFoundWitnessWindowMs: 3_600_000,
+  /** Witnessed 404s needed before a task is recorded NOT_FOUND. */
+  notFoundConfirmations: 3,
+  /** Shortest time from the first to the last of those 404s, in ms: one bad afternoon at Mixpanel is not proof. */
+  notFoundMinSpanMs: 24 * 3_600_000,
+  /** One-pass commands (cron `status`): 429s and transient failures tolerated per call before the task is skipped. */
+  onePassMaxFailures: 3,
+  /** One-pass commands: longest wait (a Retry-After, a backoff) for one call before the task is skipped, in ms. */
+  onePassMaxWaitMs: 60_000,
 } as const);
 
 export type WorkflowDefaults = typeof WORKFLOW_DEFAULTS;

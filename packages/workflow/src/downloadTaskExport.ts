@@ -1,8 +1,10 @@
 import { join } from 'node:path';
+import { NotFoundError } from '@mixpanel-gdpr/client';
 import { downloadExport, ExpiredLinkError } from './downloadExport.js';
 import type { JobContext } from './JobContext.js';
 import type { JobState, TaskRecord } from './ledger/LedgerState.js';
-import { fetchStatus } from './pollTasks.js';
+import { fetchStatus } from './fetchStatus.js';
+import { isSkippable } from './pollTasks.js';
 
 /**
  * Downloads a finished retrieval's export as soon as it is seen. An expired
@@ -15,7 +17,16 @@ export async function downloadTaskExport(ctx: JobContext, job: JobState, task: T
   let link = firstLink;
   let lastError = 'Mixpanel reported SUCCESS without an export link';
   for (let refresh = 0; refresh <= ctx.options.maxExportLinkRefreshes; refresh++) {
-    if (refresh > 0 || !link) link = (await fetchStatus(ctx, job, task.taskId, signal) as { downloadUrl?: string }).downloadUrl;
+    if (refresh > 0 || !link) {
+      try {
+        link = ((await fetchStatus(ctx, job, task.taskId, signal)) as { downloadUrl?: string }).downloadUrl;
+      } catch (error) {
+        // No fresh link this time (a 404, a pass's limits): record the failure; the next pass tries again.
+        if (signal?.aborted || !(isSkippable(error) || error instanceof NotFoundError)) throw error;
+        lastError = `asking Mixpanel for a fresh export link failed: ${(error as Error).message}`;
+        break;
+      }
+    }
     if (!link) continue;
     try {
       const { bytes, sha256 } = await downloadExport(link, file, { fetch: ctx.fetch, maxBytes: ctx.options.maxExportBytes, timeoutMs: ctx.options.exportTimeoutMs, signal });

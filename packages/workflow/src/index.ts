@@ -22,7 +22,14 @@ export type { BatchPhase, BatchState, JobState, LedgerState, TaskRecord } from '
 export type { JobKind, LedgerRecord, LedgerRecordType } from './ledger/records.js';
 export { downloadExport, ExpiredLinkError } from './downloadExport.js';
 export { WatchDeadlineError } from './WatchDeadlineError.js';
-export type { WatchOutcome } from './pollTasks.js';
+export type { WatchOutcome } from './watchTasks.js';
+export type { PassResult } from './pollTasks.js';
+export type { CallLimits } from './callApi.js';
+export { GaveUpError } from './GaveUpError.js';
+export { TaskNotFoundError } from './notFoundRule.js';
+export { ProjectMismatchError } from './project/ProjectMismatchError.js';
+export { describeProject, projectIdentity, sameProject, tokenFingerprint } from './project/ProjectIdentity.js';
+export type { ProjectIdentity } from './project/ProjectIdentity.js';
 export type { DownloadOptions, Downloaded } from './downloadExport.js';
 export { DELETION_NOTES, RETRIEVAL_NOTES, idRows, summarizeJob } from './summarizeJob.js';
 export type { IdRow, JobSummary } from './summarizeJob.js';

@@ -1,6 +1,6 @@
-import type { ComplianceType, DisclosureType } from '@mixpanel-gdpr/client';
+import { ValidationError, type ComplianceType, type DisclosureType } from '@mixpanel-gdpr/client';
 import { randomBytes } from 'node:crypto';
-import { emptyIdStats, normalizeIds, type IdSource } from './ids/normalizeIds.js';
+import { emptyIdStats, normalizeIds, type IdSource, type IdStats } from './ids/normalizeIds.js';
 import type { JobContext } from './JobContext.js';
 import type { JobKind, LedgerRecord } from './ledger/records.js';
 
@@ -22,13 +22,15 @@ const PLANNED_PER_APPEND = 16;
 /**
  * Creates a job and plans its batches: streams the ids, validates and
  * deduplicates them, and records every batch before anything is sent. The
- * job is marked ingested last; a job without that mark sent nothing and
- * cannot be resumed, only started again.
+ * job is recorded only once it has a valid id (an empty file, a file of
+ * invalid ids or a closed stdin leave nothing behind: a `ValidationError`
+ * says why), and marked ingested last; a job without that mark sent nothing
+ * and cannot be resumed, only started again.
  */
 export async function ingestIds(ctx: JobContext, job: NewJob, signal?: AbortSignal): Promise<string> {
   const jobId = newJobId(ctx.now());
   const batchSize = ctx.options.batchSize[job.kind];
-  await ctx.ledger.append({
+  const created: LedgerRecord = {
     type: 'job.created',
     jobId,
     at: ctx.now(),
@@ -38,15 +40,18 @@ export async function ingestIds(ctx: JobContext, job: NewJob, signal?: AbortSign
     batchSize,
     ...(job.source && { source: job.source }),
     ...(job.kind === 'retrieval' && { exportDir: job.exportDir ?? ctx.options.exportDir }),
-  });
+    ...(ctx.client.project && { project: ctx.client.project }),
+  };
   const stats = emptyIdStats();
-  let pending: LedgerRecord[] = [];
+  // Written with the first batch, so that no valid id means no job at all.
+  let pending: LedgerRecord[] = [created];
   let batch: string[] = [];
   let batches = 0;
   const flush = async () => {
     if (batch.length) pending.push({ type: 'batch.planned', jobId, at: ctx.now(), batchId: batchId(++batches), ids: batch });
     batch = [];
-    if (pending.length) await ctx.ledger.append(...pending);
+    if (batches === 0 || pending.length === 0) return;
+    await ctx.ledger.append(...pending);
     pending = [];
   };
   for await (const chunk of normalizeIds(job.ids, stats)) {
@@ -55,15 +60,24 @@ export async function ingestIds(ctx: JobContext, job: NewJob, signal?: AbortSign
       if (batch.length < batchSize) continue;
       pending.push({ type: 'batch.planned', jobId, at: ctx.now(), batchId: batchId(++batches), ids: batch });
       batch = [];
-      if (pending.length === PLANNED_PER_APPEND) await flush();
+      if (pending.length >= PLANNED_PER_APPEND) await flush();
     }
     signal?.throwIfAborted();
   }
   await flush();
   const { read, valid, duplicates, invalid } = stats;
+  if (valid === 0) throw new ValidationError('ids', noValidIdMessage(job.source, stats));
   await ctx.ledger.append({ type: 'job.ingested', jobId, at: ctx.now(), read, valid, duplicates, invalid });
   ctx.emit({ type: 'ingested', jobId, valid, duplicates, invalid: invalid.length, batches });
   return jobId;
+}
+
+function noValidIdMessage(source: string | undefined, stats: IdStats): string {
+  const from = source ? ` in ${source}` : '';
+  if (stats.read === 0) return `no id${from}: the input is empty (blank lines only, or nothing on stdin); nothing was recorded or sent`;
+  const first = stats.invalid[0];
+  const where = first ? `; first at position ${first.position}: ${first.reason} (${first.value})` : '';
+  return `no valid id${from}: ${stats.read} read, ${stats.invalid.length} invalid${where}; nothing was recorded or sent`;
 }
 
 function newJobId(nowMs: number): string {

@@ -1,14 +1,14 @@
-import { NotFoundError, type DeletionStatus, type RetrievalStatus } from '@mixpanel-gdpr/client';
-import { callApi } from './callApi.js';
+import { ApiError, AuthenticationError, NotFoundError, PermissionDeniedError, ValidationError } from '@mixpanel-gdpr/client';
 import { downloadTaskExport } from './downloadTaskExport.js';
+import { ExportDownloads } from './ExportDownloads.js';
+import { fetchStatus } from './fetchStatus.js';
+import { GaveUpError } from './GaveUpError.js';
 import type { JobContext } from './JobContext.js';
 import { isTaskTerminal } from './ledger/applyRecord.js';
 import type { JobState, TaskRecord } from './ledger/LedgerState.js';
-import { nextPollDelayMs } from './pollSchedule.js';
+import { notFoundRule } from './notFoundRule.js';
+import { assertJobProject } from './project/assertJobProject.js';
 import { jobOf } from './submitBatches.js';
-
-/** Longest sleep of the watch loop, in ms (or `pollMinDelayMs` if shorter), so tasks added by running submissions are picked up. */
-const WATCH_TICK_MS = 1_000;
 
 /** Is there anything left to do for this task: a poll, or an export to fetch? */
 export function isOutstanding(job: JobState, task: TaskRecord): boolean {
@@ -16,69 +16,99 @@ export function isOutstanding(job: JobState, task: TaskRecord): boolean {
   return job.kind === 'retrieval' && task.status === 'SUCCESS' && task.origin === 'submitted' && task.export === undefined;
 }
 
-/** One poll of one task, recorded when its status changed; then its export, if it just became available. */
-export async function pollTask(ctx: JobContext, job: JobState, task: TaskRecord, signal?: AbortSignal): Promise<RetrievalStatus | DeletionStatus> {
-  const status = await fetchStatus(ctx, job, task.taskId, signal);
+/**
+ * One poll of one task, recorded when its status changed; then its export,
+ * if it just became available (in the background when the command runs
+ * downloads beside its polls). A 404 goes to `notFoundRule`.
+ */
+export async function pollTask(ctx: JobContext, job: JobState, task: TaskRecord, signal?: AbortSignal): Promise<void> {
+  let status: Awaited<ReturnType<typeof fetchStatus>>;
+  try {
+    status = await fetchStatus(ctx, job, task.taskId, signal);
+  } catch (error) {
+    if (error instanceof NotFoundError) return notFoundRule(ctx, job, task, error.mixpanelMessage ?? '');
+    throw error;
+  }
   if (status.status !== task.status || status.rawStatus !== task.rawStatus) {
     await ctx.ledger.append({ type: 'task.status', jobId: job.jobId, at: ctx.now(), taskId: task.taskId, status: status.status, rawStatus: status.rawStatus });
     ctx.emit({ type: 'task', jobId: job.jobId, taskId: task.taskId, status: status.status, rawStatus: status.rawStatus });
   }
-  if (isOutstanding(job, task) && task.status === 'SUCCESS') await downloadTaskExport(ctx, job, task, (status as RetrievalStatus).downloadUrl, signal);
-  return status;
+  if (isOutstanding(job, task) && task.status === 'SUCCESS') await fetchExport(ctx, job, task, (status as { downloadUrl?: string }).downloadUrl, signal);
 }
 
-/** A task Mixpanel cannot find answers 404 on some paths: that is the NOT_FOUND state, not an error. */
-export async function fetchStatus(ctx: JobContext, job: JobState, taskId: string, signal?: AbortSignal): Promise<RetrievalStatus | DeletionStatus> {
+function fetchExport(ctx: JobContext, job: JobState, task: TaskRecord, link: string | undefined, signal?: AbortSignal): Promise<void> {
+  if (!ctx.downloads) return downloadTaskExport(ctx, job, task, link, signal);
+  ctx.downloads.start(job, task, link, signal);
+  return Promise.resolve();
+}
+
+/**
+ * Runs `body` with export downloads beside it; when `body` fails, the
+ * downloads are stopped and awaited before the error goes on, so nothing
+ * keeps running after the command has failed.
+ */
+export async function withDownloads<T>(ctx: JobContext, signal: AbortSignal | undefined, body: (ctx: JobContext, signal: AbortSignal) => Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const downloads = new ExportDownloads({ ...ctx });
+  const inner: JobContext = { ...ctx, downloads };
   try {
-    return await callApi(ctx, 'poll', true, (s) => (job.kind === 'deletion' ? ctx.client.getDeletionStatus(taskId, { signal: s }) : ctx.client.getRetrievalStatus(taskId, { signal: s })), signal);
+    const result = await body(inner, both);
+    await downloads.settle();
+    return result;
   } catch (error) {
-    if (error instanceof NotFoundError) return { taskId, status: 'NOT_FOUND', rawStatus: `HTTP 404: ${error.mixpanelMessage ?? ''}`.trim() };
+    stop.abort(error);
+    await downloads.settle().catch(() => {});
     throw error;
   }
 }
 
-/** One pass over every outstanding task (for cron): poll each once, fetch exports that are ready or failed before. */
-export async function pollOnce(ctx: JobContext, jobId: string, signal?: AbortSignal): Promise<void> {
-  const job = jobOf(ctx, jobId);
-  for (const task of [...job.tasks.values()]) {
-    if (isOutstanding(job, task)) await pollTask(ctx, job, task, signal);
-    else if (task.export && 'error' in task.export && task.status === 'SUCCESS') await downloadTaskExport(ctx, job, task, undefined, signal);
-  }
+/** What one pass did: tasks polled, and those given up on for now (the next pass tries again). */
+export interface PassResult {
+  polled: number;
+  skipped: Array<{ taskId: string; reason: string }>;
 }
 
-/** How a watch ended: everything done, or the deadline passed first (and what was seen by then). */
-export type WatchOutcome = { state: 'done' } | { state: 'deadline'; polls: number; outstanding: TaskRecord[] };
+/**
+ * One bounded pass over every outstanding task (for cron): each is polled
+ * once, with few retries and short waits (`onePassMaxFailures`,
+ * `onePassMaxWaitMs`); a task whose poll keeps failing is skipped and
+ * reported, so the pass always ends. Exports that are ready, or failed
+ * before, are fetched. Tasks that answered 404 before go last, so that the
+ * others first show whether the region and URL are right.
+ */
+export async function pollOnce(ctx: JobContext, jobId: string, signal?: AbortSignal): Promise<PassResult> {
+  const job = jobOf(ctx, jobId);
+  assertJobProject(ctx, job);
+  const limits = { maxFailures: ctx.options.onePassMaxFailures, maxWaitMs: ctx.options.onePassMaxWaitMs };
+  const tasks = [...job.tasks.values()].sort((a, b) => Number(a.missing !== undefined) - Number(b.missing !== undefined));
+  return withDownloads({ ...ctx, limits }, signal, async (pass, passSignal) => {
+    const result: PassResult = { polled: 0, skipped: [] };
+    for (const task of tasks) {
+      pass.downloads!.throwIfFailed();
+      try {
+        if (isOutstanding(job, task) && !pass.downloads!.has(task.taskId)) {
+          await pollTask(pass, job, task, passSignal);
+          result.polled++;
+        } else if (task.export && 'error' in task.export && task.status === 'SUCCESS') pass.downloads!.start(job, task, undefined, passSignal);
+      } catch (error) {
+        if (passSignal.aborted || !isSkippable(error)) throw error;
+        const reason = (error as Error).message;
+        result.skipped.push({ taskId: task.taskId, reason });
+        ctx.emit({ type: 'skipped', jobId, taskId: task.taskId, reason });
+      }
+    }
+    return result;
+  });
+}
 
 /**
- * Polls until every task has ended, each on its own schedule (see
- * `nextPollDelayMs`), one poll at a time so that a waiting submission always
- * goes first. `submitting()` says whether more tasks may still appear.
- * Returns an outcome rather than throwing; the public entry point decides.
+ * Failures of one task that need not stop a pass over the others: given up
+ * within the pass's limits, an id the ledger holds that is not a usable task
+ * id (written by an older version), or an answer about this task alone.
+ * Credentials refused, a 404 without witness, or an abort stop the pass.
  */
-export async function watchTasks(ctx: JobContext, jobId: string, submitting: () => boolean, signal?: AbortSignal): Promise<WatchOutcome> {
-  const job = jobOf(ctx, jobId);
-  const deadline = ctx.now() + ctx.options.watchDeadlineMs;
-  let polls = 0;
-  /** When each task is next due, in this process; a resumed job polls each task once first. */
-  const dueAt = new Map<string, number>();
-  for (;;) {
-    const outstanding = [...job.tasks.values()].filter((t) => isOutstanding(job, t));
-    if (outstanding.length === 0 && !submitting()) return { state: 'done' };
-    const now = ctx.now();
-    if (now >= deadline) return { state: 'deadline', polls, outstanding };
-    for (const task of outstanding) {
-      if (!dueAt.has(task.taskId)) dueAt.set(task.taskId, task.lastPolledAt === undefined && task.polls === 0 ? task.since + nextPollDelayMs(0, ctx.options, ctx.random) : now);
-    }
-    const next = outstanding.reduce<TaskRecord | undefined>((a, t) => (a && dueAt.get(a.taskId)! <= dueAt.get(t.taskId)! ? a : t), undefined);
-    const tickMs = Math.min(WATCH_TICK_MS, ctx.options.pollMinDelayMs);
-    const waitMs = next ? dueAt.get(next.taskId)! - now : tickMs;
-    if (waitMs > 0) {
-      await ctx.sleep(Math.min(waitMs, tickMs, deadline - now), signal);
-      continue;
-    }
-    await pollTask(ctx, job, next!, signal);
-    polls++;
-    const polledAt = ctx.now();
-    dueAt.set(next!.taskId, polledAt + nextPollDelayMs(polledAt - next!.since, ctx.options, ctx.random));
-  }
+export function isSkippable(error: unknown): boolean {
+  if (error instanceof GaveUpError || error instanceof ValidationError) return true;
+  return error instanceof ApiError && !(error instanceof AuthenticationError || error instanceof PermissionDeniedError);
 }

@@ -11,6 +11,12 @@ export type ProgressEvent =
   /** A transient failure (5xx, connection, timeout); the call is retried after `waitMs`. */
   | { type: 'retry'; reason: string; waitMs: number }
   | { type: 'export'; jobId: string; taskId: string; file?: string; bytes?: number; error?: string }
-  | { type: 'cancel'; jobId: string; taskId: string; cancelled: boolean };
+  | { type: 'cancel'; jobId: string; taskId: string; cancelled: boolean }
+  /** Something a person should know that did not stop the job. */
+  | { type: 'warning'; jobId?: string; message: string }
+  /** A status poll answered 404 (see `notFoundRule`); `witnessed` ones count towards NOT_FOUND. */
+  | { type: 'task-missing'; jobId: string; taskId: string; witnessed: boolean; count: number }
+  /** A one-pass poll gave up on a task for now (its poll kept failing); the next pass tries again. */
+  | { type: 'skipped'; jobId: string; taskId: string; reason: string };
 
 export type ProgressListener = (event: ProgressEvent) => void;

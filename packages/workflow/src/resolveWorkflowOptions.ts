@@ -11,7 +11,7 @@ export interface ResolvedWorkflowOptions extends Required<WorkflowTunables> {
   exportDir: string;
 }
 
-const POSITIVE = ['ratePerSecond', 'pollMinDelayMs', 'pollMaxDelayMs', 'rateLimitBackoffMs', 'rateLimitMaxBackoffMs', 'errorBackoffMs', 'errorMaxBackoffMs', 'watchDeadlineMs', 'maxExportBytes', 'exportTimeoutMs'] as const;
+const POSITIVE = ['ratePerSecond', 'pollMinDelayMs', 'pollMaxDelayMs', 'rateLimitBackoffMs', 'rateLimitMaxBackoffMs', 'errorBackoffMs', 'errorMaxBackoffMs', 'watchDeadlineMs', 'maxExportBytes', 'exportTimeoutMs', 'notFoundWitnessWindowMs', 'notFoundMinSpanMs', 'onePassMaxWaitMs'] as const;
 
 /** Merges the defaults and validates once; messages name the option and the bad value. */
 export function resolveWorkflowOptions(options: WorkflowTunables & { exportDir?: string }): ResolvedWorkflowOptions {
@@ -24,6 +24,9 @@ export function resolveWorkflowOptions(options: WorkflowTunables & { exportDir?:
   // At 2000 group keys or more, not even one id fits in a request.
   if (!Number.isInteger(o.dataGroups) || o.dataGroups < 0 || o.dataGroups >= API_MAX_IDS_PER_REQUEST) throw bad('dataGroups', `an integer from 0 to ${API_MAX_IDS_PER_REQUEST - 1}`);
   if (!Number.isInteger(o.maxExportLinkRefreshes) || o.maxExportLinkRefreshes < 0) throw bad('maxExportLinkRefreshes', 'an integer >= 0');
+  for (const key of ['exportConcurrency', 'notFoundConfirmations', 'onePassMaxFailures'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 1) throw bad(key, 'an integer >= 1');
+  }
   if (!(o.pollAgeFraction > 0 && o.pollAgeFraction <= 10)) throw bad('pollAgeFraction', 'a number in (0, 10]');
   if (!(o.pollJitter >= 0 && o.pollJitter < 1)) throw bad('pollJitter', 'a number in [0, 1)');
   if (o.pollMaxDelayMs < o.pollMinDelayMs) {

@@ -1,5 +1,7 @@
 import { AbortError, ApiError, BadRequestError, ConflictError, MixpanelGdprError, ValidationError } from '@mixpanel-gdpr/client';
 import { callApi, errorBackoffMs, isTransient } from './callApi.js';
+import { GaveUpError } from './GaveUpError.js';
+import { assertJobProject } from './project/assertJobProject.js';
 import type { JobContext } from './JobContext.js';
 import { WAITING_PHASES, type BatchState, type JobState } from './ledger/LedgerState.js';
 
@@ -14,9 +16,12 @@ const TOO_LARGE = /too (many|large|big)|maximum|limit|exceed/i;
  */
 export async function submitBatches(ctx: JobContext, jobId: string, signal?: AbortSignal): Promise<void> {
   const job = jobOf(ctx, jobId);
+  assertJobProject(ctx, job);
   await markInterrupted(ctx, job);
   for (;;) {
     if (job.cancelledAt !== undefined) return;
+    const deadlineAt = ctx.limits?.deadlineAt;
+    if (deadlineAt !== undefined && ctx.now() >= deadlineAt) throw new GaveUpError('deadline', `the deadline passed with batches of job ${jobId} still to send`);
     // Batches left `sending` by a dead process were marked unknown above, so this is every batch still to send.
     const batch = [...job.batches.values()].find((b) => WAITING_PHASES.has(b.phase));
     if (!batch) return;
@@ -41,7 +46,7 @@ async function submitBatch(ctx: JobContext, job: JobState, batch: BatchState, si
   // is safe (a resent deletion meets its twin as a 409).
   await ctx.ledger.append({ type: 'batch.sending', ...base, at: ctx.now(), attempt: batch.attempts + 1 });
   try {
-    const { taskId } = await callApi(ctx, 'submit', false, (s) => create(ctx, job, batch.ids, s), signal);
+    const { taskId } = await callApi(ctx, { priority: 'submit', idempotent: false, signal }, (s) => create(ctx, job, batch.ids, s));
     await ctx.ledger.append({ type: 'batch.submitted', ...base, at: ctx.now(), taskId });
     ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'submitted', ids: batch.ids.length, taskId });
   } catch (error) {
@@ -61,7 +66,20 @@ async function recordFailure(ctx: JobContext, job: JobState, batch: BatchState, 
   const at = ctx.now();
   const base = { jobId, batchId: batch.batchId, at };
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof ConflictError) return recordConflict(ctx, job, batch, error);
+  if (error instanceof GaveUpError) {
+    // Given up while waiting for a slot or out a 429: this attempt was never acted on.
+    await ctx.ledger.append({ type: 'batch.deferred', ...base, reason: message });
+    throw error;
+  }
+  if (error instanceof ConflictError && job.kind === 'deletion') return recordConflict(ctx, job, batch, error);
+  if (error instanceof ConflictError) {
+    // Mixpanel documents 409 for deletions only; on a retrieval its message is all we know, and no export will come.
+    const said = error.mixpanelMessage ?? 'no message';
+    const reason = `Mixpanel answered 409 to the retrieval: ${said}`;
+    await ctx.ledger.append({ type: 'batch.failed', ...base, error: reason, status: 409 });
+    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.ids.length, error: reason });
+    return;
+  }
   if (error instanceof BadRequestError && TOO_LARGE.test(error.mixpanelMessage ?? '') && batch.ids.length > 1) {
     const half = Math.ceil(batch.ids.length / 2);
     const into = [`${batch.batchId}.1`, `${batch.batchId}.2`];

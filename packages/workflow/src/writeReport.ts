@@ -25,13 +25,23 @@ export async function writeReport(job: JobState, format: ReportFormat, out: Writ
 }
 
 async function writeCsv(job: JobState, out: Writable): Promise<void> {
-  const csv = stringify({ header: true, columns: ['distinctId', 'outcome', 'taskIds', 'batchId', 'submittedAt', 'statusAt', 'note'] });
+  const csv = stringify({ header: true, columns: ['distinctId', 'outcome', 'taskIds', 'batchId', 'submittedAt', 'statusAt', 'note'], cast: { string: neutraliseFormula } });
   csv.pipe(out, { end: false });
   for (const row of idRows(job)) {
     if (!csv.write({ ...row, taskIds: row.taskIds.join(';') })) await once(csv, 'drain');
   }
   csv.end();
   await once(csv, 'end');
+}
+
+/**
+ * A spreadsheet runs a cell starting with =, +, -, @, tab or CR as a formula
+ * (OWASP "CSV injection"), and ids and server messages are not ours to
+ * trust: such a cell gets a leading apostrophe, which spreadsheets show as
+ * text. The JSON report keeps every id exact for machines.
+ */
+export function neutraliseFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
 async function write(out: Writable, text: string): Promise<void> {

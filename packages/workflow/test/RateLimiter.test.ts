@@ -110,4 +110,33 @@ describe('RateLimiter', () => {
   it('rejects a bad rate with a message naming it', () => {
     expect(() => new RateLimiter({ ratePerSecond: 0, rateLimitBackoffMs: 1, rateLimitMaxBackoffMs: 1 })).toThrow('ratePerSecond must be a positive number (got 0)');
   });
+
+  it('caps a Retry-After at rateLimitMaxBackoffMs, and ignores a negative or non-finite one', () => {
+    const { l } = limiter(1);
+    expect(l.rateLimited(30 * 24 * 3_600_000)).toBe(4 * 3_600_000);
+    expect(l.rateLimited(-5)).toBe(0);
+    l.succeeded();
+    expect(l.rateLimited(Number.POSITIVE_INFINITY)).toBe(2_000);
+  });
+
+  it("stops its own timer when the last waiter gives up, so an abort during a 429 wait ends at once", async () => {
+    const sleeps: Array<{ ms: number; signal: AbortSignal | undefined }> = [];
+    // A sleep that only ends when aborted: what a real hour-long timer looks like to the process.
+    const sleep = (ms: number, signal?: AbortSignal) =>
+      new Promise<void>((_, reject) => {
+        sleeps.push({ ms, signal });
+        signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+      });
+    const l = new RateLimiter({ ratePerSecond: 1, rateLimitBackoffMs: 2_000, rateLimitMaxBackoffMs: 4 * 3_600_000, now: () => 0, sleep });
+    l.rateLimited(3_600_000);
+    const controller = new AbortController();
+    const waiting = l.acquire('submit', controller.signal);
+    await new Promise((r) => setImmediate(r));
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]!.ms).toBe(3_600_000);
+    expect(sleeps[0]!.signal?.aborted).toBe(false);
+    controller.abort(new Error('interrupted'));
+    await expect(waiting).rejects.toThrow('interrupted');
+    expect(sleeps[0]!.signal?.aborted).toBe(true);
+  });
 });

@@ -39,6 +39,8 @@ export interface TaskRecord {
   /** When the status last changed to what it is now. */
   statusSince?: number;
   cancel?: { cancelled: boolean; reason?: string; at: number };
+  /** 404s on status polls (see `notFoundRule`): witnessed ones, the first and last of them, and all. */
+  missing?: { witnessed: number; firstWitnessedAt?: number; lastWitnessedAt?: number; total: number };
   export?: { file: string; bytes: number; sha256: string; at: number } | { error: string; at: number };
 }
 

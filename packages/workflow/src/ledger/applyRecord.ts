@@ -52,10 +52,11 @@ export function applyRecord(state: LedgerState, record: LedgerRecord): void {
       for (const id of record.coveredIds) job.coveredBy.set(id, record.coveringTaskIds);
       return;
     }
-    case 'batch.rejected': {
+    case 'batch.rejected':
+    case 'batch.deferred': {
       const batch = batchOf(job, record.batchId, record.at);
       batch.phase = 'planned';
-      batch.error = record.error;
+      batch.error = record.type === 'batch.rejected' ? record.error : record.reason;
       return;
     }
     case 'job.cancelled':
@@ -83,6 +84,18 @@ export function applyRecord(state: LedgerState, record: LedgerRecord): void {
     case 'task.cancel': {
       const task = taskOf(job, record.taskId);
       task.cancel = { cancelled: record.cancelled, reason: record.reason, at: record.at };
+      task.updatedAt = record.at;
+      return;
+    }
+    case 'task.missing': {
+      const task = taskOf(job, record.taskId);
+      const missing = (task.missing ??= { witnessed: 0, total: 0 });
+      missing.total++;
+      if (record.witnessed) {
+        missing.witnessed++;
+        missing.firstWitnessedAt ??= record.at;
+        missing.lastWitnessedAt = record.at;
+      }
       task.updatedAt = record.at;
       return;
     }

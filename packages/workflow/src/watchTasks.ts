@@ -1,0 +1,66 @@
+import { GaveUpError } from './GaveUpError.js';
+import type { JobContext } from './JobContext.js';
+import type { TaskRecord } from './ledger/LedgerState.js';
+import { isOutstanding, isSkippable, pollTask } from './pollTasks.js';
+import { nextPollDelayMs } from './pollSchedule.js';
+import { jobOf } from './submitBatches.js';
+
+/** Longest sleep of the watch loop, in ms (or `pollMinDelayMs` if shorter), so tasks added by running submissions are picked up. */
+const WATCH_TICK_MS = 1_000;
+
+/** How a watch ended: everything done, or the deadline passed first (and what was seen by then). */
+export type WatchOutcome = { state: 'done' } | { state: 'deadline'; polls: number; outstanding: TaskRecord[] };
+
+/**
+ * Polls until every task has ended, each on its own schedule (see
+ * `nextPollDelayMs`), one poll at a time so that a waiting submission always
+ * goes first; exports download beside the polls (`ctx.downloads`).
+ * `submitting()` says whether more tasks may still appear. The deadline is
+ * `ctx.limits.deadlineAt`, which also bounds every retry. A task whose id
+ * or answer is unusable is left out of this watch (and stays outstanding).
+ * Returns an outcome rather than throwing; the public entry point decides.
+ */
+export async function watchTasks(ctx: JobContext, jobId: string, submitting: () => boolean, signal?: AbortSignal): Promise<WatchOutcome> {
+  const job = jobOf(ctx, jobId);
+  const deadline = ctx.limits?.deadlineAt ?? Number.POSITIVE_INFINITY;
+  const downloads = ctx.downloads;
+  let polls = 0;
+  /** When each task is next due, in this process; a resumed job polls each task once first. */
+  const dueAt = new Map<string, number>();
+  const leftOut = new Set<string>();
+  const pollable = (t: TaskRecord) => isOutstanding(job, t) && !leftOut.has(t.taskId) && !downloads?.has(t.taskId);
+  for (;;) {
+    downloads?.throwIfFailed();
+    const outstanding = [...job.tasks.values()].filter(pollable);
+    const now = ctx.now();
+    if (outstanding.length === 0 && !submitting()) {
+      if (!downloads?.size) return { state: 'done' };
+      // Only downloads left: wait for one to end rather than spin.
+      await downloads.nextDone();
+      continue;
+    }
+    if (now >= deadline) return { state: 'deadline', polls, outstanding: [...job.tasks.values()].filter((t) => isOutstanding(job, t)) };
+    for (const task of outstanding) {
+      if (!dueAt.has(task.taskId)) dueAt.set(task.taskId, task.lastPolledAt === undefined && task.polls === 0 ? task.since + nextPollDelayMs(0, ctx.options, ctx.random) : now);
+    }
+    const next = outstanding.reduce<TaskRecord | undefined>((a, t) => (a && dueAt.get(a.taskId)! <= dueAt.get(t.taskId)! ? a : t), undefined);
+    const tickMs = Math.min(WATCH_TICK_MS, ctx.options.pollMinDelayMs);
+    const waitMs = next ? dueAt.get(next.taskId)! - now : tickMs;
+    if (waitMs > 0) {
+      await ctx.sleep(Math.min(waitMs, tickMs, deadline - now), signal);
+      continue;
+    }
+    try {
+      await pollTask(ctx, job, next!, signal);
+    } catch (error) {
+      if (error instanceof GaveUpError && error.reason === 'deadline') return { state: 'deadline', polls, outstanding: [...job.tasks.values()].filter((t) => isOutstanding(job, t)) };
+      if (signal?.aborted || !isSkippable(error)) throw error;
+      leftOut.add(next!.taskId);
+      ctx.emit({ type: 'skipped', jobId, taskId: next!.taskId, reason: (error as Error).message });
+      continue;
+    }
+    polls++;
+    const polledAt = ctx.now();
+    dueAt.set(next!.taskId, polledAt + nextPollDelayMs(polledAt - next!.since, ctx.options, ctx.random));
+  }
+}

@@ -1,0 +1,80 @@
+import { NotFoundError } from '@mixpanel-gdpr/client';
+import { describe, expect, it } from 'vitest';
+import { createWorkflow, MemoryLedger, TaskNotFoundError } from '../src/index.js';
+import { fakeClock, ids } from './helpers/harness.js';
+import { requestSummary, scriptedClient } from './helpers/scriptedClient.js';
+
+const HOUR = 3_600_000;
+const notFound = () => new NotFoundError(404, 'not found', {}, {}, requestSummary, 'Mixpanel answered 404');
+const pending = (taskId: string) => ({ taskId, status: 'PENDING' as const, rawStatus: 'PENDING' });
+
+/** A deletion job of `tasks` tasks (one id each) on a fake clock; `gone` tasks answer 404. */
+async function setup(tasks: number, gone: (taskId: string) => boolean) {
+  const clock = fakeClock();
+  const ledger = new MemoryLedger();
+  const { client, calls } = scriptedClient({ status: (taskId) => (gone(taskId) ? notFound() : pending(taskId)) });
+  const workflow = createWorkflow({ client, ledger, now: clock.now, sleep: clock.sleep, random: () => 0, deletionBatchSize: 1, ratePerSecond: 1000 });
+  const jobId = await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(tasks) });
+  await workflow.submit(jobId);
+  const task = (taskId: string) => workflow.jobs()[0]!.tasks.get(taskId)!;
+  return { clock, ledger, workflow, jobId, calls, task };
+}
+
+describe('a 404 on a status poll is not proof that a task is gone', () => {
+  it('stops the pass on a 404 nobody vouches for, blames the region or URL, and keeps every task outstanding', async () => {
+    const { workflow, jobId, task, ledger } = await setup(3, () => true);
+    const error = await workflow.poll(jobId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskNotFoundError);
+    expect((error as Error).message).toMatch(/region or base URL is probably wrong.*stays outstanding/);
+    for (const t of ['t1', 't2', 't3']) expect(task(t).status).toBeUndefined();
+    expect(ledger.records.filter((r) => r.type === 'task.missing')).toEqual([expect.objectContaining({ taskId: 't1', witnessed: false })]);
+    expect(workflow.summary(jobId).complete).toBe(false);
+  });
+
+  it('a status pass with the wrong URL, repeated for days, never ends a task', async () => {
+    const { workflow, jobId, task, clock } = await setup(2, () => true);
+    for (let day = 0; day < 5; day++) {
+      await expect(workflow.poll(jobId)).rejects.toBeInstanceOf(TaskNotFoundError);
+      clock.advance(24 * HOUR);
+    }
+    // Each pass stops at its first 404: five in all, none witnessed, nothing ended.
+    expect(task('t1').missing!.total + task('t2').missing!.total).toBe(5);
+    expect([task('t1').missing!.witnessed, task('t2').missing!.witnessed]).toEqual([0, 0]);
+    expect([task('t1').status, task('t2').status]).toEqual([undefined, undefined]);
+  });
+
+  it('ends a task NOT_FOUND only after 3 witnessed 404s over at least a day', async () => {
+    const { workflow, jobId, task, clock } = await setup(3, (t) => t === 't2');
+    for (let pass = 1; pass <= 3; pass++) {
+      const result = await workflow.poll(jobId);
+      expect(result.polled).toBe(3);
+      expect(task('t2').missing?.witnessed).toBe(pass);
+      if (pass < 3) expect(task('t2').status).toBeUndefined();
+      clock.advance(12 * HOUR);
+    }
+    expect(task('t2').status).toBe('NOT_FOUND');
+    expect(task('t2').rawStatus).toMatch(/HTTP 404 on 3 polls over 24 h/);
+    expect(task('t1').status).toBe('PENDING');
+  });
+
+  it('does not end a task on 404s bunched within a day, however many', async () => {
+    const { workflow, jobId, task, clock } = await setup(2, (t) => t === 't2');
+    for (let pass = 0; pass < 10; pass++) {
+      await workflow.poll(jobId);
+      clock.advance(HOUR);
+    }
+    expect(task('t2').missing?.witnessed).toBe(10);
+    expect(task('t2').status).toBeUndefined();
+  });
+
+  it('polls tasks that answered 404 before last, so the others can vouch for the URL', async () => {
+    const { workflow, jobId, task, calls } = await setup(3, (t) => t === 't1');
+    // t1 is polled first and nobody has answered yet: the pass stops there.
+    await expect(workflow.poll(jobId)).rejects.toBeInstanceOf(TaskNotFoundError);
+    calls.length = 0;
+    const result = await workflow.poll(jobId);
+    expect(calls.map((c) => c.taskId)).toEqual(['t2', 't3', 't1']);
+    expect(result.polled).toBe(3);
+    expect(task('t1').missing).toMatchObject({ witnessed: 1, total: 2 });
+  });
+});
