@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ApiError, AuthenticationError, createRedactor, PermissionDeniedError, ValidationError } from '@mixpanel-gdpr/client';
+import { ProjectMismatchError } from '@mixpanel-gdpr/workflow';
 import { CommanderError } from 'commander';
 import { CliError } from './CliError.js';
 import { currentJob } from './currentJob.js';
@@ -18,7 +19,8 @@ function secrets(): string[] {
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
-  if (error instanceof ValidationError) return EXIT.usage;
+  // Another project's job: refused before anything was sent, like any bad input.
+  if (error instanceof ValidationError || error instanceof ProjectMismatchError) return EXIT.usage;
   if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) return EXIT.auth;
   return EXIT.failed;
 }

@@ -28,5 +28,7 @@ export function summaryExitCode(s: JobSummary, waited: boolean): number {
   const failed = Object.entries(s.ids.byOutcome).some(([k, n]) => n > 0 && (s.complete ? k !== 'SUCCESS' : ['FAILURE', 'REVOKED', 'NOT_FOUND'].includes(k)));
   const badBatches = (s.batches.byPhase.failed ?? 0) > 0 || s.exports.failed > 0;
   if (failed || badBatches) return 1;
+  // Invalid ids were never sent: a job waited on to the end did not answer them.
+  if (waited && s.ids.invalid > 0) return 1;
   return waited && !s.complete ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRedactor } from '@mixpanel-gdpr/client';
-import { createWorkflow, createWorkflowClient, FileLedger, type Workflow, type WorkflowTunables } from '@mixpanel-gdpr/workflow';
+import { createWorkflow, createWorkflowClient, FileLedger, type ProjectIdentity, type Workflow, type WorkflowTunables } from '@mixpanel-gdpr/workflow';
 import { resolveConfig, resolveCredentials, type Config, type GlobalOptions } from './config.js';
 import { offlineClient } from './offlineClient.js';
 import { ProgressView } from './ProgressView.js';
@@ -11,6 +11,8 @@ export interface Session {
   view: ProgressView;
   workflow: Workflow;
   ledger: FileLedger;
+  /** The project the credentials call (undefined for read-only commands). */
+  project: ProjectIdentity | undefined;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function openSession(globals: GlobalOptions, { readOnly = false, tu
     view,
     workflow,
     ledger,
+    project: 'project' in client ? client.project : undefined,
     async close() {
       view.stop();
       await ledger.close();

@@ -90,16 +90,25 @@ describe('jobs', () => {
   });
 
   it('submits without --wait, then status polls once, watch finishes, and exit 1 marks failed ids', async () => {
-    await writeFile(join(dir, 'mixed.txt'), 'ok-1\ndoomed-1\n');
-    const started = await runCli([...fast, '--json', 'delete', '--ids', join(dir, 'mixed.txt')], env);
-    expect(started.code).toBe(0);
-    const { jobId } = ndjson(started.stdout).at(-1) as { jobId: string };
-    const status = await runCli([...fast, '--json', 'status', jobId], env);
-    expect(status.code).toBe(0);
-    expect(ndjson(status.stdout).at(-1)).toMatchObject({ jobId, complete: false });
-    const watched = await runCli([...fast, '--json', 'watch', jobId], env);
-    expect(watched.code).toBe(1);
-    expect(ndjson(watched.stdout).at(-1)).toMatchObject({ complete: true, ids: { byOutcome: { FAILURE: 2 } } });
+    // The fake's clock moves only when told: the status pass sees PENDING however slow this machine is.
+    let fakeNow = Date.now();
+    const timed = await startFakeMixpanel({ oauthToken: SECRETS.oauth, projectToken: SECRETS.project, failIds: ['doomed-1'], now: () => fakeNow });
+    try {
+      const e = { ...env, MIXPANEL_GDPR_BASE_URL: timed.url, MIXPANEL_GDPR_LEDGER: join(dir, 'status-watch.jsonl') };
+      await writeFile(join(dir, 'mixed.txt'), 'ok-1\ndoomed-1\n');
+      const started = await runCli([...fast, '--json', 'delete', '--ids', join(dir, 'mixed.txt')], e);
+      expect(started.code).toBe(0);
+      const { jobId } = ndjson(started.stdout).at(-1) as { jobId: string };
+      const status = await runCli([...fast, '--json', 'status', jobId], e);
+      expect(status.code, status.stderr).toBe(0);
+      expect(ndjson(status.stdout).at(-1)).toMatchObject({ jobId, complete: false, tasks: { byStatus: { PENDING: 1 } } });
+      fakeNow += 3_600_000;
+      const watched = await runCli([...fast, '--json', 'watch', jobId], e);
+      expect(watched.code).toBe(1);
+      expect(ndjson(watched.stdout).at(-1)).toMatchObject({ complete: true, ids: { byOutcome: { FAILURE: 2 } } });
+    } finally {
+      await timed.close();
+    }
   });
 
   it('cancels a deletion that has not started', async () => {

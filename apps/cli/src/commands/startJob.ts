@@ -1,6 +1,7 @@
+import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { parseComplianceType, parseDisclosureType } from '@mixpanel-gdpr/client';
-import { createWorkflow, MemoryLedger, readIdsFromFile, resolveWorkflowOptions, type IdFileFormat, type JobKind, type NewJob } from '@mixpanel-gdpr/workflow';
+import { createWorkflow, MemoryLedger, readIdsFromFile, resolveWorkflowOptions, type IdFileFormat, type InvalidId, type JobKind, type NewJob } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
 import { currentJob } from '../currentJob.js';
 import { resolveConfig, type GlobalOptions } from '../config.js';
@@ -33,6 +34,7 @@ export async function startJob(kind: JobKind, o: StartOptions, globals: GlobalOp
     ...(o.batchSize && { [kind === 'deletion' ? 'deletionBatchSize' : 'retrievalBatchSize']: integer(o.batchSize, '--batch-size') }),
     ...(o.dataGroups && { dataGroups: integer(o.dataGroups, '--data-groups') }),
   };
+  if (o.ids !== '-' && (await stat(o.ids).catch(() => undefined))?.isDirectory()) throw new CliError(`--ids must be a file of ids, or - for stdin (got the directory ${JSON.stringify(o.ids)})`);
   const ids = await readIdsFromFile(o.ids, { format, ...(o.column && { column: o.column }), ...(o.field && { field: o.field }) });
   const job = { kind, complianceType, ...(disclosureType && { disclosureType }), ids, source: o.ids === '-' ? 'stdin' : resolve(o.ids), ...(o.out && { exportDir: resolve(o.out) }) };
 
@@ -49,6 +51,7 @@ export async function startJob(kind: JobKind, o: StartOptions, globals: GlobalOp
     view.track(state, 'submitting', () => workflow.progress(jobId));
     const summary = await workflow.run(jobId, { signal, wait: Boolean(o.wait) });
     view.stop();
+    reportInvalid(state.ingested!.invalid, view);
     const next = o.wait ? `Report: mixpanel-gdpr report ${jobId} --format md` : `All batches submitted. Follow it with: mixpanel-gdpr watch ${jobId}   (or \`status ${jobId}\` from cron)`;
     view.result({ type: 'summary', ...summary }, `${formatSummary(summary, view)}\n\n${next}`);
     return summaryExitCode(summary, Boolean(o.wait));
@@ -74,9 +77,19 @@ async function dryRun(job: NewJob, tunables: Record<string, number>, globals: Gl
     { type: 'dry-run', batches: state.batches.size, ids: s.ids, rateLimitedSeconds: secondsAt(config.ratePerSecond ?? 1) },
     `Dry run: ${s.ids.valid} ids in ${state.batches.size} batches (${s.ids.duplicates} duplicates, ${s.ids.invalid} invalid), about ${secondsAt(config.ratePerSecond ?? 1)} s to submit at ${config.ratePerSecond ?? 1} req/s. Nothing was sent.`,
   );
-  for (const bad of state.ingested?.invalid.slice(0, 20) ?? []) view.info(`invalid id at ${bad.position}: ${bad.reason} (${bad.value})`);
+  reportInvalid(state.ingested?.invalid ?? [], view);
   return EXIT.ok;
 }
+
+/** Shown ids that were not sent: how many, and where (the first few; the report lists them all). */
+function reportInvalid(invalid: readonly InvalidId[], view: ProgressView): void {
+  if (invalid.length === 0) return;
+  view.info(`${invalid.length} invalid id(s) were not sent${invalid.length > SHOWN_INVALID ? ` (the first ${SHOWN_INVALID} below; the report lists all)` : ''}:`);
+  for (const bad of invalid.slice(0, SHOWN_INVALID)) view.info(`  input position ${bad.position}: ${bad.reason} (${bad.value})`);
+}
+
+/** Invalid ids listed on the terminal; the report has every one. */
+const SHOWN_INVALID = 20;
 
 function idFormat(o: StartOptions): IdFileFormat {
   const byExtension: Record<string, IdFileFormat> = { '.csv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };

@@ -17,7 +17,7 @@ export class ProjectMismatchError extends MixpanelGdprError {
     const names = { tokenFingerprint: 'project token', region: 'region', apiOrigin: 'API URL' };
     super(
       `job ${jobId} belongs to another project: it was created for ${describeProject(jobProject)}, but this command calls ${describeProject(currentProject)} ` +
-        `(${differs.map((k) => names[k]).join(', ')} differ). Nothing was sent. Use the job's own credentials and region.`,
+        `(${differs.map((k) => names[k]).join(', ')} ${differs.length === 1 ? 'differs' : 'differ'}). Nothing was sent. Use the job's own credentials and region.`,
     );
   }
 }
