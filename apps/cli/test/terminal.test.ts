@@ -269,3 +269,15 @@ describe('tokens from files', () => {
     expect(fake.requests.length).toBe(before);
   });
 });
+
+describe('help says what commands do', () => {
+  it('watch --help says it also sends the batches not yet sent', async () => {
+    const { stdout } = await runCli(['watch', '--help']);
+    expect(stdout.replace(/\s+/g, ' ')).toContain('Send any batches JOB (default: every unfinished job) has not sent yet, then poll until every task has ended');
+  });
+
+  it('--help documents the token files, and SIGTERM under exit code 130', async () => {
+    const { stdout } = await runCli(['--help']);
+    for (const text of ['--oauth-token-file <path>', '--project-token-file <path>', 'MIXPANEL_GDPR_OAUTH_TOKEN_FILE', 'MIXPANEL_PROJECT_TOKEN_FILE', '130  interrupted (Ctrl-C or SIGTERM']) expect(stdout).toContain(text);
+  });
+});
