@@ -1,6 +1,8 @@
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import type { JobProgress, JobState, ProgressEvent } from '@mixpanel-gdpr/workflow';
+import { jsonLine } from './escapeTerminal.js';
+import { colors, toTerminalText, type Colors } from './toTerminalText.js';
 
 export interface ViewOptions {
   json: boolean;
@@ -14,12 +16,19 @@ export interface ViewOptions {
  * What the user sees. On a terminal: a progress bar with counts and ETA on
  * stderr. Piped: a line now and then on stderr. With --json: NDJSON events on
  * stdout and nothing else there. Colours follow NO_COLOR and the TTY.
+ *
+ * Every human line goes through `toTerminalText`: control characters, escape
+ * sequences and bidi controls from a server, the ledger or an ids file are
+ * shown escaped (`\x1b`), and only our own colours (see `colors`) reach the
+ * terminal as colours. NDJSON goes through `jsonLine` instead.
  */
 export class ProgressView {
   readonly json: boolean;
-  /** Colours for stdout (results) and stderr (messages, bar): each follows its own TTY, and NO_COLOR. */
-  readonly color: ReturnType<typeof pc.createColors>;
-  readonly errColor: ReturnType<typeof pc.createColors>;
+  /** Colours for results and messages: markers that `info`/`result` render for their own stream (its TTY, NO_COLOR). */
+  readonly color: Colors = colors;
+  readonly errColor: Colors = colors;
+  #outColorful: boolean;
+  #errColorful: boolean;
   #bar: cliProgress.SingleBar | undefined;
   #job: JobState | undefined;
   #progress: (() => JobProgress) | undefined;
@@ -33,18 +42,19 @@ export class ProgressView {
     this.#stdout = options.stdout ?? process.stdout;
     this.#stderr = options.stderr ?? process.stderr;
     const colorful = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
-    this.color = pc.createColors(colorful(this.#stdout));
-    this.errColor = pc.createColors(colorful(this.#stderr));
+    this.#outColorful = colorful(this.#stdout);
+    this.#errColorful = colorful(this.#stderr);
   }
 
-  /** Human message, on stderr. */
+  /** Human message, one line (a newline inside is shown as `\x0a`), on stderr. */
   info(message: string): void {
-    this.#withBarHidden(() => this.#stderr.write(`${this.options.redact(message)}\n`));
+    const line = toTerminalText(message, this.#errColorful, { newlines: false, redact: this.options.redact });
+    this.#withBarHidden(() => this.#stderr.write(`${line}\n`));
   }
 
-  /** A result: an NDJSON line with --json, else human text, on stdout. */
+  /** A result: an NDJSON line with --json, else human text (may span lines), on stdout. */
   result(value: Record<string, unknown>, human: string): void {
-    this.#stdout.write(this.options.redact(this.json ? `${JSON.stringify(value)}\n` : `${human}\n`));
+    this.#stdout.write(this.json ? `${this.options.redact(jsonLine(value))}\n` : `${toTerminalText(human, this.#outColorful, { redact: this.options.redact })}\n`);
   }
 
   /** Follow this job's counts (from `workflow.progress`) from now on. */
@@ -58,7 +68,8 @@ export class ProgressView {
       {
         stream: this.#stderr,
         // Submissions are paced by the rate limit, so their ETA means something; a task's end does not.
-        format: `${phase === 'submitting' ? 'submitting' : 'waiting   '} ${this.errColor.cyan('{bar}')} {value}/{total} {unit} | {detail} | ${phase === 'submitting' ? 'ETA {eta}' : 'elapsed {duration_formatted}'}`,
+        // Written by cli-progress itself, not through `info`: real colour codes, and a payload of numbers only.
+        format: `${phase === 'submitting' ? 'submitting' : 'waiting   '} ${pc.createColors(this.#errColorful).cyan('{bar}')} {value}/{total} {unit} | {detail} | ${phase === 'submitting' ? 'ETA {eta}' : 'elapsed {duration_formatted}'}`,
         hideCursor: true,
         etaBuffer: 20,
         fps: 5,
@@ -70,7 +81,7 @@ export class ProgressView {
   }
 
   readonly onEvent = (event: ProgressEvent): void => {
-    if (this.json) return void this.#stdout.write(`${this.options.redact(JSON.stringify(event))}\n`);
+    if (this.json) return void this.#stdout.write(`${this.options.redact(jsonLine(event))}\n`);
     if (event.type === 'rate-limited') this.info(this.errColor.yellow(`rate limited by Mixpanel: waiting ${Math.round(event.waitMs / 1000)} s`));
     if (event.type === 'export' && event.error) this.info(this.errColor.red(`export of task ${event.taskId} failed: ${event.error}`));
     if (event.type === 'batch' && event.phase === 'failed') this.info(this.errColor.red(`batch ${event.batchId} failed: ${event.error}`));

@@ -3,19 +3,13 @@ import { ApiError, AuthenticationError, createRedactor, PermissionDeniedError, V
 import { ProjectMismatchError } from '@mixpanel-gdpr/workflow';
 import { CommanderError } from 'commander';
 import { CliError } from './CliError.js';
+import { rememberVisibleSecrets, tokenFlagWarning } from './credentials.js';
 import { currentJob } from './currentJob.js';
+import { escapeTerminal } from './escapeTerminal.js';
 import { EXIT } from './exitCodes.js';
-import { buildProgram, type Run } from './program.js';
-
-/** Every secret we could know of, so no error line can print one. */
-function secrets(): string[] {
-  const argv = process.argv;
-  const flag = (name: string) => {
-    const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
-    return i === -1 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=').slice(1).join('=') : argv[i + 1];
-  };
-  return [process.env.MIXPANEL_GDPR_OAUTH_TOKEN, process.env.MIXPANEL_PROJECT_TOKEN, flag('--oauth-token'), flag('--project-token')].filter((s): s is string => Boolean(s));
-}
+import { knownSecrets } from './knownSecrets.js';
+import { buildProgram, type Run, type RunKind } from './program.js';
+import { watchStops, type StopReason } from './watchStops.js';
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
@@ -25,34 +19,45 @@ function exitCodeOf(error: unknown): number {
   return EXIT.failed;
 }
 
+/** Every secret known so far, read at each call: token files read during the run join the set. */
+const redact = (text: string) => createRedactor([...knownSecrets])(text);
+
+/** What a stopped run tells the user, and its exit code. */
+function stopped(reason: StopReason): number {
+  const job = currentJob.id;
+  const resume = `\`mixpanel-gdpr resume ${job ?? 'JOB'}\`${job ? '' : ' (see `mixpanel-gdpr jobs`)'}`;
+  if (reason === 'stdout closed') {
+    // Exit 0 although the job is unfinished: the reader closing the pipe is how `| head` says "enough", not a failure (see EXIT.ok).
+    process.stderr.write(`stdout closed: stopped; resume with ${resume}\n`);
+    return EXIT.ok;
+  }
+  process.stderr.write(`interrupted. Nothing is lost: continue with ${resume}.\n`);
+  return EXIT.interrupted;
+}
+
 async function main(): Promise<number> {
-  const redact = createRedactor(secrets());
+  rememberVisibleSecrets(process.argv);
   const controller = new AbortController();
-  let interrupted = false;
-  process.on('SIGINT', () => {
-    // A second Ctrl-C leaves at once; the ledger is safe either way (every append is synced).
-    if (interrupted) process.exit(EXIT.interrupted);
-    interrupted = true;
-    process.stderr.write('\nstopping: settling the request in flight and saving the ledger (Ctrl-C again to quit now)\n');
-    controller.abort(new Error('interrupted'));
-  });
   let run: Run | undefined;
+  let kind: RunKind | undefined;
+  const stops = watchStops(controller, () => kind?.readOnly ?? true);
   const program = buildProgram(
-    (r) => (run = r),
-    (text) => process.stderr.write(redact(text)),
+    (r, k) => ((run = r), (kind = k)),
+    // Commander echoes arguments in its errors: escaped too, keeping its own line breaks.
+    (text) => process.stderr.write(escapeTerminal(redact(text))),
   );
   try {
     await program.parseAsync(process.argv);
     if (!run) return EXIT.ok;
+    const warning = tokenFlagWarning(program.opts());
+    if (warning) process.stderr.write(`${warning}\n`);
     return await run(controller.signal);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (interrupted) {
-      process.stderr.write(`interrupted. Nothing is lost: continue with \`mixpanel-gdpr resume ${currentJob.id ?? 'JOB'}\`${currentJob.id ? '' : ' (see `mixpanel-gdpr jobs`)'}.\n`);
-      return EXIT.interrupted;
-    }
+    if (stops.reason) return stopped(stops.reason);
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`mixpanel-gdpr: error: ${redact(message.split('\n')[0]!)}\n`);
+    // The message may quote a server (Mixpanel's `error` text), an id or a path: one line, every control character escaped.
+    process.stderr.write(`mixpanel-gdpr: error: ${escapeTerminal(redact(message.split('\n')[0]!), { newlines: false })}\n`);
     if (error instanceof ApiError && exitCodeOf(error) === EXIT.failed) process.stderr.write('The ledger keeps everything done so far: `mixpanel-gdpr resume JOB` continues.\n');
     return exitCodeOf(error);
   }

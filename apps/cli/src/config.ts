@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { isRegion, REGION_BASE_URLS, validateBaseUrl, type Region } from '@mixpanel-gdpr/client';
 import { CliError } from './CliError.js';
 
+// Kept importable from here (openSession.ts): credentials have their own module, which bin.ts shares for redaction.
+export { resolveCredentials } from './credentials.js';
+
 /** Options every command accepts (see `program.ts`). */
 export interface GlobalOptions {
   region?: string;
@@ -16,6 +19,8 @@ export interface GlobalOptions {
   dryRun?: boolean;
   oauthToken?: string;
   projectToken?: string;
+  oauthTokenFile?: string;
+  projectTokenFile?: string;
 }
 
 export interface Config {
@@ -51,15 +56,6 @@ export function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = process
     json: Boolean(o.json),
     dryRun: Boolean(o.dryRun),
   };
-}
-
-/** Credentials from flags or the environment; their values are never printed. */
-export function resolveCredentials(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env): { oauthToken: string; projectToken: string } {
-  const oauthToken = o.oauthToken ?? env.MIXPANEL_GDPR_OAUTH_TOKEN;
-  const projectToken = o.projectToken ?? env.MIXPANEL_PROJECT_TOKEN;
-  if (!oauthToken) throw new CliError('no OAuth token: set MIXPANEL_GDPR_OAUTH_TOKEN (a project owner or admin creates one under Profile & Preferences → Data & Privacy)');
-  if (!projectToken) throw new CliError('no project token: set MIXPANEL_PROJECT_TOKEN (Project Settings → Access Keys)');
-  return { oauthToken, projectToken };
 }
 
 export function positive(value: string | undefined, flag: string): number | undefined {

@@ -1,6 +1,11 @@
 /** Documented exit codes (see `mixpanel-gdpr --help`). */
 export const EXIT = Object.freeze({
-  /** Done: every id succeeded, or (without --wait) every batch was submitted. */
+  /**
+   * Done: every id succeeded, or (without --wait) every batch was submitted.
+   * Also when stdout was closed by its reader (`… | head`): that is how the
+   * reader says it has seen enough, so it is not a failure; a job stopped for
+   * it is saved, and stderr says how to resume it.
+   */
   ok: 0,
   /** The job ended but some ids did not succeed (failed or revoked tasks, failed batches or exports). */
   someFailed: 1,
@@ -10,15 +15,20 @@ export const EXIT = Object.freeze({
   auth: 3,
   /** Another error stopped the job (network, Mixpanel); the ledger keeps what was done: resume it. */
   failed: 4,
-  /** Interrupted (Ctrl-C); `mixpanel-gdpr resume JOB` continues. */
+  /**
+   * Interrupted by SIGINT (Ctrl-C) or SIGTERM; `mixpanel-gdpr resume JOB`
+   * continues. One code for both (not 143 for SIGTERM): a script needs to
+   * know "stopped, resumable", not which signal did it.
+   */
   interrupted: 130,
 });
 
 export const EXIT_CODES_HELP = `
 Exit codes:
-  0    done (with --wait: every id succeeded; without: every batch submitted)
+  0    done (with --wait: every id succeeded; without: every batch submitted);
+       also when stdout is closed early (| head): a job stops, saved, resumable
   1    finished, but some ids did not succeed (see the report)
   2    bad input or usage; nothing was sent
   3    Mixpanel refused the credentials (401/403)
   4    another error stopped the job; resume it
-  130  interrupted; resume it`;
+  130  interrupted (Ctrl-C or SIGTERM; a second one quits at once); resume it`;

@@ -4,26 +4,37 @@ import { followJobs } from './commands/followJobs.js';
 import { jobs } from './commands/jobs.js';
 import { report } from './commands/report.js';
 import { startJob, type StartOptions } from './commands/startJob.js';
+import { CliError } from './CliError.js';
 import type { GlobalOptions } from './config.js';
+import { stdinCredentialSources } from './credentials.js';
 import { EXIT_CODES_HELP } from './exitCodes.js';
 
 const ENVIRONMENT_HELP = `
 Environment:
   MIXPANEL_GDPR_OAUTH_TOKEN  OAuth token of a project owner/admin (expires after one year)
   MIXPANEL_PROJECT_TOKEN     the project's token
+  MIXPANEL_GDPR_OAUTH_TOKEN_FILE, MIXPANEL_PROJECT_TOKEN_FILE
+                             files holding them ('-': stdin), used when the variable above is unset
   MIXPANEL_REGION            us (default), eu or in
   MIXPANEL_GDPR_BASE_URL     API base URL (a proxy or a mock)
   MIXPANEL_GDPR_LEDGER       ledger file (default: ~/.local/state/mixpanel-gdpr/ledger.jsonl)
-  NO_COLOR                   no colours`;
+  NO_COLOR                   no colours
+Tokens: --oauth-token wins over --oauth-token-file, then MIXPANEL_GDPR_OAUTH_TOKEN, then
+MIXPANEL_GDPR_OAUTH_TOKEN_FILE (the same for the project token). Flags are visible to every
+user in \`ps\`: prefer the variables or the files (chmod 600; one token, one optional newline).`;
 
 /** A command's handler: returns the exit code. */
 export type Run = (signal: AbortSignal) => Promise<number>;
+/** How bin.ts may stop a run: one that only reads (ledger read-only, no lock, or a dry run) can be left at once. */
+export interface RunKind {
+  readOnly: boolean;
+}
 
 /**
  * The command line. Each action stores what to run in `onRun`; bin.ts runs it
  * with the Ctrl-C signal and maps errors to exit codes.
  */
-export function buildProgram(onRun: (run: Run) => void, writeErr: (text: string) => void = (t) => process.stderr.write(t)): Command {
+export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr: (text: string) => void = (t) => process.stderr.write(t)): Command {
   const program = new Command('mixpanel-gdpr')
     // Set before the subcommands are added, which copy these settings: usage errors throw (exit 2) instead of exiting 1.
     .exitOverride()
@@ -37,8 +48,10 @@ export function buildProgram(onRun: (run: Run) => void, writeErr: (text: string)
     .option('--poll-min-ms <ms>', 'shortest wait between polls of a task')
     .option('--poll-max-ms <ms>', 'longest wait between polls of a task')
     .option('--watch-deadline-ms <ms>', 'stop watching after this long (tasks stay in the ledger; default 35 days)')
-    .option('--oauth-token <token>', 'OAuth token (prefer MIXPANEL_GDPR_OAUTH_TOKEN: flags show in ps)')
-    .option('--project-token <token>', 'project token (prefer MIXPANEL_PROJECT_TOKEN)')
+    .option('--oauth-token <token>', 'OAuth token (prefer MIXPANEL_GDPR_OAUTH_TOKEN or --oauth-token-file: flags show in ps)')
+    .option('--oauth-token-file <path>', "file holding the OAuth token ('-': stdin)")
+    .option('--project-token <token>', 'project token (prefer MIXPANEL_PROJECT_TOKEN or --project-token-file)')
+    .option('--project-token-file <path>', "file holding the project token ('-': stdin)")
     .option('--json', 'NDJSON events and results on stdout; messages on stderr')
     .option('--dry-run', 'show the batches that would be sent, send nothing')
     .showHelpAfterError('(add --help for usage)')
@@ -56,49 +69,60 @@ export function buildProgram(onRun: (run: Run) => void, writeErr: (text: string)
       .addOption(new Option('--compliance <type>', 'regulation').choices(['GDPR', 'CCPA', 'gdpr', 'ccpa']).default('GDPR'))
       .option('--batch-size <n>', `ids per request (default ${name === 'delete' ? 1999 : 2000})`)
       .option('--data-groups <n>', 'number of group keys (Group Analytics): ids per request become floor(2000 / (n + 1))')
-      .option('--wait', 'watch the job until every task has ended')
+      .option('--wait', 'then watch the job until every task has ended')
       .addHelpText('after', `\nExamples:\n${examples}`);
 
   jobCommand('delete', 'Delete users’ data: submit their ids in batches, record every task, optionally wait for the end.', '  $ mixpanel-gdpr delete --ids erasure-requests.txt --wait\n  $ cat ids.txt | mixpanel-gdpr delete --ids - --compliance CCPA\n  $ mixpanel-gdpr --dry-run delete --ids users.csv --column user_id').action((o: StartOptions) =>
-    onRun((signal) => startJob('deletion', o, globals(), signal)),
+    onRun((signal) => startJob('deletion', o, globals(), signal), startKind(o, globals())),
   );
   jobCommand('retrieve', 'Export users’ data: submit retrievals, then download each export when it is ready.', '  $ mixpanel-gdpr retrieve --ids access-requests.txt --out exports/ --wait\n  $ mixpanel-gdpr retrieve --ids users.ndjson --field id --compliance CCPA --disclosure categories')
     .addOption(new Option('--disclosure <type>', 'CCPA only: what to disclose').choices(['data', 'categories', 'sources']))
     .option('--out <dir>', 'where exports are written', 'mixpanel-gdpr-exports')
-    .action((o: StartOptions) => onRun((signal) => startJob('retrieval', o, globals(), signal)));
+    .action((o: StartOptions) => onRun((signal) => startJob('retrieval', o, globals(), signal), startKind(o, globals())));
 
   program
     .command('status [job]')
-    .description('One polling pass over the outstanding tasks of JOB (default: every unfinished job). Cron-friendly.')
+    .description('One polling pass over the outstanding tasks of JOB (default: every unfinished job), downloading ready exports; sends no batch. Cron-friendly.')
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr status\n  */30 * * * * mixpanel-gdpr status --json >> gdpr.log')
-    .action((job?: string) => onRun((signal) => followJobs('status', job, globals(), signal)));
+    .action((job?: string) => onRun((signal) => followJobs('status', job, globals(), signal), WRITES));
   program
     .command('watch [job]')
-    .description('Poll JOB (default: every unfinished job) until every task has ended, downloading exports.')
+    .description('Send any batches JOB (default: every unfinished job) has not sent yet, then poll until every task has ended, downloading exports.')
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr watch job-20261129-101500-a1b2c3')
-    .action((job?: string) => onRun((signal) => followJobs('watch', job, globals(), signal)));
+    .action((job?: string) => onRun((signal) => followJobs('watch', job, globals(), signal), WRITES));
   program
     .command('resume <job>')
-    .description('Finish an interrupted job: send the batches it did not send, then watch it.')
+    .description('Finish an interrupted job: send the batches it did not send, then (unless --no-wait) watch it.')
     .option('--no-wait', 'return once every batch is submitted')
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr resume job-20261129-101500-a1b2c3')
-    .action((job: string, o: { wait: boolean }) => onRun((signal) => followJobs('resume', job, globals(), signal, o.wait)));
+    .action((job: string, o: { wait: boolean }) => onRun((signal) => followJobs('resume', job, globals(), signal, o.wait), WRITES));
   program
     .command('cancel <job>')
     .description('Cancel a deletion job: send no more batches and cancel its tasks that have not started.')
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr cancel job-20261129-101500-a1b2c3')
-    .action((job: string) => onRun((signal) => cancel(job, globals(), signal)));
+    .action((job: string) => onRun((signal) => cancel(job, globals(), signal), WRITES));
   program
     .command('jobs')
-    .description('List the jobs in the ledger.')
+    .description('List the jobs in the ledger, newest first (reads it without locking it).')
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr jobs\n  $ mixpanel-gdpr jobs --json | jq .jobId')
-    .action(() => onRun(() => jobs(globals())));
+    .action(() => onRun(() => jobs(globals()), READS));
   program
     .command('report <job>')
     .description('Per-id outcome (task, status, times) as JSON or CSV, or a summary in Markdown.')
     .addOption(new Option('--format <format>', 'report format').choices(['json', 'csv', 'md']).default('md'))
     .option('--output <file>', 'write to FILE (created owner-only) instead of stdout')
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr report JOB --format csv --output proof.csv\n  $ mixpanel-gdpr report JOB --format md')
-    .action((job: string, o: { format: string; output?: string }) => onRun(() => report(job, o, globals())));
+    .action((job: string, o: { format: string; output?: string }) => onRun(() => report(job, o, globals()), READS));
   return program;
+}
+
+const WRITES: RunKind = { readOnly: false };
+const READS: RunKind = { readOnly: true };
+
+/** A dry run writes nothing. Refuses (exit 2, before anything is read) ids and a token both from stdin. */
+function startKind(o: StartOptions, globals: GlobalOptions): RunKind {
+  if (globals.dryRun) return READS;
+  const tokens = o.ids === '-' ? stdinCredentialSources(globals) : [];
+  if (tokens.length) throw new CliError(`--ids - and ${tokens.join(' and ')} cannot all read stdin: give the token(s) or the ids a file`);
+  return WRITES;
 }
