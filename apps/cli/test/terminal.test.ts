@@ -108,7 +108,7 @@ describe('text from a server or an ids file reaches the terminal escaped', () =>
     const human = await runCli(['--dry-run', 'delete', '--ids', ids], env);
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toContain('(first\\u202eevil … last\\u2066id)');
-    expect(human.stderr).toMatch(/invalid id at 2: contains control characters \(red-\\u001b\[31m-id\)/);
+    expect(human.stderr).toMatch(/input position 2: contains control characters \(red-\\u001b\[31m-id\)/);
     expectInert(human);
     const json = await runCli(['--json', '--dry-run', 'delete', '--ids', ids], env);
     expectInert(json);
