@@ -1,9 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createRedactor } from '@mixpanel-gdpr/client';
 import { createWorkflow, createWorkflowClient, FileLedger, type ProjectIdentity, type Workflow, type WorkflowTunables } from '@mixpanel-gdpr/workflow';
 import { resolveConfig, resolveCredentials, type Config, type GlobalOptions } from './config.js';
 import { offlineClient } from './offlineClient.js';
+import { paceFileWriter, readPaceFile } from './paceFile.js';
 import { ProgressView } from './ProgressView.js';
 
 export interface Session {
@@ -29,12 +28,13 @@ export async function openSession(globals: GlobalOptions, { readOnly = false, tu
   const client = credentials ? createWorkflowClient({ ...credentials, region: config.region, baseUrl: config.baseUrl }) : offlineClient;
   // The limit is per project, not per process: carry the last request's time from one command to the next.
   const pacePath = `${config.ledgerPath}.last-request`;
-  const lastRequestAt = Number(await readFile(pacePath, 'utf8').catch(() => '')) || undefined;
+  // Read-only commands send nothing: no pace to keep, nothing to warn about.
+  const lastRequestAt = readOnly ? undefined : await readPaceFile(pacePath, (message) => view.info(message));
   const workflow = createWorkflow({
     ...tunables,
     client,
-    ...(lastRequestAt && { lastRequestAt }),
-    ...(!readOnly && { onRequestGranted: (at: number) => writeFileSync(pacePath, String(at), { mode: 0o600 }) }),
+    ...(lastRequestAt !== undefined && { lastRequestAt }),
+    ...(!readOnly && { onRequestGranted: paceFileWriter(pacePath, (message) => view.info(message)) }),
     ledger,
     ratePerSecond: config.ratePerSecond,
     pollMinDelayMs: config.pollMinDelayMs,

@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
 import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileLedger } from '../src/ledger/FileLedger.js';
+import type { LedgerFile } from '../src/ledger/LedgerFile.js';
 import type { LedgerRecord } from '../src/ledger/records.js';
 
 let dir: string;
@@ -16,6 +17,8 @@ const created: LedgerRecord = { type: 'job.created', jobId: 'j1', at: 1, kind: '
 const planned: LedgerRecord = { type: 'batch.planned', jobId: 'j1', at: 2, batchId: 'b1', ids: ['a', 'b'] };
 const sending: LedgerRecord = { type: 'batch.sending', jobId: 'j1', at: 3, batchId: 'b1', attempt: 1 };
 const submitted: LedgerRecord = { type: 'batch.submitted', jobId: 'j1', at: 4, batchId: 'b1', taskId: 't1' };
+const header = (createdAt: number) => `${JSON.stringify({ type: 'ledger', format: 'mixpanel-gdpr-ledger', version: 1, createdAt })}\n`;
+const lines = (...records: LedgerRecord[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
 
 describe('FileLedger', () => {
   it('replays what was appended into the same state', async () => {
@@ -52,32 +55,16 @@ describe('FileLedger', () => {
     expect(reopened.state.jobs.get('j1')!.batches.get('b1')!.phase).toBe('sending');
     await reopened.append(submitted);
     await reopened.close();
-    const lines = (await readFile(path, 'utf8')).trim().split('\n');
-    expect(lines).toHaveLength(4);
-    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['job.created', 'batch.planned', 'batch.sending', 'batch.submitted']);
+    const text = (await readFile(path, 'utf8')).trim().split('\n');
+    expect(text.map((l) => JSON.parse(l).type)).toEqual(['ledger', 'job.created', 'batch.planned', 'batch.sending', 'batch.submitted']);
   });
 
   it('refuses a ledger corrupted in the middle, changing nothing', async () => {
     const path = join(dir, 'ledger.jsonl');
-    const text = `${JSON.stringify(created)}\nnot json\n${JSON.stringify(planned)}\n`;
+    const text = `${header(0)}${JSON.stringify(created)}\nnot json\n${JSON.stringify(planned)}\n`;
     await writeFile(path, text);
-    await expect(FileLedger.open(path)).rejects.toThrow('is corrupt at line 2');
+    await expect(FileLedger.open(path)).rejects.toThrow(`ledger ${path} is corrupt at line 3`);
     expect(await readFile(path, 'utf8')).toBe(text);
-  });
-
-  it('is locked while a live process holds it, and taken over from a dead one', async () => {
-    const path = join(dir, 'ledger.jsonl');
-    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
-    try {
-      await writeFile(`${path}.lock`, String(child.pid));
-      await expect(FileLedger.open(path)).rejects.toThrow(`ledger is in use by process ${child.pid}`);
-    } finally {
-      child.kill('SIGKILL');
-    }
-    await new Promise((r) => child.once('exit', r));
-    const ledger = await FileLedger.open(path);
-    expect(await readFile(`${path}.lock`, 'utf8')).toBe(String(process.pid));
-    await ledger.close();
   });
 
   it('keeps appends in call order when they overlap', async () => {
@@ -86,5 +73,141 @@ describe('FileLedger', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => ledger.append({ type: 'batch.planned', jobId: 'j1', at: i, batchId: `b${i}`, ids: ['x'] })));
     expect([...ledger.state.jobs.get('j1')!.batches.keys()]).toEqual(Array.from({ length: 20 }, (_, i) => `b${i}`));
     await ledger.close();
+  });
+});
+
+describe('opening never destroys data', () => {
+  it('starts a new ledger with a header naming its format, which is not replayed as a record', async () => {
+    const path = join(dir, 'ledger.jsonl');
+    const ledger = await FileLedger.open(path, { now: () => 1_700_000_000_000 });
+    expect(await readFile(path, 'utf8')).toBe(header(1_700_000_000_000));
+    await ledger.append(created);
+    await ledger.close();
+    const reopened = await FileLedger.open(path, { readOnly: true });
+    expect([...reopened.state.jobs.keys()]).toEqual(['j1']);
+    await reopened.close();
+  });
+
+  it('initialises an empty (0-byte) file', async () => {
+    const path = join(dir, 'ledger.jsonl');
+    await writeFile(path, '');
+    await (await FileLedger.open(path, { now: () => 5 })).close();
+    expect(await readFile(path, 'utf8')).toBe(header(5));
+  });
+
+  it('refuses a bad last line that ends with a newline: it was written whole, so it is damage, not a torn append', async () => {
+    const path = join(dir, 'ledger.jsonl');
+    const text = `${header(0)}${lines(created)}{"type":"batch.planned","jobId":"j1",garbage}\n`;
+    await writeFile(path, text);
+    await expect(FileLedger.open(path)).rejects.toThrow(`ledger ${path} is corrupt at line 3 (not JSON)`);
+    expect(await readFile(path, 'utf8')).toBe(text);
+  });
+
+  it.each([
+    ['notes', 'shopping list\neggs\nmilk\n'],
+    ['one unfinished line', 'hello'],
+    ['JSON that is not a ledger', '{"a":1}\n{"b":2}\n'],
+    ['a record other than job.created first', lines(planned, created)],
+    ['a blank first line', `\n${lines(created)}`],
+  ])('refuses a file that is not a ledger (%s), writable or read-only, changing nothing', async (_, text) => {
+    const path = join(dir, 'notes.txt');
+    await writeFile(path, text);
+    await expect(FileLedger.open(path)).rejects.toThrow(`${path} is not a mixpanel-gdpr ledger`);
+    await expect(FileLedger.open(path, { readOnly: true })).rejects.toThrow(`${path} is not a mixpanel-gdpr ledger`);
+    expect(await readFile(path, 'utf8')).toBe(text);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
+  it('refuses a ledger written by a newer format version', async () => {
+    const path = join(dir, 'ledger.jsonl');
+    const text = `${JSON.stringify({ type: 'ledger', format: 'mixpanel-gdpr-ledger', version: 2, createdAt: 0 })}\n`;
+    await writeFile(path, text);
+    await expect(FileLedger.open(path)).rejects.toThrow('has format version 2; this mixpanel-gdpr reads versions 1 to 1');
+    expect(await readFile(path, 'utf8')).toBe(text);
+  });
+
+  it('opens a 0.1 ledger (no header, job.created first) as it is, and appends after it', async () => {
+    const path = join(dir, 'ledger.jsonl');
+    const legacy = lines(created, planned);
+    await writeFile(path, `${legacy}{"type":"batch.sen`);
+    const ledger = await FileLedger.open(path);
+    expect(ledger.state.jobs.get('j1')!.batches.get('b1')!.phase).toBe('planned');
+    await ledger.append(sending);
+    await ledger.close();
+    expect(await readFile(path, 'utf8')).toBe(legacy + lines(sending));
+  });
+
+  it('completes a header torn by a crash while the ledger was created', async () => {
+    const path = join(dir, 'ledger.jsonl');
+    await writeFile(path, '{"type":"ledger","form');
+    await (await FileLedger.open(path, { now: () => 9 })).close();
+    expect(await readFile(path, 'utf8')).toBe(header(9));
+  });
+
+  it('read-only never repairs or writes: not a torn line, not an empty file', async () => {
+    const torn = join(dir, 'torn.jsonl');
+    const text = `${header(0)}${lines(created)}{"type":"batch.pl`;
+    await writeFile(torn, text);
+    const ledger = await FileLedger.open(torn, { readOnly: true });
+    expect([...ledger.state.jobs.keys()]).toEqual(['j1']);
+    await expect(ledger.append(planned)).rejects.toThrow('open read-only');
+    await ledger.close();
+    expect(await readFile(torn, 'utf8')).toBe(text);
+    const empty = join(dir, 'empty.jsonl');
+    await writeFile(empty, '');
+    await (await FileLedger.open(empty, { readOnly: true })).close();
+    expect(await readFile(empty, 'utf8')).toBe('');
+  });
+});
+
+/** Wraps the ledger file: `fault` decides what the next write does. */
+function faulty(fault: { write?: 'short' | 'enospc'; truncate?: 'fail' }) {
+  return (file: LedgerFile): LedgerFile => ({
+    ...file,
+    async write(data) {
+      const kind = fault.write;
+      fault.write = undefined;
+      if (!kind) return file.write(data);
+      // Half the bytes reach the disk either way: the rollback has something to undo.
+      const { bytesWritten } = await file.write(data.subarray(0, Math.floor(data.length / 2)));
+      if (kind === 'short') return { bytesWritten };
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    },
+    truncate: (length) => (fault.truncate === 'fail' ? Promise.reject(new Error('EIO: i/o error, ftruncate')) : file.truncate(length)),
+  });
+}
+
+describe('durable appends', () => {
+  it.each(['short', 'enospc'] as const)('a %s write fails the append loudly, leaves the file and state as before, and the next append works', async (kind) => {
+    const path = join(dir, 'ledger.jsonl');
+    const fault: Parameters<typeof faulty>[0] = {};
+    const ledger = await FileLedger.open(path, { wrapFile: faulty(fault) });
+    await ledger.append(created);
+    const before = await readFile(path);
+    fault.write = kind;
+    await expect(ledger.append(planned, sending)).rejects.toThrow(/could not append to ledger .*the disk may be full\): nothing of this append was recorded/);
+    expect(await readFile(path)).toEqual(before);
+    expect(ledger.state.jobs.get('j1')!.batches.size).toBe(0);
+    await ledger.append(planned);
+    await ledger.close();
+    const reopened = await FileLedger.open(path);
+    expect(reopened.state.jobs.get('j1')!.batches.get('b1')!.phase).toBe('planned');
+    await reopened.close();
+  });
+
+  it('refuses further appends once a failed append could not be undone; the next open drops its partial line', async () => {
+    const path = join(dir, 'ledger.jsonl');
+    const fault: Parameters<typeof faulty>[0] = {};
+    const ledger = await FileLedger.open(path, { wrapFile: faulty(fault) });
+    await ledger.append(created);
+    Object.assign(fault, { write: 'short', truncate: 'fail' });
+    await expect(ledger.append(planned)).rejects.toThrow(/nor cut off the partial write \(EIO: i\/o error, ftruncate\): no more appends are accepted/);
+    fault.truncate = undefined;
+    await expect(ledger.append(planned)).rejects.toThrow(`ledger ${path} accepts no more appends`);
+    await ledger.close();
+    const reopened = await FileLedger.open(path);
+    expect(reopened.state.jobs.get('j1')!.batches.size).toBe(0);
+    await reopened.append(planned);
+    await reopened.close();
   });
 });

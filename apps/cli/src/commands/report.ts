@@ -1,6 +1,7 @@
-import { createWriteStream } from 'node:fs';
+import { constants } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
-import type { ReportFormat } from '@mixpanel-gdpr/workflow';
+import { openPrivateFile, type ReportFormat } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
 import type { GlobalOptions } from '../config.js';
 import { EXIT } from '../exitCodes.js';
@@ -13,16 +14,36 @@ export async function report(jobId: string, o: { format: string; output?: string
   const session = await openSession(globals, { readOnly: true });
   try {
     known(session, jobId);
-    // Reports list personal data (distinct ids): owner-only, like the ledger.
-    const out = o.output ? createWriteStream(o.output, { mode: 0o600 }) : process.stdout;
-    await session.workflow.report(jobId, o.format as ReportFormat, out);
-    if (o.output) {
-      (out as ReturnType<typeof createWriteStream>).end();
-      await once(out, 'close');
-      session.view.info(`report written to ${o.output}`);
+    if (!o.output) {
+      await session.workflow.report(jobId, o.format as ReportFormat, process.stdout);
+      return EXIT.ok;
     }
+    const out = (await openReportFile(o.output)).createWriteStream();
+    await session.workflow.report(jobId, o.format as ReportFormat, out);
+    out.end();
+    await once(out, 'close');
+    session.view.info(`report written to ${o.output}`);
     return EXIT.ok;
   } finally {
     await session.close();
+  }
+}
+
+/**
+ * Reports list personal data (distinct ids): owner-only, like the ledger.
+ * An existing file is emptied only once it is known to be a file of ours
+ * (not a link, not another user's) and made 0600: opening with a mode, as
+ * before, left an existing file's looser mode as it was.
+ */
+async function openReportFile(path: string): Promise<FileHandle> {
+  const handle = await openPrivateFile(path, constants.O_WRONLY | constants.O_CREAT, 'report file').catch((error: Error) => {
+    throw new CliError(`--output: ${error.message}`);
+  });
+  try {
+    await handle.truncate(0);
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
   }
 }

@@ -1,70 +1,107 @@
 import { constants } from 'node:fs';
-import { chmod, mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { appendDurably, LedgerAppendError } from './appendDurably.js';
 import { applyRecord } from './applyRecord.js';
+import { checkPrivateDirectory } from './checkPrivateDirectory.js';
 import type { Ledger } from './Ledger.js';
+import { ledgerFileOf, type LedgerFile } from './LedgerFile.js';
+import { ledgerHeaderLine } from './ledgerHeader.js';
 import type { LedgerState } from './LedgerState.js';
+import { openPrivateFile } from './openPrivateFile.js';
+import { parseLedger, type ParsedLedger } from './parseLedger.js';
 import type { LedgerRecord } from './records.js';
+import { takeLock, type HeldLock } from './takeLock.js';
+
+export interface FileLedgerOptions {
+  /**
+   * Replays without the lock (to list or report while a job runs), never
+   * repairs or writes anything, and refuses appends.
+   * @default false
+   */
+  readOnly?: boolean;
+  /** Clock for the header of a new ledger, in epoch ms. @default Date.now */
+  now?: () => number;
+  /** A seam for tests: wraps the open file, e.g. to make a write come up short or fail with ENOSPC. */
+  wrapFile?: (file: LedgerFile) => LedgerFile;
+}
 
 /**
  * The embedded ledger: an append-only journal of JSON lines, fsynced on every
- * append, replayed on open.
+ * append, replayed on open. Its first line is a header naming the format
+ * (`ledgerHeader.ts`), so a wrong path is refused instead of "repaired".
  *
  * Why a journal and not SQLite: it needs no native module (better-sqlite3
  * must compile, node:sqlite needs Node 22), an append is one write and one
  * fdatasync, and a crash can only tear the last line, which replay detects
  * and drops: that record's request was never sent, or is recorded as unknown
- * by the `sending` record before it. The file and its lock are created 0600,
- * the directory 0700: task ids and distinct ids are personal data.
+ * by the `sending` record before it. The file and its lock are created 0600
+ * in a directory no one else can write (0700 when created here), never
+ * through a symlink: task ids and distinct ids are personal data, and a
+ * planted link would make us truncate someone else's file.
  */
 export class FileLedger implements Ledger {
   readonly state: LedgerState = { jobs: new Map() };
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Set when a failed append could not be cut back off: appending after it would bury a partial line. */
+  #broken: string | undefined;
+  /** The file's length once every durable append is in; a failed append is cut back to it. */
+  #size = 0;
 
   private constructor(
     readonly path: string,
-    private readonly handle: FileHandle,
+    private readonly file: LedgerFile,
     /** Undefined when opened read-only. */
-    private readonly lockPath: string | undefined,
+    private readonly lock: HeldLock | undefined,
   ) {}
 
-  /**
-   * Opens (or creates) the ledger at `path`, replays it, and takes its lock.
-   * `readOnly` replays without the lock (to list or report while a job runs)
-   * and refuses appends.
-   */
-  static async open(path: string, { readOnly = false } = {}): Promise<FileLedger> {
-    if (readOnly) {
-      const handle = await open(path, constants.O_RDONLY).catch((error: NodeJS.ErrnoException) => {
+  /** Opens (or creates) the ledger at `path`, takes its lock (unless `readOnly`) and replays it. */
+  static async open(path: string, options: FileLedgerOptions = {}): Promise<FileLedger> {
+    const what = `ledger ${path}`;
+    if (options.readOnly) {
+      const missing = (error: NodeJS.ErrnoException) => {
         throw error.code === 'ENOENT' ? new Error(`no ledger at ${path}: no job has been started with it`) : error;
-      });
-      const ledger = new FileLedger(path, handle, undefined);
-      await ledger.#replay(false);
-      return ledger;
+      };
+      await checkPrivateDirectory(dirname(path), what).catch(missing);
+      const handle = await openPrivateFile(path, constants.O_RDONLY, 'ledger').catch(missing);
+      return FileLedger.#load(path, handle, undefined, options);
     }
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    const lockPath = `${path}.lock`;
-    await takeLock(lockPath);
+    await checkPrivateDirectory(dirname(path), what);
+    const lock = await takeLock(`${path}.lock`);
     try {
-      const handle = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND, 0o600);
-      // An existing file created by something else may be readable by others.
-      await chmod(path, 0o600);
-      const ledger = new FileLedger(path, handle, lockPath);
-      await ledger.#replay(true);
+      const handle = await openPrivateFile(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND, 'ledger');
+      return await FileLedger.#load(path, handle, lock, options);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  static async #load(path: string, handle: FileHandle, lock: HeldLock | undefined, options: FileLedgerOptions): Promise<FileLedger> {
+    try {
+      const content = await handle.readFile();
+      const parsed = parseLedger(content, path);
+      const file = options.wrapFile ? options.wrapFile(ledgerFileOf(handle)) : ledgerFileOf(handle);
+      const ledger = new FileLedger(path, file, lock);
+      // Everything is checked before anything is written: a refused file stays as it was.
+      ledger.#apply(parsed);
+      if (lock) await ledger.#repair(parsed, content.length, options.now ?? Date.now);
       return ledger;
     } catch (error) {
-      await rm(lockPath, { force: true });
+      await handle.close();
       throw error;
     }
   }
 
   append(...records: LedgerRecord[]): Promise<void> {
-    if (this.#closed || !this.lockPath) return Promise.reject(new Error(`ledger ${this.path} is ${this.#closed ? 'closed' : 'open read-only'}`));
+    if (this.#closed || !this.lock) return Promise.reject(new Error(`ledger ${this.path} is ${this.#closed ? 'closed' : 'open read-only'}`));
     // Appends are serialised: the file order is the order callers asked for.
     const next = this.#queue.then(async () => {
-      await this.handle.write(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-      await this.handle.datasync();
+      if (this.#broken) throw new Error(`ledger ${this.path} accepts no more appends: ${this.#broken}`);
+      await this.#write(Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join('')));
+      // Only once durable: memory never runs ahead of the file.
       for (const record of records) applyRecord(this.state, record);
     });
     this.#queue = next.catch(() => {});
@@ -75,58 +112,40 @@ export class FileLedger implements Ledger {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue;
-    await this.handle.close();
-    if (this.lockPath) await rm(this.lockPath, { force: true });
-  }
-
-  /** `repair`: drop a torn last line from the file (never when read-only: a writer may be mid-append). */
-  async #replay(repair: boolean): Promise<void> {
-    const content = await readFile(this.path);
-    for (let start = 0, line = 1; start < content.length; line++) {
-      const end = content.indexOf(0x0a, start);
-      // No newline: the last write was torn by a crash. Drop the fragment.
-      if (end === -1) return repair ? this.handle.truncate(start) : undefined;
-      const text = content.subarray(start, end).toString('utf8');
-      const lineStart = start;
-      start = end + 1;
-      if (!text.trim()) continue;
-      let record: LedgerRecord;
-      try {
-        record = JSON.parse(text) as LedgerRecord;
-      } catch {
-        if (start >= content.length) return repair ? this.handle.truncate(lineStart) : undefined;
-        throw new Error(`ledger ${this.path} is corrupt at line ${line}: fix or move it; nothing was changed`);
-      }
-      applyRecord(this.state, record);
-    }
-  }
-}
-
-/** A lock file holding our pid; a lock left by a dead process (SIGKILL) is taken over. */
-async function takeLock(lockPath: string): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const handle = await open(lockPath, 'wx', 0o600);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
-      if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`ledger is in use by process ${pid} (lock ${lockPath}); wait for it to finish or stop it`);
-      }
-      await rm(lockPath, { force: true });
+      await this.file.close();
+    } finally {
+      await this.lock?.release();
     }
   }
-  throw new Error(`could not take the ledger lock ${lockPath}`);
-}
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  async #write(data: Uint8Array): Promise<void> {
+    try {
+      await appendDurably(this.file, data, this.#size, this.path);
+      this.#size += data.length;
+    } catch (error) {
+      if (error instanceof LedgerAppendError && !error.rolledBack) this.#broken = 'an earlier append failed and could not be undone; open it again';
+      throw error;
+    }
+  }
+
+  #apply(parsed: ParsedLedger): void {
+    for (const { record, line } of parsed.records) {
+      try {
+        applyRecord(this.state, record);
+      } catch (error) {
+        throw new Error(`ledger ${this.path} is corrupt at line ${line} (${(error as Error).message}): fix or move it; nothing was changed`);
+      }
+    }
+  }
+
+  /** Cuts off a last line torn by a crash, and writes the header of a new (empty) ledger. */
+  async #repair(parsed: ParsedLedger, length: number, now: () => number): Promise<void> {
+    this.#size = parsed.completeLength;
+    if (length > parsed.completeLength) {
+      await this.file.truncate(parsed.completeLength);
+      await this.file.datasync();
+    }
+    if (parsed.completeLength === 0) await this.#write(Buffer.from(ledgerHeaderLine(now())));
   }
 }
