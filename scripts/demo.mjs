@@ -12,7 +12,8 @@ const out = `${root}demo-output`;
 const cli = `${root}apps/cli/dist/bin.js`;
 
 await rm(out, { recursive: true, force: true });
-await mkdir(out, { recursive: true });
+// Private: the ledger refuses a folder others can write to, and the exports are personal data.
+await mkdir(out, { recursive: true, mode: 0o700 });
 // Mixpanel's own limit, enforced: any 429 in this demo would be the toolkit's fault.
 const fake = await startFakeMixpanel({ timings: { pendingMs: 3_000, stagingMs: 2_000, startedMs: 3_000 }, ratePerSecond: 1 });
 const env = {

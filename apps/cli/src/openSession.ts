@@ -1,5 +1,6 @@
 import { createRedactor } from '@mixpanel-gdpr/client';
 import { createWorkflow, createWorkflowClient, FileLedger, type ProjectIdentity, type Workflow, type WorkflowTunables } from '@mixpanel-gdpr/workflow';
+import { CliError } from './CliError.js';
 import { resolveConfig, resolveCredentials, type Config, type GlobalOptions } from './config.js';
 import { offlineClient } from './offlineClient.js';
 import { paceFileWriter, readPaceFile } from './paceFile.js';
@@ -24,7 +25,11 @@ export async function openSession(globals: GlobalOptions, { readOnly = false, tu
   const credentials = readOnly ? undefined : resolveCredentials(globals);
   const redact = createRedactor(credentials ? [credentials.oauthToken, credentials.projectToken] : []);
   const view = new ProgressView({ json: config.json, redact });
-  const ledger = await FileLedger.open(config.ledgerPath, { readOnly });
+  // A ledger refused on opening (not a ledger, a symlink, a shared folder, in use) is a problem with the
+  // ledger named, before anything was sent: exit 2, not "resume it".
+  const ledger = await FileLedger.open(config.ledgerPath, { readOnly }).catch((error: unknown) => {
+    throw new CliError(error instanceof Error ? error.message : String(error));
+  });
   const client = credentials ? createWorkflowClient({ ...credentials, region: config.region, baseUrl: config.baseUrl }) : offlineClient;
   // The limit is per project, not per process: carry the last request's time from one command to the next.
   const pacePath = `${config.ledgerPath}.last-request`;

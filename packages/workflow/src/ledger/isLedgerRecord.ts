@@ -12,9 +12,11 @@ const RECORD_TYPES: Record<LedgerRecordType, true> = {
   'batch.split': true,
   'batch.failed': true,
   'batch.rejected': true,
+  'batch.deferred': true,
   'job.cancelled': true,
   'task.status': true,
   'task.cancel': true,
+  'task.missing': true,
   'export.downloaded': true,
   'export.failed': true,
 };
