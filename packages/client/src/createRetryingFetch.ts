@@ -64,10 +64,11 @@ async function attemptOnce(request: Request, userSignal: AbortSignal, summarize:
     // Read the body inside the attempt: a connection that drops mid-body is a
     // failed attempt (retried where safe), and the timeout covers the body too.
     const body = [204, 205, 304].includes(response.status) ? null : await readBody(response, controller.signal, o.maxResponseBytes);
-    if (body !== undefined) return { response: new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }) };
+    // An error status means what it says without its body: an oversized one is dropped, so a 429 or a 503 is still retried.
+    if (body !== undefined || !response.ok) return { response: new Response(body ?? null, { status: response.status, statusText: response.statusText, headers: response.headers }) };
     throw unexpected(response.status, undefined, summarize(), `a body over maxResponseBytes (${o.maxResponseBytes} bytes)`, ResponseTooLargeError);
   } catch (cause) {
-    // Not retried, whatever the method: the same server would only send the same body again.
+    // Not retried, whatever the method: the same server would only send the same answer again.
     if (cause instanceof ResponseTooLargeError) throw cause;
     if (userSignal.aborted) return { error: abortErrorFrom(userSignal) };
     const summary = summarize();

@@ -102,7 +102,7 @@ export class InvalidTaskIdError extends UnexpectedResponseError {
   override name = 'InvalidTaskIdError';
 }
 
-/** A body longer than `maxResponseBytes` once decoded: reading stopped there, nothing more is held. */
+/** A 2xx whose body is longer than `maxResponseBytes` once decoded: reading stopped there. */
 export class ResponseTooLargeError extends UnexpectedResponseError {
   override name = 'ResponseTooLargeError';
 }

@@ -31,8 +31,9 @@ export interface ClientOptions {
   /**
    * Largest response body read, in bytes, counted after decoding (so a small
    * gzip bomb is stopped too). Mixpanel's answers are a few kB; a bigger one
-   * comes from something else, and reading stops at this bound with a
-   * `ResponseTooLargeError` instead of filling memory.
+   * comes from something else. Reading stops at this bound instead of
+   * filling memory: a 2xx then fails with `ResponseTooLargeError`; an error
+   * status keeps its meaning, without its body.
    * @default 1_048_576 (1 MiB)
    */
   maxResponseBytes?: number;

@@ -88,6 +88,15 @@ describe('bounded response bodies', () => {
     expect(api.requests).toHaveLength(1);
   });
 
+  it('keeps the meaning of an error status whose body is oversized: a 429 is waited out, a 503 on a read retried', async () => {
+    const huge = (status: number, headers: Record<string, string> = {}) => new Response('x'.repeat(2 * MiB), { status, headers });
+    const f = fakeFetch(huge(429, { 'retry-after': '2' }), huge(503), new Response('{"status":"ok","results":{"status":"SUCCESS"}}'));
+    const { options, sleeps } = testOptions(f, { maxResponseBytes: MiB });
+    await expect(createMixpanelGdprClient(options).getDeletionStatus('t1')).resolves.toMatchObject({ status: 'SUCCESS' });
+    expect(sleeps[0]).toBe(2000);
+    expect(f.requests).toHaveLength(3);
+  });
+
   it('reads a body of exactly maxResponseBytes', async () => {
     const body = JSON.stringify({ status: 'ok', results: { task_id: 't-1' } });
     const f = fakeFetch(created('t-1'));
