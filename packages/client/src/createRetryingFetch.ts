@@ -1,4 +1,5 @@
-import { AbortError, ConnectionError, MixpanelGdprError, TimeoutError, type RequestSummary } from './errors.js';
+import { AbortError, ConnectionError, MixpanelGdprError, ResponseTooLargeError, TimeoutError, type RequestSummary } from './errors.js';
+import { unexpected } from './normalize.js';
 import { redactUrl, type Redactor } from './redact.js';
 import type { ResolvedOptions } from './resolveOptions.js';
 import { backoffDelayMs, isRetryable, nextDelayMs, parseRetryAfterMs } from './retryPolicy.js';
@@ -11,8 +12,9 @@ const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHO
 
 /**
  * A `fetch` for openapi-fetch that adds what it lacks: a per-attempt timeout,
- * retries (see `isRetryable`), and abort. Throws only `ConnectionError`,
- * `TimeoutError` and `AbortError`; HTTP errors come back as responses.
+ * retries (see `isRetryable`), abort, a bound on the body, and no redirects.
+ * Throws only `ConnectionError`, `TimeoutError`, `AbortError` and
+ * `ResponseTooLargeError`; HTTP errors, 3xx included, come back as responses.
  */
 export function createRetryingFetch(o: ResolvedOptions, redact: Redactor): typeof fetch {
   return async (input, init) => {
@@ -56,12 +58,18 @@ async function attemptOnce(request: Request, userSignal: AbortSignal, summarize:
   userSignal.addEventListener('abort', onAbort, { once: true });
   try {
     // The signal goes in `init`: fetch builds its Request from both anyway, so this costs no extra copy.
-    const response = await o.fetch(request, { signal: controller.signal });
+    // A followed redirect would carry the bearer token and the body to wherever it points, so
+    // none is followed: the 3xx comes back as is (Node's fetch exposes it) and becomes a RedirectError.
+    const response = await o.fetch(request, { signal: controller.signal, redirect: 'manual' });
     // Read the body inside the attempt: a connection that drops mid-body is a
     // failed attempt (retried where safe), and the timeout covers the body too.
-    const body = [204, 205, 304].includes(response.status) ? null : await readBody(response, controller.signal);
-    return { response: new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }) };
+    const body = [204, 205, 304].includes(response.status) ? null : await readBody(response, controller.signal, o.maxResponseBytes);
+    // An error status means what it says without its body: an oversized one is dropped, so a 429 or a 503 is still retried.
+    if (body !== undefined || !response.ok) return { response: new Response(body ?? null, { status: response.status, statusText: response.statusText, headers: response.headers }) };
+    throw unexpected(response.status, undefined, summarize(), `a body over maxResponseBytes (${o.maxResponseBytes} bytes)`, ResponseTooLargeError);
   } catch (cause) {
+    // Not retried, whatever the method: the same server would only send the same answer again.
+    if (cause instanceof ResponseTooLargeError) throw cause;
     if (userSignal.aborted) return { error: abortErrorFrom(userSignal) };
     const summary = summarize();
     if (timedOut) return { error: new TimeoutError(summary, o.timeoutMs) };
@@ -78,17 +86,30 @@ async function attemptOnce(request: Request, userSignal: AbortSignal, summarize:
   }
 }
 
-/** The whole body, or a rejection as soon as `signal` fires (a custom fetch may not tie its body to the signal). */
-function readBody(response: Response, signal: AbortSignal): Promise<ArrayBuffer> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      response.body?.cancel().catch(() => {});
-      reject(signal.reason);
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    response.arrayBuffer().then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+/**
+ * The body, read chunk by chunk so that no more than `maxBytes` (as decoded:
+ * fetch undoes gzip) is ever held; undefined past that. Rejects as soon as
+ * `signal` fires: a custom fetch may not tie its body to the signal.
+ */
+async function readBody(response: Response, signal: AbortSignal, maxBytes: number): Promise<Blob | null | undefined> {
+  const reader = response.body?.getReader();
+  if (!reader) return null;
+  // Cancelling ends a pending read at once (as if the body had ended); the check after the loop turns that into the abort.
+  const cancel = () => void reader.cancel().catch(() => {});
+  signal.addEventListener('abort', cancel, { once: true });
+  if (signal.aborted) cancel();
+  try {
+    const chunks: BlobPart[] = [];
+    for (let size = 0, chunk; !(chunk = await reader.read()).done; ) {
+      // Past the bound: stop reading (and downloading, and inflating) at once.
+      if ((size += chunk.value.length) > maxBytes) return cancel();
+      chunks.push(chunk.value as Uint8Array<ArrayBuffer>);
+    }
+    signal.throwIfAborted();
+    return new Blob(chunks);
+  } finally {
+    signal.removeEventListener('abort', cancel);
+  }
 }
 
 function errorCode(error: unknown): string | undefined {

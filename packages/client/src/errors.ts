@@ -71,8 +71,16 @@ export class RateLimitError extends ApiError {
 export class InternalServerError extends ApiError {
   override name = 'InternalServerError';
 }
+/**
+ * A 3xx. Mixpanel's API does not redirect, and redirects are never followed
+ * (a followed redirect would carry the bearer token to wherever it points):
+ * the base URL is wrong, or something in between answers for Mixpanel.
+ */
+export class RedirectError extends ApiError {
+  override name = 'RedirectError';
+}
 
-/** A 2xx whose body could not be understood (not JSON, no task id, no status). */
+/** A response whose body could not be used (not JSON, no task id, no status, too large). */
 export class UnexpectedResponseError extends MixpanelGdprError {
   override name = 'UnexpectedResponseError';
   constructor(
@@ -83,6 +91,20 @@ export class UnexpectedResponseError extends MixpanelGdprError {
   ) {
     super(message);
   }
+}
+
+/**
+ * A create answered 2xx with a task id that `validateTaskId` refuses (it could
+ * change a request path, or is not printable). Mixpanel did answer, so the
+ * request may have made a task: this is not a reason to send it again.
+ */
+export class InvalidTaskIdError extends UnexpectedResponseError {
+  override name = 'InvalidTaskIdError';
+}
+
+/** A 2xx whose body is longer than `maxResponseBytes` once decoded: reading stopped there. */
+export class ResponseTooLargeError extends UnexpectedResponseError {
+  override name = 'ResponseTooLargeError';
 }
 
 /** The request never got an HTTP answer (refused, reset, DNS). */

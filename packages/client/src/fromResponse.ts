@@ -7,6 +7,7 @@ import {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  RedirectError,
   type RequestSummary,
 } from './errors.js';
 import { isObject } from './isObject.js';
@@ -32,6 +33,12 @@ export function fromResponse(response: Response, rawBody: unknown, ctx: ErrorCon
   const args = (hint: string) => [status, mixpanelMessage, body, headers, ctx.request, hint ? `${head} ${hint}` : head] as const;
   const region = regionHint(ctx);
 
+  if (status > 299 && status < 400) {
+    // Only the host is named: the rest of the target may carry anything, the project token included.
+    const location = response.headers.get('location');
+    const to = location && URL.canParse(location, ctx.request.url) ? `to ${new URL(location, ctx.request.url).host}` : 'without a Location';
+    return new RedirectError(...args(`A redirect ${to}: the base URL is probably wrong; nothing is followed, so the token is never sent elsewhere.`));
+  }
   if (status === 400) return new BadRequestError(...args('Check the ids and the compliance type; a batch may be too large.'));
   if (status === 401) {
     return new AuthenticationError(

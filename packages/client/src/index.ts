@@ -29,10 +29,13 @@ export {
   ConflictError,
   ConnectionError,
   InternalServerError,
+  InvalidTaskIdError,
   MixpanelGdprError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  RedirectError,
+  ResponseTooLargeError,
   TimeoutError,
   UnexpectedResponseError,
   ValidationError,
@@ -52,6 +55,6 @@ export {
 export type { ComplianceType, DisclosureType } from './validate.js';
 export { createRedactor, REDACTED } from './redact.js';
 export type { Redactor } from './redact.js';
-export { sleep } from './sleep.js';
+export { MAX_TIMER_MS, sleep } from './sleep.js';
 export type { Sleep } from './sleep.js';
 export { backoffDelayMs, isRetryable, nextDelayMs, parseRetryAfterMs } from './retryPolicy.js';

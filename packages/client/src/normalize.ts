@@ -1,6 +1,7 @@
-import { UnexpectedResponseError, type RequestSummary } from './errors.js';
+import { InvalidTaskIdError, UnexpectedResponseError, type RequestSummary } from './errors.js';
 import { isObject } from './isObject.js';
 import { toReportedStatus, type ReportedStatus } from './taskStatus.js';
+import { describeValue, validateTaskId } from './validate.js';
 import { withoutUndefined } from './withoutUndefined.js';
 
 /** Answer to a create (deletion or retrieval). */
@@ -31,8 +32,9 @@ export interface DeletionStatus extends TaskState {
   distinctIds?: string[];
 }
 
-function unexpected(status: number, body: unknown, request: RequestSummary, what: string): UnexpectedResponseError {
-  return new UnexpectedResponseError(status, body, request, `Mixpanel answered ${status} to ${request.method} ${request.url} with ${what}`);
+/** The one shape of an unusable answer's message. */
+export function unexpected(status: number, body: unknown, request: RequestSummary, what: string, Class = UnexpectedResponseError): UnexpectedResponseError {
+  return new Class(status, body, request, `Mixpanel answered ${status} to ${request.method} ${request.url} with ${what}`);
 }
 
 export function parseJson(text: unknown, status: number, request: RequestSummary): unknown {
@@ -43,13 +45,24 @@ export function parseJson(text: unknown, status: number, request: RequestSummary
   }
 }
 
-/** `results.task_id`, or (one documented variant) `results[0].tracking_id`. */
+/**
+ * `results.task_id`, or (one documented variant) `results[0].tracking_id`.
+ * The id goes into later request paths and file names, so it must pass
+ * `validateTaskId`; one that does not (`../x`, `a/b`, control characters,
+ * 10 kB) is an `InvalidTaskIdError`. Mixpanel did answer 2xx, so the create
+ * may have made a task: the workflow records the batch as failed rather than
+ * resending it, which against a server that always answers so would never end.
+ */
 export function toTaskCreated(body: unknown, status: number, request: RequestSummary): TaskCreated {
   const results = isObject(body) ? body.results : undefined;
   const first = Array.isArray(results) ? results[0] : results;
   const taskId = isObject(first) ? (nonEmpty(first.task_id) ?? nonEmpty(first.tracking_id)) : undefined;
-  if (taskId !== undefined) return { taskId };
-  throw unexpected(status, body, request, 'no task id: the request may have been accepted, check the body of this error');
+  if (taskId === undefined) throw unexpected(status, body, request, 'no task id: the request may have been accepted, check the body of this error');
+  try {
+    return { taskId: validateTaskId(taskId) };
+  } catch {
+    throw unexpected(status, body, request, `an unusable task id ${describeValue(taskId)}; the request may have made a task`, InvalidTaskIdError);
+  }
 }
 
 function toTaskState(body: unknown, taskId: string, status: number, request: RequestSummary): [TaskState, Record<string, unknown>] {

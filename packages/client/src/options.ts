@@ -24,9 +24,19 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /**
    * Time allowed for one attempt, in milliseconds, headers and body included.
+   * At most 2^31 - 1 (about 24.8 days, the longest timer).
    * @default 30_000
    */
   timeoutMs?: number;
+  /**
+   * Largest response body read, in bytes, counted after decoding (so a small
+   * gzip bomb is stopped too). Mixpanel's answers are a few kB; a bigger one
+   * comes from something else. Reading stops at this bound instead of
+   * filling memory: a 2xx then fails with `ResponseTooLargeError`; an error
+   * status keeps its meaning, without its body.
+   * @default 1_048_576 (1 MiB)
+   */
+  maxResponseBytes?: number;
   /**
    * Retries after the first attempt, for 429, 5xx and connection failures
    * (see `isRetryable` for which methods).
@@ -76,6 +86,7 @@ export interface ClientOptions {
 export const CLIENT_DEFAULTS = Object.freeze({
   region: 'us',
   timeoutMs: 30_000,
+  maxResponseBytes: 1_048_576,
   maxRetries: 4,
   minRetryDelayMs: 1_000,
   maxRetryDelayMs: 60_000,

@@ -1,7 +1,7 @@
 import { ValidationError } from './errors.js';
 import { API_MAX_IDS_PER_REQUEST, CLIENT_DEFAULTS, type ClientOptions } from './options.js';
 import { isRegion, REGION_BASE_URLS, type Region } from './regions.js';
-import { sleep, type Sleep } from './sleep.js';
+import { MAX_TIMER_MS, sleep, type Sleep } from './sleep.js';
 import { withoutUndefined } from './withoutUndefined.js';
 import { describeValue, validateBaseUrl, validateInteger, validateSecret } from './validate.js';
 
@@ -12,6 +12,7 @@ export interface ResolvedOptions {
   baseUrl: string;
   fetch: typeof fetch;
   timeoutMs: number;
+  maxResponseBytes: number;
   maxRetries: number;
   minRetryDelayMs: number;
   maxRetryDelayMs: number;
@@ -42,7 +43,9 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     region: merged.region,
     baseUrl: validateBaseUrl(merged.baseUrl ?? REGION_BASE_URLS[merged.region]),
     fetch: fetchImpl,
-    timeoutMs: validateInteger(merged.timeoutMs, 'timeoutMs', 1),
+    // One timer covers an attempt: past MAX_TIMER_MS it would fire at once.
+    timeoutMs: validateInteger(merged.timeoutMs, 'timeoutMs', 1, MAX_TIMER_MS),
+    maxResponseBytes: validateInteger(merged.maxResponseBytes, 'maxResponseBytes', 1),
     maxRetries: validateInteger(merged.maxRetries, 'maxRetries', 0),
     minRetryDelayMs,
     maxRetryDelayMs: validateInteger(merged.maxRetryDelayMs, 'maxRetryDelayMs', minRetryDelayMs),

@@ -23,9 +23,18 @@ const TASK_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+/**
+ * Escaped beyond what JSON.stringify does: C1 controls (U+009B starts a
+ * terminal escape sequence), line separators and bidirectional overrides.
+ */
+const UNPRINTABLE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 /** A short, printable rendering of a bad value for an error message. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)` : JSON.stringify(value);
+  if (typeof value === 'string') {
+    const shown = JSON.stringify(value.slice(0, 60)).replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return value.length > 60 ? `${shown}… (${value.length} characters)` : shown;
+  }
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return value !== null && typeof value === 'object' ? 'an object' : String(value);
 }

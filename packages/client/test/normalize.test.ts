@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMixpanelGdprClient } from '../src/createMixpanelGdprClient.js';
-import { UnexpectedResponseError } from '../src/errors.js';
+import { InvalidTaskIdError, UnexpectedResponseError } from '../src/errors.js';
 import { fakeFetch, json, testOptions } from './helpers/fakeFetch.js';
 
 const clientAnswering = (response: Response) => createMixpanelGdprClient(testOptions(fakeFetch(response), { maxRetries: 0 }).options);
@@ -26,6 +26,24 @@ describe('tolerant parsing of create responses', () => {
     const error = await clientAnswering(response).createRetrieval(del).catch((e) => e);
     expect(error).toBeInstanceOf(UnexpectedResponseError);
     expect(error.status).toBe(200);
+  });
+
+  it.each([
+    ['a parent path', '../../x', '"../../x"'],
+    ['a slash', 'a/b', '"a/b"'],
+    ['a lone dot', '.', '"."'],
+    ['10 kB', 'x'.repeat(10_000), '… (10000 characters)'],
+    ['a terminal escape', 'a\u001b[2Jb', '"a\\u001b[2Jb"'],
+    ['a C1 control and a bidi override', 'a\u009b\u202eb', '"a\\u009b\\u202eb"'],
+  ])('refuses a task id with %s as InvalidTaskIdError, shown escaped and short', async (_, taskId, shown) => {
+    const error = await clientAnswering(json({ status: 'ok', results: { task_id: taskId } })).createDeletion(del).catch((e) => e);
+    expect(error).toBeInstanceOf(InvalidTaskIdError);
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(error.message).toContain('with an unusable task id "');
+    expect(error.message).toContain(shown);
+    expect(error.message).toContain('the request may have made a task');
+    expect(error.message.length).toBeLessThan(400);
+    expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
   });
 });
 

@@ -50,6 +50,12 @@ export const WORKFLOW_DEFAULTS = Object.freeze({
   maxExportBytes: 20 * 1024 ** 3,
   /** Time allowed for one export download, in ms. */
   exportTimeoutMs: 3_600_000,
+  /**
+   * Longest wait for the next bytes of an export download (headers or body),
+   * in ms: a stalled download fails after this, not after `exportTimeoutMs`.
+   * At most `MAX_TIMER_MS` (2^31 - 1, the longest timer).
+   */
+  exportIdleTimeoutMs: 60_000,
   /** Fresh links tried for one export when the link has expired (403, 404, 410). */
   maxExportLinkRefreshes: 5,
   /** Export downloads running at once beside the polls (a slow download never holds up polling). */

@@ -29,7 +29,8 @@ export async function downloadTaskExport(ctx: JobContext, job: JobState, task: T
     }
     if (!link) continue;
     try {
-      const { bytes, sha256 } = await downloadExport(link, file, { fetch: ctx.fetch, maxBytes: ctx.options.maxExportBytes, timeoutMs: ctx.options.exportTimeoutMs, signal });
+      const { exportTimeoutMs: timeoutMs, exportIdleTimeoutMs: idleTimeoutMs, maxExportBytes: maxBytes } = ctx.options;
+      const { bytes, sha256 } = await downloadExport(link, file, { fetch: ctx.fetch, maxBytes, timeoutMs, idleTimeoutMs, signal });
       await ctx.ledger.append({ type: 'export.downloaded', jobId: job.jobId, at: ctx.now(), taskId: task.taskId, file, bytes, sha256 });
       ctx.emit({ type: 'export', jobId: job.jobId, taskId: task.taskId, file, bytes });
       return;

@@ -1,4 +1,14 @@
-import { AbortError, ApiError, BadRequestError, ConflictError, MixpanelGdprError, ValidationError } from '@mixpanel-gdpr/client';
+import {
+  AbortError,
+  ApiError,
+  BadRequestError,
+  ConflictError,
+  InvalidTaskIdError,
+  MixpanelGdprError,
+  RedirectError,
+  ResponseTooLargeError,
+  ValidationError,
+} from '@mixpanel-gdpr/client';
 import { callApi, errorBackoffMs, isTransient } from './callApi.js';
 import { GaveUpError } from './GaveUpError.js';
 import { assertJobProject } from './project/assertJobProject.js';
@@ -90,10 +100,18 @@ async function recordFailure(ctx: JobContext, job: JobState, batch: BatchState, 
     );
     return;
   }
-  if (error instanceof ApiError && [401, 403, 404].includes(error.status)) {
+  // A redirect is answered before Mixpanel does anything (and is never followed): the base URL is wrong.
+  if (error instanceof RedirectError || (error instanceof ApiError && [401, 403, 404].includes(error.status))) {
     // Refused outright: nothing was created. Stop the job; `resume` sends the batch again.
     await ctx.ledger.append({ type: 'batch.rejected', ...base, error: message, status: error.status });
     throw error;
+  }
+  if (error instanceof InvalidTaskIdError || error instanceof ResponseTooLargeError) {
+    // A 2xx whose task cannot be used: the request reached Mixpanel, but resending it would
+    // (from a server that always answers so) loop forever. Fail the batch, saying why.
+    await ctx.ledger.append({ type: 'batch.failed', ...base, error: message, status: error.status });
+    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.ids.length, error: message });
+    return;
   }
   if (error instanceof AbortError || signal?.aborted || isTransient(error) || !(error instanceof MixpanelGdprError)) {
     // The request may have been acted on: say so, then resend (a deletion resent
