@@ -23,8 +23,10 @@ export function resolveWorkflowOptions(options: WorkflowTunables & { exportDir?:
   }
   // At 2000 group keys or more, not even one id fits in a request.
   if (!Number.isInteger(o.dataGroups) || o.dataGroups < 0 || o.dataGroups >= API_MAX_IDS_PER_REQUEST) throw bad('dataGroups', `an integer from 0 to ${API_MAX_IDS_PER_REQUEST - 1}`);
-  // One timer measures it: past MAX_TIMER_MS it would fire at once.
-  if (!(Number.isInteger(o.exportIdleTimeoutMs) && o.exportIdleTimeoutMs >= 1 && o.exportIdleTimeoutMs <= MAX_TIMER_MS)) throw bad('exportIdleTimeoutMs', `an integer from 1 to ${MAX_TIMER_MS}`);
+  // Each is measured by one timer: past MAX_TIMER_MS (24.8 days) it would fire at once.
+  for (const key of ['exportIdleTimeoutMs', 'exportTimeoutMs'] as const) {
+    if (!(Number.isInteger(o[key]) && o[key] >= 1 && o[key] <= MAX_TIMER_MS)) throw bad(key, `an integer from 1 to ${MAX_TIMER_MS}`);
+  }
   if (!Number.isInteger(o.maxExportLinkRefreshes) || o.maxExportLinkRefreshes < 0) throw bad('maxExportLinkRefreshes', 'an integer >= 0');
   for (const key of ['exportConcurrency', 'notFoundConfirmations', 'onePassMaxFailures'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1) throw bad(key, 'an integer >= 1');

@@ -152,6 +152,10 @@ describe('exportIdleTimeoutMs', () => {
     }
   });
 
+  it('refuses an exportTimeoutMs past the longest timer (24.8 days), which would fire at once', () => {
+    expect(() => resolveWorkflowOptions({ exportTimeoutMs: 30 * 24 * 3_600_000 })).toThrow('exportTimeoutMs must be an integer from 1 to 2147483647 (got 2592000000)');
+  });
+
   it('reaches the download of a finished retrieval, whose failure is recorded with the reason', async () => {
     const stalling = await serve((_, res) => res.writeHead(200).write('PK'));
     const link = `${stalling.url}/export.zip?${SIGNATURE}`;
