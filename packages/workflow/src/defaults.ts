@@ -56,6 +56,11 @@ export const WORKFLOW_DEFAULTS = Object.freeze({
    * At most `MAX_TIMER_MS` (2^31 - 1, the longest timer).
    */
   exportIdleTimeoutMs: 60_000,
+  /**
+   * Times one batch may end "outcome unknown" (timeout, reset, 5xx, a 2xx
+   * without a task id) before it is failed instead of sent again.
+   */
+  maxUnknownOutcomes: 10,
   /** Fresh links tried for one export when the link has expired (403, 404, 410). */
   maxExportLinkRefreshes: 5,
   /** Export downloads running at once beside the polls (a slow download never holds up polling). */

@@ -28,7 +28,7 @@ export function resolveWorkflowOptions(options: WorkflowTunables & { exportDir?:
     if (!(Number.isInteger(o[key]) && o[key] >= 1 && o[key] <= MAX_TIMER_MS)) throw bad(key, `an integer from 1 to ${MAX_TIMER_MS}`);
   }
   if (!Number.isInteger(o.maxExportLinkRefreshes) || o.maxExportLinkRefreshes < 0) throw bad('maxExportLinkRefreshes', 'an integer >= 0');
-  for (const key of ['exportConcurrency', 'notFoundConfirmations', 'onePassMaxFailures'] as const) {
+  for (const key of ['exportConcurrency', 'notFoundConfirmations', 'onePassMaxFailures', 'maxUnknownOutcomes'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1) throw bad(key, 'an integer >= 1');
   }
   if (!(o.pollAgeFraction > 0 && o.pollAgeFraction <= 10)) throw bad('pollAgeFraction', 'a number in (0, 10]');

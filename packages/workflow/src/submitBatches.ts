@@ -119,6 +119,13 @@ async function recordFailure(ctx: JobContext, job: JobState, batch: BatchState, 
     await ctx.ledger.append({ type: 'batch.unknown', ...base, reason: message });
     ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'unknown', ids: batch.ids.length, error: message });
     if (signal?.aborted || error instanceof AbortError || !(error instanceof MixpanelGdprError)) throw error;
+    if (batch.unknowns >= ctx.options.maxUnknownOutcomes) {
+      // A server that never gives a usable answer (broken or hostile) must not keep a job sending for ever.
+      const reason = `sent ${batch.unknowns} times without a usable answer (last: ${message}); not sent again: Mixpanel may hold a task for these ids`;
+      await ctx.ledger.append({ type: 'batch.failed', ...base, at: ctx.now(), error: reason });
+      ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.ids.length, error: reason });
+      return;
+    }
     const waitMs = errorBackoffMs(ctx, batch.unknowns + 1);
     ctx.emit({ type: 'retry', reason: message, waitMs });
     await ctx.sleep(waitMs, signal);

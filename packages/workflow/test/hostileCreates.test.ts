@@ -50,3 +50,23 @@ describe('creates answered by a hostile or misconfigured server', () => {
     expect(ledger.records.find((r) => r.type === 'batch.failed')).toMatchObject({ error: expect.stringContaining('over maxResponseBytes') });
   });
 });
+
+describe('a server that never gives a usable answer to a create', () => {
+  it('fails the batch after maxUnknownOutcomes unknown outcomes instead of sending it for ever', async () => {
+    const creates: number[] = [];
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      creates.push(Date.now());
+      // 2xx, but no task id: Mixpanel may have made a task, so the outcome is unknown.
+      return new Request(input, init).method === 'POST' ? new Response('{"status":"ok","results":{}}') : new Response('{}');
+    };
+    const client = createWorkflowClient({ oauthToken: 'oauth-token', projectToken: 'project-token', baseUrl: 'https://mixpanel.example/api/app', fetch });
+    const ledger = new MemoryLedger();
+    const workflow = createWorkflow({ client, ledger, ratePerSecond: 1000, sleep: async () => {}, maxUnknownOutcomes: 4 });
+    const jobId = await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(3) });
+    const summary = await workflow.run(jobId);
+    expect(creates).toHaveLength(4);
+    expect(ledger.records.filter((r) => r.type === 'batch.unknown')).toHaveLength(4);
+    expect(summary.batches.byPhase).toEqual({ failed: 1 });
+    expect(ledger.records.find((r) => r.type === 'batch.failed')).toMatchObject({ error: expect.stringMatching(/^sent 4 times without a usable answer \(last: .*no task id/) });
+  });
+});
