@@ -1,8 +1,10 @@
 import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { openPrivateFile, type ReportFormat } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
+import { terminalSafe } from '../terminalSafe.js';
 import type { GlobalOptions } from '../config.js';
 import { EXIT } from '../exitCodes.js';
 import { openSession } from '../openSession.js';
@@ -15,7 +17,14 @@ export async function report(jobId: string, o: { format: string; output?: string
   try {
     known(session, jobId);
     if (!o.output) {
-      await session.workflow.report(jobId, o.format as ReportFormat, process.stdout);
+      // On a terminal, CSV and Markdown are for eyes: shown escaped. JSON, pipes and files stay exact.
+      if (o.format === 'json' || !process.stdout.isTTY) await session.workflow.report(jobId, o.format as ReportFormat, process.stdout);
+      else {
+        const out = terminalSafe(process.stdout);
+        await session.workflow.report(jobId, o.format as ReportFormat, out);
+        out.end();
+        await finished(out);
+      }
       return EXIT.ok;
     }
     const out = (await openReportFile(o.output)).createWriteStream();
