@@ -1,4 +1,4 @@
-import { MAX_DISTINCT_ID_LENGTH, ValidationError } from '@mixpanel-gdpr/client';
+import { ValidationError } from '@mixpanel-gdpr/client';
 import { csvColumn } from './csvColumn.js';
 import { ndjsonField } from './ndjsonField.js';
 import { readLines } from './readLines.js';
@@ -17,14 +17,13 @@ export interface ReadIdsOptions {
 }
 
 /**
- * Longest line of a text file, in characters. An id has at most
- * MAX_DISTINCT_ID_LENGTH (255) characters, so a longer line is invalid
- * anyway; the bound only keeps a file with no newlines (a binary or
- * minified file given by mistake) from being held whole in memory. Generous,
- * so that the report says "line too long" only when it truly is not an id list.
- * @default 64 Ki characters
+ * Longest line of a text file, in characters (UTF-16 units, as ids are
+ * measured). An id has at most MAX_DISTINCT_ID_LENGTH (255) characters, so a
+ * longer line is invalid anyway; this bound only keeps a line with no end
+ * (a binary or minified file given by mistake) from being held whole in
+ * memory: past it, only the line's start is kept, for the report.
  */
-export const MAX_TEXT_LINE_LENGTH = Math.max(1 << 16, MAX_DISTINCT_ID_LENGTH);
+export const MAX_TEXT_LINE_LENGTH = 1 << 16;
 
 /** Reads ids from bytes (a file, stdin, or chunks in a test), as chunks (arrays) of raw values for `normalizeIds`. */
 export type IdReader = (bytes: AsyncIterable<Uint8Array>, name: string) => AsyncGenerator<unknown[]>;

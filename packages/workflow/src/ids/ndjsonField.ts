@@ -3,12 +3,13 @@ import { InvalidInput } from './InvalidInput.js';
 import { printable } from './printable.js';
 import { rawJsonValue } from './rawJsonValue.js';
 import { readLines } from './readLines.js';
+import { releaseAcrossYield } from './releaseAcrossYield.js';
 
 /**
  * Longest NDJSON line read, in characters. Larger than for plain ids
  * because a record may carry other fields beside the id; past this, the
  * line is reported invalid without being held whole.
- * @default 1 MiB of characters
+ * (1 Mi characters.)
  */
 export const MAX_NDJSON_LINE_LENGTH = 1 << 20;
 
@@ -25,6 +26,7 @@ export async function* ndjsonField(bytes: AsyncIterable<Uint8Array>, field: stri
       // A blank line still counts, so that positions in reports are line numbers.
       values.push(typeof line === 'string' ? fieldValue(line, field, name, lineNumber) : line);
     }
+    releaseAcrossYield(lines);
     yield values;
   }
 }
