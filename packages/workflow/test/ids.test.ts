@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidInput } from '../src/ids/InvalidInput.js';
 import { emptyIdStats, normalizeIds } from '../src/ids/normalizeIds.js';
 import { readIdsFromFile } from '../src/ids/readIdsFromFile.js';
 
@@ -40,6 +41,25 @@ describe('normalizeIds', () => {
     const { out, stats } = await collect([['a', 'b'], 'c', ['b', '', '\u0001']]);
     expect(out).toEqual(['a', 'b', 'c']);
     expect(stats.invalid).toEqual([{ position: 6, value: '\\u0001', reason: 'contains control characters' }]);
+  });
+
+  it('reports what a reader marked invalid at its position, with its reason and display as given', async () => {
+    const { out, stats } = await collect([['a', new InvalidInput('not valid UTF-8', 'jos\\xE9')], '', new InvalidInput('line longer than 65536 characters', 'xx… (70000 characters)'), 'b']);
+    expect(out).toEqual(['a', 'b']);
+    expect(stats).toMatchObject({ read: 4, valid: 2 });
+    expect(stats.invalid).toEqual([
+      { position: 2, value: 'jos\\xE9', reason: 'not valid UTF-8' },
+      { position: 4, value: 'xx… (70000 characters)', reason: 'line longer than 65536 characters' },
+    ]);
+  });
+
+  it('reports an id holding a lone surrogate, which UTF-8 cannot carry', async () => {
+    const { out, stats } = await collect(['a\ud800', '\udc00b', '😀']);
+    expect(out).toEqual(['😀']);
+    expect(stats.invalid.map((i) => [i.position, i.value, i.reason])).toEqual([
+      [1, 'a\\ud800', 'not valid Unicode (a lone surrogate)'],
+      [2, '\\udc00b', 'not valid Unicode (a lone surrogate)'],
+    ]);
   });
 });
 

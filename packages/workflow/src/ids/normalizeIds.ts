@@ -1,4 +1,6 @@
 import { distinctIdProblem } from '@mixpanel-gdpr/client';
+import { InvalidInput } from './InvalidInput.js';
+import { printable } from './printable.js';
 
 /** An id that cannot be sent, with where it came from and why. */
 export interface InvalidId {
@@ -26,18 +28,23 @@ export type IdSource = Iterable<unknown> | AsyncIterable<unknown>;
 
 /**
  * Trims, validates and deduplicates ids, yielding chunks of valid ids (each
- * id once, in input order). Invalid ids are collected in `stats`, never
- * dropped silently. Memory: one Set of the distinct valid ids.
+ * id once, in input order). Invalid ids, and the `InvalidInput`s readers
+ * yield for records they could not read as written, are collected in
+ * `stats`, never dropped silently. Memory: one Set of the distinct valid ids.
  */
 export async function* normalizeIds(source: IdSource, stats: IdStats): AsyncGenerator<string[]> {
   const seen = new Set<string>();
   let position = 0;
   const accept = (raw: unknown, out: string[]) => {
     position++;
+    if (raw instanceof InvalidInput) {
+      stats.read++;
+      return void stats.invalid.push({ position, value: raw.display, reason: raw.reason });
+    }
     const id = typeof raw === 'string' ? raw.trim() : raw;
     if (id === '') return;
     stats.read++;
-    const problem = id === undefined || id === null ? 'missing' : distinctIdProblem(id);
+    const problem = id === undefined || id === null ? 'missing' : (distinctIdProblem(id) ?? unicodeProblem(id as string));
     if (problem) return void stats.invalid.push({ position, value: printable(id), reason: problem });
     if (seen.has(id as string)) return void stats.duplicates++;
     seen.add(id as string);
@@ -56,18 +63,11 @@ export function emptyIdStats(): IdStats {
   return { read: 0, valid: 0, duplicates: 0, invalid: [] };
 }
 
-function printable(value: unknown): string {
-  const text = typeof value === 'string' ? value : typeName(value);
-  const escaped = JSON.stringify(text.length > 80 ? text.slice(0, 80) : text).slice(1, -1);
-  return text.length > 80 ? `${escaped}… (${text.length} characters)` : escaped;
-}
-
-/** What a non-string is, without calling its own toString (which may be missing, or throw). */
-function typeName(value: unknown): string {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
-  try {
-    return Object.prototype.toString.call(value);
-  } catch {
-    return '[object]';
-  }
+/**
+ * A lone surrogate (from a JSON `\ud800` escape, or a program) has no UTF-8
+ * form: sent, it would arrive as another id, or none.
+ */
+function unicodeProblem(id: string): string | undefined {
+  // String.prototype.isWellFormed is in Node 20; the ES2023 lib typings lack it.
+  return (id as unknown as { isWellFormed(): boolean }).isWellFormed() ? undefined : 'not valid Unicode (a lone surrogate)';
 }

@@ -1,0 +1,53 @@
+import { ValidationError } from '@mixpanel-gdpr/client';
+import { InvalidInput } from './InvalidInput.js';
+import { printable } from './printable.js';
+import { rawJsonValue } from './rawJsonValue.js';
+import { readLines } from './readLines.js';
+import { releaseAcrossYield } from './releaseAcrossYield.js';
+
+/**
+ * Longest NDJSON line read, in characters. Larger than for plain ids
+ * because a record may carry other fields beside the id; past this, the
+ * line is reported invalid without being held whole.
+ * (1 Mi characters.)
+ */
+export const MAX_NDJSON_LINE_LENGTH = 1 << 20;
+
+// A JSON number is an id only when written as a plain integer that a double holds exactly.
+const PLAIN_INTEGER = /^-?(0|[1-9]\d*)$/;
+
+/** The `field` of each NDJSON line, a chunk per read; structural problems throw naming the line. */
+export async function* ndjsonField(bytes: AsyncIterable<Uint8Array>, field: string, name: string): AsyncGenerator<unknown[]> {
+  let lineNumber = 0;
+  for await (const lines of readLines(bytes, MAX_NDJSON_LINE_LENGTH)) {
+    const values: unknown[] = [];
+    for (const line of lines) {
+      lineNumber++;
+      // A blank line still counts, so that positions in reports are line numbers.
+      values.push(typeof line === 'string' ? fieldValue(line, field, name, lineNumber) : line);
+    }
+    releaseAcrossYield(lines);
+    yield values;
+  }
+}
+
+function fieldValue(line: string, field: string, name: string, lineNumber: number): unknown {
+  if (!line.trim()) return '';
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    throw new ValidationError('ids', `${name} line ${lineNumber} is not valid JSON`);
+  }
+  // Only an own field of an object: not `length` of a string, not `constructor` of every object.
+  if (record === null || typeof record !== 'object' || Array.isArray(record) || !Object.hasOwn(record, field)) return undefined;
+  const value = (record as Record<string, unknown>)[field];
+  return typeof value === 'number' ? numericId(line, field, value) : value;
+}
+
+/** Numeric user ids are common in exports; the id is the literal as written, or the record is invalid. */
+function numericId(line: string, field: string, value: number): string | InvalidInput {
+  const raw = rawJsonValue(line, field) ?? String(value);
+  if (PLAIN_INTEGER.test(raw) && Number.isSafeInteger(value)) return raw;
+  return new InvalidInput('a number that JSON cannot carry exactly (only integers up to 2^53-1 can): quote it as a string', printable(raw));
+}
