@@ -9,6 +9,7 @@ export type { NewJob } from './ingestIds.js';
 export { emptyIdStats, normalizeIds } from './ids/normalizeIds.js';
 export type { IdSource, IdStats, InvalidId } from './ids/normalizeIds.js';
 export { readIdsFromFile } from './ids/readIdsFromFile.js';
+export { InvalidInput } from './ids/InvalidInput.js';
 export type { IdFileFormat, ReadIdsOptions } from './ids/readIdsFromFile.js';
 export { RateLimiter } from './RateLimiter.js';
 export type { Priority, RateLimiterOptions, Release } from './RateLimiter.js';
