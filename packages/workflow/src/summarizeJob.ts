@@ -1,5 +1,6 @@
 import { WAITING_PHASES, type JobState, type TaskRecord } from './ledger/LedgerState.js';
 import { isOutstanding } from './pollTasks.js';
+import type { ProjectIdentity } from './project/ProjectIdentity.js';
 
 /** The outcome of one distinct id. SUBMITTED: sent, not yet polled. NOT_SUBMITTED: no task yet (or its batch failed). */
 export type IdOutcome = string;
@@ -22,6 +23,8 @@ export interface JobSummary {
   complianceType: string;
   disclosureType?: string;
   source?: string;
+  /** The project the job was created for (absent for jobs from 0.1). */
+  project?: ProjectIdentity;
   createdAt: string;
   updatedAt: string;
   cancelledAt?: string;
@@ -119,6 +122,7 @@ export function summarizeJob(job: JobState): JobSummary {
     complianceType: job.complianceType,
     ...(job.disclosureType && { disclosureType: job.disclosureType }),
     ...(job.source && { source: job.source }),
+    ...(job.project && { project: job.project }),
     createdAt: iso(job.createdAt)!,
     updatedAt: iso(job.updatedAt)!,
     ...(job.cancelledAt !== undefined && { cancelledAt: iso(job.cancelledAt) }),

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { JobState } from './ledger/LedgerState.js';
+import { describeProject } from './project/ProjectIdentity.js';
 import { idRows, summarizeJob, type JobSummary } from './summarizeJob.js';
 
 export type ReportFormat = 'json' | 'csv' | 'md';
@@ -54,6 +55,7 @@ export function summaryMarkdown(s: JobSummary): string {
   return [
     `# ${s.kind === 'deletion' ? 'Deletion' : 'Retrieval'} job ${s.jobId}`,
     '',
+    ...(s.project ? [`- Project: ${describeProject(s.project)}`] : []),
     `- Regulation: ${s.complianceType}${s.disclosureType ? ` (disclosure: ${s.disclosureType})` : ''}`,
     `- Ids: ${s.ids.valid} distinct (${s.ids.read} read, ${s.ids.duplicates} duplicates, ${s.ids.invalid} invalid)${s.source ? ` from ${s.source}` : ''}`,
     `- Created ${s.createdAt}, last change ${s.updatedAt}${s.cancelledAt ? `, cancelled ${s.cancelledAt}` : ''}`,

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { AuthenticationError } from '@mixpanel-gdpr/client';
 import { describe, expect, it } from 'vitest';
 import { createWorkflow, createWorkflowClient, MemoryLedger, ProjectMismatchError, projectIdentity, type ProgressEvent } from '../src/index.js';
@@ -12,7 +13,12 @@ describe('a job is bound to the project it was created for', () => {
     const ledger = new MemoryLedger();
     const client = createWorkflowClient({ oauthToken: 'oauth-secret', projectToken: 'token-of-project-A', region: 'eu' });
     const workflow = createWorkflow({ client, ledger });
-    await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(3) });
+    const jobId = await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(3) });
+    expect(workflow.summary(jobId).project).toEqual(projectA);
+    let markdown = '';
+    const out = new PassThrough().on('data', (d) => (markdown += d));
+    await workflow.report(jobId, 'md', out);
+    expect(markdown).toContain(`- Project: region eu, https://eu.mixpanel.com/api/app, project token sha256:${projectA.tokenFingerprint}…`);
     const created = ledger.records.find((r) => r.type === 'job.created')!;
     expect(created).toMatchObject({ project: { region: 'eu', apiOrigin: 'https://eu.mixpanel.com/api/app', tokenFingerprint: projectA.tokenFingerprint } });
     expect(projectA.tokenFingerprint).toMatch(/^[0-9a-f]{12}$/);
