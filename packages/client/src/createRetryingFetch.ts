@@ -72,11 +72,14 @@ async function attemptOnce(request: Request, userSignal: AbortSignal, summarize:
     if (cause instanceof ResponseTooLargeError) throw cause;
     if (userSignal.aborted) return { error: abortErrorFrom(userSignal) };
     const summary = summarize();
-    if (timedOut) return { error: new TimeoutError(summary, o.timeoutMs) };
+    if (timedOut) return { error: new TimeoutError({ request: summary, timeoutMs: o.timeoutMs }) };
     const code = errorCode(cause);
     const detail = redact(cause instanceof Error ? `${cause.message}${code ? ` (${code})` : ''}` : String(cause));
     // Keep only a redacted copy of the cause: a custom fetch may put the URL (and its token) in its message.
-    const error = new ConnectionError(summary, `${summary.method} ${summary.url} failed: ${detail}`, NEVER_SENT_CODES.has(code ?? ''), {
+    const error = new ConnectionError({
+      request: summary,
+      message: `${summary.method} ${summary.url} failed: ${detail}`,
+      neverSent: NEVER_SENT_CODES.has(code ?? ''),
       cause: new Error(detail),
     });
     return { error };

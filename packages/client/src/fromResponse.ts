@@ -30,44 +30,38 @@ export function fromResponse(response: Response, rawBody: unknown, ctx: ErrorCon
   const headers = Object.fromEntries([...response.headers].map(([name, value]) => [name, ctx.redact(value)]));
   const { status } = response;
   const head = `Mixpanel answered ${status} to ${ctx.request.method} ${ctx.request.url}: ${mixpanelMessage ?? (response.statusText || 'no message')}.`;
-  const args = (hint: string) => [status, mixpanelMessage, body, headers, ctx.request, hint ? `${head} ${hint}` : head] as const;
+  const fields = (hint: string) => ({ status, mixpanelMessage, body, headers, request: ctx.request, message: hint ? `${head} ${hint}` : head });
   const region = regionHint(ctx);
 
   if (status > 299 && status < 400) {
     // Only the host is named: the rest of the target may carry anything, the project token included.
     const location = response.headers.get('location');
     const to = location && URL.canParse(location, ctx.request.url) ? `to ${new URL(location, ctx.request.url).host}` : 'without a Location';
-    return new RedirectError(...args(`A redirect ${to}: the base URL is probably wrong; nothing is followed, so the token is never sent elsewhere.`));
+    return new RedirectError(fields(`A redirect ${to}: the base URL is probably wrong; nothing is followed, so the token is never sent elsewhere.`));
   }
-  if (status === 400) return new BadRequestError(...args('Check the ids and the compliance type; a batch may be too large.'));
+  if (status === 400) return new BadRequestError(fields('Check the ids and the compliance type; a batch may be too large.'));
   if (status === 401) {
     return new AuthenticationError(
-      ...args(
+      fields(
         'The OAuth token is invalid or expired: tokens expire one year after creation. A project owner or admin can generate a new one in Mixpanel under Profile & Preferences → Data & Privacy. ' +
           region,
       ),
     );
   }
-  if (status === 403) return new PermissionDeniedError(...args(`Only project owners and admins may use the GDPR API. ${region}`));
-  if (status === 404) return new NotFoundError(...args(`No such task for this project. ${region}`));
+  if (status === 403) return new PermissionDeniedError(fields(`Only project owners and admins may use the GDPR API. ${region}`));
+  if (status === 404) return new NotFoundError(fields(`No such task for this project. ${region}`));
   if (status === 409) {
-    const error = new ConflictError(...args(''));
-    const detail = conflictDetail(body);
-    error.conflictingDistinctIds = detail.ids;
-    error.conflictingTaskIds = detail.taskIds;
-    error.message = `${head} ${detail.ids.length} id(s) already have a deletion in progress (task(s) ${detail.taskIds.join(', ') || 'not named'}); the whole request was rejected: resubmit the other ids.`;
-    return error;
+    const { ids, taskIds } = conflictDetail(body);
+    const hint = `${ids.length} id(s) already have a deletion in progress (task(s) ${taskIds.join(', ') || 'not named'}); the whole request was rejected: resubmit the other ids.`;
+    return new ConflictError({ ...fields(hint), conflictingDistinctIds: ids, conflictingTaskIds: taskIds });
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), ctx.now());
-    const error = new RateLimitError(
-      ...args(`The GDPR API allows 1 request/s per project and a limited number of outstanding scans. ${retryAfterMs === undefined ? 'Back off and retry.' : `Retry after ${retryAfterMs} ms.`}`),
-    );
-    error.retryAfterMs = retryAfterMs;
-    return error;
+    const wait = retryAfterMs === undefined ? 'Back off and retry.' : `Retry after ${retryAfterMs} ms.`;
+    return new RateLimitError({ ...fields(`The GDPR API allows 1 request/s per project and a limited number of outstanding scans. ${wait}`), retryAfterMs });
   }
-  if (status >= 500) return new InternalServerError(...args(''));
-  return new ApiError(...args(''));
+  if (status >= 500) return new InternalServerError(fields(''));
+  return new ApiError(fields(''));
 }
 
 function regionHint({ region, baseUrl }: ErrorContext): string {

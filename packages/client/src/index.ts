@@ -40,7 +40,16 @@ export {
   UnexpectedResponseError,
   ValidationError,
 } from './errors.js';
-export type { RequestSummary } from './errors.js';
+export type {
+  ApiErrorOptions,
+  ConflictErrorOptions,
+  ConnectionErrorOptions,
+  RateLimitErrorOptions,
+  RequestErrorOptions,
+  RequestSummary,
+  TimeoutErrorOptions,
+  UnexpectedResponseErrorOptions,
+} from './errors.js';
 export {
   MAX_DISTINCT_ID_LENGTH,
   describeValue,

@@ -34,7 +34,7 @@ export interface DeletionStatus extends TaskState {
 
 /** The one shape of an unusable answer's message. */
 export function unexpected(status: number, body: unknown, request: RequestSummary, what: string, Class = UnexpectedResponseError): UnexpectedResponseError {
-  return new Class(status, body, request, `Mixpanel answered ${status} to ${request.method} ${request.url} with ${what}`);
+  return new Class({ status, body, request, message: `Mixpanel answered ${status} to ${request.method} ${request.url} with ${what}` });
 }
 
 export function parseJson(text: unknown, status: number, request: RequestSummary): unknown {

@@ -12,6 +12,8 @@ import {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  TimeoutError,
+  UnexpectedResponseError,
 } from '../src/errors.js';
 import { fakeFetch, json, SECRETS, testOptions } from './helpers/fakeFetch.js';
 
@@ -72,6 +74,40 @@ describe('error tree', () => {
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error.retryAfterMs).toBe(7000);
     expect(error.mixpanelMessage).toBe('Too Many Requests, this API is limited to 1 req/s');
+  });
+});
+
+describe('building errors (for fakes and tests)', () => {
+  const request = { method: 'GET', url: 'https://mixpanel.com/api/app/data-deletions/v3.0/t1?token=[REDACTED]' };
+
+  it('builds an API error from its status and request alone, with a message naming both', () => {
+    const error = new NotFoundError({ status: 404, request });
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ name: 'NotFoundError', status: 404, request, headers: {}, body: undefined, mixpanelMessage: undefined });
+    expect(error.message).toBe(`Mixpanel answered 404 to GET ${request.url}`);
+  });
+
+  it('keeps every field it is given, the cause included', () => {
+    const cause = new Error('underneath');
+    const error = new InternalServerError({ status: 503, request, mixpanelMessage: 'down', body: { error: 'down' }, headers: { 'retry-after': '1' }, message: 'custom', cause });
+    expect(error).toMatchObject({ status: 503, mixpanelMessage: 'down', body: { error: 'down' }, headers: { 'retry-after': '1' }, message: 'custom', cause });
+  });
+
+  it('gives a 409 empty conflict lists unless told, and a 429 its Retry-After', () => {
+    expect(new ConflictError({ status: 409, request })).toMatchObject({ conflictingDistinctIds: [], conflictingTaskIds: [] });
+    const conflict = new ConflictError({ status: 409, request, conflictingDistinctIds: ['u1'], conflictingTaskIds: ['t-old'] });
+    expect(conflict).toMatchObject({ conflictingDistinctIds: ['u1'], conflictingTaskIds: ['t-old'] });
+    expect(new RateLimitError({ status: 429, request }).retryAfterMs).toBeUndefined();
+    expect(new RateLimitError({ status: 429, request, retryAfterMs: 7000 }).retryAfterMs).toBe(7000);
+  });
+
+  it('builds transport and body errors from an options object too', () => {
+    expect(new ConnectionError({ request }).neverSent).toBe(false);
+    expect(new ConnectionError({ request, neverSent: true }).message).toBe(`GET ${request.url} failed`);
+    expect(new TimeoutError({ request, timeoutMs: 10 }).message).toBe(`GET ${request.url} timed out after 10 ms`);
+    const malformed = new UnexpectedResponseError({ status: 200, request, body: '{"sta' });
+    expect(malformed).toMatchObject({ status: 200, body: '{"sta', request });
+    expect(malformed.message).toContain('Mixpanel answered 200 to GET');
   });
 });
 

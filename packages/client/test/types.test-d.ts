@@ -1,7 +1,16 @@
 import type { Client } from 'openapi-fetch';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  ApiError,
+  ConflictError,
+  NotFoundError,
+  RateLimitError,
+  TimeoutError,
   createMixpanelGdprClient,
+  type ApiErrorOptions,
+  type ConflictErrorOptions,
+  type RateLimitErrorOptions,
+  type TimeoutErrorOptions,
   type CancelResult,
   type ClientPaths,
   type DeletionStatus,
@@ -48,6 +57,18 @@ describe('public API types', () => {
     void client.raw.GET('/data-deletions/v3.0/{taskId}', {});
     // @ts-expect-error: no such operation
     void client.raw.DELETE('/data-retrievals/v3.0/{taskId}', { params: { path: { taskId: 't' } } });
+  });
+});
+
+describe('error constructors', () => {
+  it('take one options object', () => {
+    expectTypeOf<ConstructorParameters<typeof ApiError>>().toEqualTypeOf<[ApiErrorOptions]>();
+    expectTypeOf<ConstructorParameters<typeof NotFoundError>>().toEqualTypeOf<[ApiErrorOptions]>();
+    expectTypeOf<ConstructorParameters<typeof ConflictError>>().toEqualTypeOf<[ConflictErrorOptions]>();
+    expectTypeOf<ConstructorParameters<typeof RateLimitError>>().toEqualTypeOf<[RateLimitErrorOptions]>();
+    expectTypeOf<ConstructorParameters<typeof TimeoutError>>().toEqualTypeOf<[TimeoutErrorOptions]>();
+    // @ts-expect-error: status and request are required
+    void new NotFoundError({ mixpanelMessage: 'gone' });
   });
 });
 

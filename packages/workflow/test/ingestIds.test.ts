@@ -34,9 +34,13 @@ describe('a job needs at least one valid id', () => {
 
 describe('a 409 on a retrieval', () => {
   it("fails the batch with Mixpanel's message: it is not a deletion conflict, and no export is pretended", async () => {
-    const conflict = new ConflictError(409, 'retrieval already queued for these users', {}, {}, requestSummary, 'Mixpanel answered 409');
-    conflict.conflictingDistinctIds = ['user-0'];
-    conflict.conflictingTaskIds = ['someone-elses-task'];
+    const conflict = new ConflictError({
+      status: 409,
+      mixpanelMessage: 'retrieval already queued for these users',
+      request: requestSummary,
+      conflictingDistinctIds: ['user-0'],
+      conflictingTaskIds: ['someone-elses-task'],
+    });
     const { client } = scriptedClient({ create: () => conflict });
     const workflow = createWorkflow({ client, ledger: new MemoryLedger(), ratePerSecond: 1000 });
     const jobId = await workflow.createJob({ kind: 'retrieval', complianceType: 'GDPR', ids: ids(2) });

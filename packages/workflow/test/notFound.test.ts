@@ -5,7 +5,7 @@ import { fakeClock, ids } from './helpers/harness.js';
 import { requestSummary, scriptedClient } from './helpers/scriptedClient.js';
 
 const HOUR = 3_600_000;
-const notFound = () => new NotFoundError(404, 'not found', {}, {}, requestSummary, 'Mixpanel answered 404');
+const notFound = () => new NotFoundError({ status: 404, mixpanelMessage: 'not found', request: requestSummary });
 const pending = (taskId: string) => ({ taskId, status: 'PENDING' as const, rawStatus: 'PENDING' });
 
 /** A deletion job of `tasks` tasks (one id each) on a fake clock; `gone` tasks answer 404. */

@@ -5,8 +5,8 @@ import { fakeClock, ids } from './helpers/harness.js';
 import { requestSummary, scriptedClient, type StatusAnswer } from './helpers/scriptedClient.js';
 
 const HOUR = 3_600_000;
-const serverError = () => new InternalServerError(503, 'down', {}, {}, requestSummary, 'Mixpanel answered 503');
-const rateLimited = (retryAfterMs: number) => Object.assign(new RateLimitError(429, 'slow down', {}, {}, requestSummary, 'Mixpanel answered 429'), { retryAfterMs });
+const serverError = () => new InternalServerError({ status: 503, mixpanelMessage: 'down', request: requestSummary });
+const rateLimited = (retryAfterMs: number) => new RateLimitError({ status: 429, mixpanelMessage: 'slow down', request: requestSummary, retryAfterMs });
 const pending = (taskId: string) => ({ taskId, status: 'PENDING' as const, rawStatus: 'PENDING' });
 
 async function setup(status: (taskId: string, n: number) => StatusAnswer, tasks = 3, options = {}) {

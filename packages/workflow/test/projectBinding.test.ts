@@ -34,7 +34,7 @@ describe('a job is bound to the project it was created for', () => {
   ])('%s refuses another project, naming both fingerprints, and sends nothing', async (_, act) => {
     const ledger = new MemoryLedger();
     // A's credentials are refused after the first batch: two batches are left to send, and must never reach B.
-    const first = scriptedClient({ project: projectA, create: (_, n) => (n === 1 ? 't1' : new AuthenticationError(401, 'expired', {}, {}, requestSummary, 'expired')) });
+    const first = scriptedClient({ project: projectA, create: (_, n) => (n === 1 ? 't1' : new AuthenticationError({ status: 401, mixpanelMessage: 'expired', request: requestSummary, message: 'expired' })) });
     const workflowA = createWorkflow({ client: first.client, ledger, ratePerSecond: 1000, deletionBatchSize: 2 });
     const jobId = await workflowA.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(5) });
     await expect(workflowA.submit(jobId)).rejects.toBeInstanceOf(AuthenticationError);

@@ -72,16 +72,16 @@ function scriptedClient(outcomes: string[]): WorkflowClient {
   let task = 0;
   const create = async ({ distinctIds }: { distinctIds: readonly string[] }) => {
     const outcome = outcomes[i++ % outcomes.length];
-    const api = (Type: typeof BadRequestError, status: number, message: string) => new Type(status, message, { error: message }, {}, request, message);
+    const api = (Type: typeof BadRequestError, status: number, message: string) => new Type({ status, mixpanelMessage: message, body: { error: message }, request, message });
     switch (outcome) {
-      case '429': throw Object.assign(api(RateLimitError, 429, 'slow down'), { retryAfterMs: 1000 });
+      case '429': throw new RateLimitError({ status: 429, mixpanelMessage: 'slow down', request, retryAfterMs: 1000 });
       case '5xx': throw api(InternalServerError, 503, 'unavailable');
-      case 'timeout': throw new TimeoutError(request, 10);
-      case 'refused': throw new ConnectionError(request, 'refused', true);
-      case 'malformed': throw new UnexpectedResponseError(200, '{"sta', request, 'not JSON');
+      case 'timeout': throw new TimeoutError({ request, timeoutMs: 10 });
+      case 'refused': throw new ConnectionError({ request, message: 'refused', neverSent: true });
+      case 'malformed': throw new UnexpectedResponseError({ status: 200, body: '{"sta', request, message: 'not JSON' });
       case '400': throw api(BadRequestError, 400, 'bad ids');
       case 'too-large': throw api(BadRequestError, 400, 'Too many distinct_ids');
-      case '409': throw Object.assign(api(ConflictError, 409, 'running'), { conflictingDistinctIds: [distinctIds[0]], conflictingTaskIds: ['other-task'] });
+      case '409': throw new ConflictError({ status: 409, mixpanelMessage: 'running', request, conflictingDistinctIds: [distinctIds[0]!], conflictingTaskIds: ['other-task'] });
       default: return { taskId: `t${++task}` };
     }
   };

@@ -111,7 +111,7 @@ describe('run with wait', () => {
     const client = {
       createDeletion: async () => {
         calls.push('create');
-        if (task === 3) throw new AuthenticationError(401, 'expired', {}, {}, { method: 'POST', url: 'x' }, 'expired');
+        if (task === 3) throw new AuthenticationError({ status: 401, mixpanelMessage: 'expired', request: { method: 'POST', url: 'x' }, message: 'expired' });
         return { taskId: `t${++task}` };
       },
       createRetrieval: async () => ({ taskId: 'never' }),
