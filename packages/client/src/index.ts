@@ -51,6 +51,8 @@ export type {
   UnexpectedResponseErrorOptions,
 } from './errors.js';
 export {
+  COMPLIANCE_TYPES,
+  DISCLOSURE_TYPES,
   MAX_DISTINCT_ID_LENGTH,
   describeValue,
   distinctIdProblem,

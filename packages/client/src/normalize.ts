@@ -1,7 +1,7 @@
 import { InvalidTaskIdError, UnexpectedResponseError, type RequestSummary } from './errors.js';
 import { isObject } from './isObject.js';
 import { toReportedStatus, type ReportedStatus } from './taskStatus.js';
-import { describeValue, validateTaskId } from './validate.js';
+import { COMPLIANCE_TYPES, describeValue, validateTaskId } from './validate.js';
 import { withoutUndefined } from './withoutUndefined.js';
 
 /** Answer to a create (deletion or retrieval). */
@@ -90,7 +90,7 @@ export function toDeletionStatus(body: unknown, taskId: string, status: number, 
   const extra: Omit<DeletionStatus, keyof TaskState> = {
     trackingId: nonEmpty(r.tracking_id),
     requestingUser: nonEmpty(r.requesting_user),
-    complianceType: upper === 'GDPR' || upper === 'CCPA' ? upper : compliance,
+    complianceType: COMPLIANCE_TYPES.find((c) => c === upper) ?? compliance,
     projectId,
     dateRequested: nonEmpty(r.date_requested),
     distinctIds,

@@ -1,6 +1,14 @@
-/** The task states Mixpanel documents. */
-export const TASK_STATUSES = ['PENDING', 'STAGING', 'STARTED', 'SUCCESS', 'FAILURE', 'REVOKED', 'NOT_FOUND', 'UNKNOWN'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+import type { components } from './generated/schema.js';
+
+/** The task states Mixpanel documents: `TaskState` in the spec, the one source. */
+export type TaskStatus = components['schemas']['TaskState'];
+
+/**
+ * The same states at run time. `satisfies` refuses a state the spec does not
+ * have; `Exhaustive` below refuses a list that misses one, so a state added
+ * to the spec breaks the build here instead of going unrecognised.
+ */
+export const TASK_STATUSES = ['PENDING', 'STAGING', 'STARTED', 'SUCCESS', 'FAILURE', 'REVOKED', 'NOT_FOUND', 'UNKNOWN'] as const satisfies readonly TaskStatus[];
 
 /**
  * What a status call reports when Mixpanel sends a state this version does
@@ -11,11 +19,15 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const UNRECOGNISED_STATUS = 'UNRECOGNISED';
 export type ReportedStatus = TaskStatus | typeof UNRECOGNISED_STATUS;
 
+/** States that are polled again, written out so that a new state of the spec must be placed on one side or the other. */
+type OngoingStatus = Subset<TaskStatus, 'PENDING' | 'STAGING' | 'STARTED' | 'UNKNOWN'>;
+
 /** SUCCESS, FAILURE, REVOKED and NOT_FOUND end a task. UNKNOWN is transient. */
-export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['SUCCESS', 'FAILURE', 'REVOKED', 'NOT_FOUND']);
+const TERMINAL = ['SUCCESS', 'FAILURE', 'REVOKED', 'NOT_FOUND'] as const satisfies ReadonlyArray<Exclude<TaskStatus, OngoingStatus>>;
+export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(TERMINAL);
 
 /** A deletion can be cancelled until it starts. */
-export const CANCELLABLE_STATUSES: ReadonlySet<TaskStatus> = new Set(['PENDING', 'STAGING']);
+export const CANCELLABLE_STATUSES: ReadonlySet<TaskStatus> = new Set(['PENDING', 'STAGING'] as const satisfies readonly OngoingStatus[]);
 
 export function isTerminalStatus(status: ReportedStatus): boolean {
   return TERMINAL_STATUSES.has(status as TaskStatus);
@@ -26,3 +38,13 @@ export function toReportedStatus(raw: string): ReportedStatus {
   const upper = raw.trim().toUpperCase();
   return (TASK_STATUSES as readonly string[]).includes(upper) ? (upper as TaskStatus) : UNRECOGNISED_STATUS;
 }
+
+/** `Of` itself, when every member is one of `All` (a `satisfies` for types). */
+type Subset<All, Of extends All> = Of;
+/** Compiles only when `Missing` is empty; the error names what is missing. */
+type Exhaustive<Missing extends never> = Missing;
+// Every state of the spec is listed, and is either ongoing or terminal (checked by the compiler; no runtime cost).
+type ListsCoverTheSpec = [
+  Exhaustive<Exclude<TaskStatus, (typeof TASK_STATUSES)[number]>>,
+  Exhaustive<Exclude<TaskStatus, OngoingStatus | (typeof TERMINAL)[number]>>,
+];

@@ -1,4 +1,5 @@
 import { ValidationError } from './errors.js';
+import type { components } from './generated/schema.js';
 
 /**
  * Longest distinct_id accepted. Mixpanel's ingestion does not keep longer
@@ -7,10 +8,12 @@ import { ValidationError } from './errors.js';
  */
 export const MAX_DISTINCT_ID_LENGTH = 255;
 
-export type ComplianceType = 'GDPR' | 'CCPA';
-export type DisclosureType = 'Data' | 'Categories' | 'Sources';
+/** From the spec, the one source; the lists below are checked against them (see `ListsCoverTheSpec`). */
+export type ComplianceType = components['schemas']['ComplianceType'];
+export type DisclosureType = components['schemas']['DisclosureType'];
 
-const DISCLOSURE_TYPES: readonly DisclosureType[] = ['Data', 'Categories', 'Sources'];
+export const COMPLIANCE_TYPES = ['GDPR', 'CCPA'] as const satisfies readonly ComplianceType[];
+export const DISCLOSURE_TYPES = ['Data', 'Categories', 'Sources'] as const satisfies readonly DisclosureType[];
 
 /**
  * Allowed task ids: letters, digits, '_', '-', and '.' after the first
@@ -64,9 +67,9 @@ export function validateDistinctIds(ids: unknown, maxIds: number, field = 'disti
 }
 
 export function parseComplianceType(value: unknown, field = 'complianceType'): ComplianceType {
-  const upper = typeof value === 'string' ? value.toUpperCase() : undefined;
-  if (upper === 'GDPR' || upper === 'CCPA') return upper;
-  throw invalid(field, 'be "GDPR" or "CCPA"', value);
+  const match = COMPLIANCE_TYPES.find((c) => typeof value === 'string' && c === value.toUpperCase());
+  if (match) return match;
+  throw invalid(field, `be one of ${COMPLIANCE_TYPES.join(', ')}`, value);
 }
 
 /** Disclosure types exist for CCPA retrievals only; any casing is accepted. */
@@ -109,3 +112,8 @@ export function validateInteger(value: unknown, field: string, min: number, max 
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
   throw invalid(field, `be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}`, value);
 }
+
+/** Compiles only when `Missing` is empty; the error names what is missing. */
+type Exhaustive<Missing extends never> = Missing;
+// A compliance or disclosure type added to the spec breaks the build here (checked by the compiler; no runtime cost).
+type ListsCoverTheSpec = [Exhaustive<Exclude<ComplianceType, (typeof COMPLIANCE_TYPES)[number]>>, Exhaustive<Exclude<DisclosureType, (typeof DISCLOSURE_TYPES)[number]>>];

@@ -6,7 +6,10 @@ import {
   NotFoundError,
   RateLimitError,
   TimeoutError,
+  COMPLIANCE_TYPES,
   createMixpanelGdprClient,
+  DISCLOSURE_TYPES,
+  TASK_STATUSES,
   type ApiErrorOptions,
   type ConflictErrorOptions,
   type RateLimitErrorOptions,
@@ -17,6 +20,7 @@ import {
   type ReportedStatus,
   type RetrievalStatus,
   type TaskCreated,
+  type TaskStatus as ClientTaskStatus,
 } from '../src/index.js';
 import type {
   ComplianceType,
@@ -82,5 +86,12 @@ describe('schema types', () => {
     expectTypeOf<operations['createDeletionRequest']['parameters']['query']>().toEqualTypeOf<{ token: string }>();
     expectTypeOf<keyof operations['createDeletionRequest']['responses']>().toEqualTypeOf<200 | 201 | 400 | 401 | 403 | 409 | 429 | 500>();
     expectTypeOf<components['schemas']['RetrievalStatusResponse']['results']>().toHaveProperty('download_url').toEqualTypeOf<string | undefined>();
+  });
+
+  it('ties the runtime lists to the spec: exactly its states, compliance and disclosure types', () => {
+    expectTypeOf<(typeof TASK_STATUSES)[number]>().toEqualTypeOf<components['schemas']['TaskState']>();
+    expectTypeOf<ClientTaskStatus>().toEqualTypeOf<TaskStatus>();
+    expectTypeOf<(typeof COMPLIANCE_TYPES)[number]>().toEqualTypeOf<components['schemas']['ComplianceType']>();
+    expectTypeOf<(typeof DISCLOSURE_TYPES)[number]>().toEqualTypeOf<components['schemas']['DisclosureType']>();
   });
 });

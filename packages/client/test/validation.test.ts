@@ -23,7 +23,7 @@ describe('input validation happens before any request', () => {
     ['a number', { distinctIds: [42], complianceType: 'GDPR' }, 'distinctIds[0]', 'not a string (got 42)'],
     ['a newline', { distinctIds: ['a\nb'], complianceType: 'GDPR' }, 'distinctIds[0]', 'control characters (got "a\\nb")'],
     ['a long id', { distinctIds: ['x'.repeat(256)], complianceType: 'GDPR' }, 'distinctIds[0]', 'longer than 255 characters (got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"… (256 characters))'],
-    ['an unknown regulation', { distinctIds: ['u1'], complianceType: 'HIPAA' }, 'complianceType', 'must be "GDPR" or "CCPA" (got "HIPAA")'],
+    ['an unknown regulation', { distinctIds: ['u1'], complianceType: 'HIPAA' }, 'complianceType', 'must be one of GDPR, CCPA (got "HIPAA")'],
     ['2000 ids', { distinctIds: Array.from({ length: 2000 }, (_, i) => `u${i}`), complianceType: 'GDPR' }, 'distinctIds', 'hold at most 1999 ids per request: split into batches (got an array of 2000)'],
   ])('createDeletion with %s', async (_, input, field, message) => {
     const { f, client: c } = client();
