@@ -38,6 +38,7 @@ export type { ProjectIdentity } from './project/ProjectIdentity.js';
 export type { DownloadOptions, Downloaded } from './downloadExport.js';
 export { DELETION_NOTES, RETRIEVAL_NOTES, idRows, summarizeJob } from './summarizeJob.js';
 export type { IdRow, JobSummary } from './summarizeJob.js';
+export type { IdOutcome } from './IdOutcome.js';
 export { summaryMarkdown, writeReport } from './writeReport.js';
 export type { ReportFormat } from './writeReport.js';
 export type { ProgressEvent, ProgressListener } from './progress.js';

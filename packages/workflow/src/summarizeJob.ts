@@ -1,9 +1,7 @@
 import { WAITING_PHASES, type JobState, type TaskRecord } from './ledger/LedgerState.js';
 import { isOutstanding } from './pollTasks.js';
 import type { ProjectIdentity } from './project/ProjectIdentity.js';
-
-/** The outcome of one distinct id. SUBMITTED: sent, not yet polled. NOT_SUBMITTED: no task yet (or its batch failed). */
-export type IdOutcome = string;
+import type { IdOutcome } from './IdOutcome.js';
 
 export interface IdRow {
   distinctId: string;
