@@ -23,12 +23,14 @@ export const EXIT = Object.freeze({
   interrupted: 130,
 });
 
-export const EXIT_CODES_HELP = `
-Exit codes:
-  0    done (with --wait: every id succeeded; without: every batch submitted);
-       also when stdout is closed early (| head): a job stops, saved, resumable
-  1    finished, but some ids did not succeed (see the report)
-  2    bad input or usage; nothing was sent
-  3    Mixpanel refused the credentials (401/403)
-  4    another error stopped the job; resume it
-  130  interrupted (Ctrl-C or SIGTERM; a second one quits at once); resume it`;
+const HELP: Array<[code: number, text: string]> = [
+  [EXIT.ok, 'done (with --wait: every id succeeded; without: every batch submitted);\nalso when stdout is closed early (| head): a job stops, saved, resumable'],
+  [EXIT.someFailed, 'finished, but some ids did not succeed (see the report)'],
+  [EXIT.usage, 'bad input or usage; nothing was sent'],
+  [EXIT.auth, 'Mixpanel refused the credentials (401/403)'],
+  [EXIT.failed, 'another error stopped the job; resume it'],
+  [EXIT.interrupted, 'interrupted (Ctrl-C or SIGTERM; a second one quits at once); resume it'],
+];
+
+/** The codes for `--help`, built from `EXIT` so the numbers are written once. */
+export const EXIT_CODES_HELP = `\nExit codes:\n${HELP.map(([code, text]) => `  ${String(code).padEnd(5)}${text.replaceAll('\n', `\n${' '.repeat(7)}`)}`).join('\n')}`;

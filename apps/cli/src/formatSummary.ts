@@ -1,4 +1,6 @@
+import { isTerminalStatus, type ReportedStatus } from '@mixpanel-gdpr/client';
 import type { JobSummary } from '@mixpanel-gdpr/workflow';
+import { EXIT } from './exitCodes.js';
 import type { ProgressView } from './ProgressView.js';
 
 const counts = (c: Record<string, number>) =>
@@ -25,10 +27,11 @@ export function formatSummary(s: JobSummary, view: ProgressView): string {
 
 /** Exit code of a finished (or submitted) job. */
 export function summaryExitCode(s: JobSummary, waited: boolean): number {
-  const failed = Object.entries(s.ids.byOutcome).some(([k, n]) => n > 0 && (s.complete ? k !== 'SUCCESS' : ['FAILURE', 'REVOKED', 'NOT_FOUND'].includes(k)));
+  // Complete: anything but SUCCESS is a failure. In progress: only the ends that are not SUCCESS are.
+  const failed = Object.entries(s.ids.byOutcome).some(([k, n]) => n > 0 && k !== 'SUCCESS' && (s.complete || isTerminalStatus(k as ReportedStatus)));
   const badBatches = (s.batches.byPhase.failed ?? 0) > 0 || s.exports.failed > 0;
-  if (failed || badBatches) return 1;
+  if (failed || badBatches) return EXIT.someFailed;
   // Invalid ids were never sent: a job waited on to the end did not answer them.
-  if (waited && s.ids.invalid > 0) return 1;
-  return waited && !s.complete ? 1 : 0;
+  if (waited && s.ids.invalid > 0) return EXIT.someFailed;
+  return waited && !s.complete ? EXIT.someFailed : EXIT.ok;
 }
