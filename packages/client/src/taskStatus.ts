@@ -23,8 +23,8 @@ export type ReportedStatus = TaskStatus | typeof UNRECOGNISED_STATUS;
 type OngoingStatus = Subset<TaskStatus, 'PENDING' | 'STAGING' | 'STARTED' | 'UNKNOWN'>;
 
 /** SUCCESS, FAILURE, REVOKED and NOT_FOUND end a task. UNKNOWN is transient. */
-const TERMINAL = ['SUCCESS', 'FAILURE', 'REVOKED', 'NOT_FOUND'] as const satisfies ReadonlyArray<Exclude<TaskStatus, OngoingStatus>>;
-export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(TERMINAL);
+const TERMINAL = new Set(['SUCCESS', 'FAILURE', 'REVOKED', 'NOT_FOUND'] as const satisfies ReadonlyArray<Exclude<TaskStatus, OngoingStatus>>);
+export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = TERMINAL;
 
 /** A deletion can be cancelled until it starts. */
 export const CANCELLABLE_STATUSES: ReadonlySet<TaskStatus> = new Set(['PENDING', 'STAGING'] as const satisfies readonly OngoingStatus[]);
@@ -46,5 +46,5 @@ type Exhaustive<Missing extends never> = Missing;
 // Every state of the spec is listed, and is either ongoing or terminal (checked by the compiler; no runtime cost).
 type ListsCoverTheSpec = [
   Exhaustive<Exclude<TaskStatus, (typeof TASK_STATUSES)[number]>>,
-  Exhaustive<Exclude<TaskStatus, OngoingStatus | (typeof TERMINAL)[number]>>,
+  Exhaustive<Exclude<TaskStatus, OngoingStatus | (typeof TERMINAL extends Set<infer Terminal> ? Terminal : never)>>,
 ];

@@ -66,19 +66,23 @@ export function validateDistinctIds(ids: unknown, maxIds: number, field = 'disti
   return ids as string[];
 }
 
-export function parseComplianceType(value: unknown, field = 'complianceType'): ComplianceType {
-  const match = COMPLIANCE_TYPES.find((c) => typeof value === 'string' && c === value.toUpperCase());
+/** The member of `allowed` that `value` names, in any casing; otherwise an error listing them. */
+function oneOf<T extends string>(allowed: readonly T[], value: unknown, field: string): T {
+  const match = allowed.find((a) => typeof value === 'string' && a.toLowerCase() === value.toLowerCase());
   if (match) return match;
-  throw invalid(field, `be one of ${COMPLIANCE_TYPES.join(', ')}`, value);
+  throw invalid(field, `be one of ${allowed.join(', ')}`, value);
+}
+
+/** Any casing is accepted. */
+export function parseComplianceType(value: unknown, field = 'complianceType'): ComplianceType {
+  return oneOf(COMPLIANCE_TYPES, value, field);
 }
 
 /** Disclosure types exist for CCPA retrievals only; any casing is accepted. */
 export function parseDisclosureType(value: unknown, complianceType: ComplianceType, field = 'disclosureType'): DisclosureType | undefined {
   if (value === undefined) return undefined;
   if (complianceType !== 'CCPA') throw invalid(field, `be left out: it applies to CCPA retrievals only, not ${complianceType}`, value);
-  const match = DISCLOSURE_TYPES.find((d) => typeof value === 'string' && d.toLowerCase() === value.toLowerCase());
-  if (match) return match;
-  throw invalid(field, `be one of ${DISCLOSURE_TYPES.join(', ')}`, value);
+  return oneOf(DISCLOSURE_TYPES, value, field);
 }
 
 export function validateTaskId(value: unknown, field = 'taskId'): string {
