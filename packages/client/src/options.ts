@@ -1,5 +1,5 @@
 import type { Region } from './regions.js';
-import type { Sleep } from './sleep.js';
+import { sleep, type Sleep } from './sleep.js';
 
 export interface ClientOptions {
   /**
@@ -20,7 +20,7 @@ export interface ClientOptions {
    * loopback host only.
    */
   baseUrl?: string;
-  /** `fetch` to use. @default globalThis.fetch */
+  /** `fetch` to use. @default globalThis.fetch, as it is when the client is created */
   fetch?: typeof fetch;
   /**
    * Time allowed for one attempt, in milliseconds, headers and body included.
@@ -82,7 +82,10 @@ export interface ClientOptions {
   now?: () => number;
 }
 
-/** Every default, declared once. */
+/**
+ * Every default, declared once; the seams (`fetch`, `sleep`, `random`, `now`)
+ * are the workflow's defaults too.
+ */
 export const CLIENT_DEFAULTS = Object.freeze({
   region: 'us',
   timeoutMs: 30_000,
@@ -93,6 +96,13 @@ export const CLIENT_DEFAULTS = Object.freeze({
   maxDeletionIds: 1999,
   maxRetrievalIds: 2000,
   userAgent: 'mixpanel-gdpr-client (+https://github.com/mixpanel-gdpr/mixpanel-gdpr)',
+  // Read when the defaults are merged, not when this module loads: a fetch installed or stubbed later is the one used.
+  get fetch(): typeof fetch {
+    return globalThis.fetch;
+  },
+  sleep,
+  random: Math.random,
+  now: Date.now,
 } as const satisfies Partial<ClientOptions>);
 
 /** Mixpanel's hard ceiling on ids per request, whatever the options say. */

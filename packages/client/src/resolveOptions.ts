@@ -1,7 +1,7 @@
 import { ValidationError } from './errors.js';
 import { API_MAX_IDS_PER_REQUEST, CLIENT_DEFAULTS, type ClientOptions } from './options.js';
 import { isRegion, REGION_BASE_URLS, type Region } from './regions.js';
-import { MAX_TIMER_MS, sleep, type Sleep } from './sleep.js';
+import { MAX_TIMER_MS, type Sleep } from './sleep.js';
 import { withoutUndefined } from './withoutUndefined.js';
 import { describeValue, validateBaseUrl, validateInteger, validateSecret } from './validate.js';
 
@@ -34,7 +34,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (!isRegion(merged.region)) {
     throw new ValidationError('region', `region must be one of ${Object.keys(REGION_BASE_URLS).join(', ')} (got ${describeValue(merged.region)})`);
   }
-  const fetchImpl = merged.fetch ?? globalThis.fetch;
+  const fetchImpl = merged.fetch;
   if (typeof fetchImpl !== 'function') throw new ValidationError('fetch', 'fetch must be a function (none given, and no global fetch)');
   const minRetryDelayMs = validateInteger(merged.minRetryDelayMs, 'minRetryDelayMs', 0);
   return {
@@ -53,8 +53,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     maxRetrievalIds: validateInteger(merged.maxRetrievalIds, 'maxRetrievalIds', 1, API_MAX_IDS_PER_REQUEST),
     userAgent: typeof merged.userAgent === 'string' ? merged.userAgent : CLIENT_DEFAULTS.userAgent,
     beforeAttempt: merged.beforeAttempt,
-    sleep: merged.sleep ?? sleep,
-    random: merged.random ?? Math.random,
-    now: merged.now ?? Date.now,
+    sleep: merged.sleep,
+    random: merged.random,
+    now: merged.now,
   };
 }

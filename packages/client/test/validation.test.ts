@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMixpanelGdprClient } from '../src/createMixpanelGdprClient.js';
 import { ValidationError } from '../src/errors.js';
+import { CLIENT_DEFAULTS } from '../src/options.js';
 import { created, fakeFetch, SECRETS, testOptions } from './helpers/fakeFetch.js';
 
 function client() {
@@ -107,6 +108,23 @@ describe('option validation', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe(field);
     expect((error as ValidationError).message).toContain(message);
+  });
+
+  describe('without a fetch option', () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    it('uses the global fetch as it is when the client is created, not when the defaults were loaded', async () => {
+      const f = fakeFetch(created('t-global'));
+      vi.stubGlobal('fetch', f.fetch);
+      expect(CLIENT_DEFAULTS.fetch).toBe(f.fetch);
+      const { taskId } = await createMixpanelGdprClient({ ...SECRETS, maxRetries: 0 }).createDeletion({ distinctIds: ['u1'], complianceType: 'GDPR' });
+      expect(taskId).toBe('t-global');
+    });
+
+    it('fails on fetch when there is no global fetch either', () => {
+      vi.stubGlobal('fetch', undefined);
+      expect(() => createMixpanelGdprClient({ ...SECRETS })).toThrow('fetch must be a function (none given, and no global fetch)');
+    });
   });
 
   it('never echoes a malformed token', () => {

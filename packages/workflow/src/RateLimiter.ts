@@ -1,4 +1,4 @@
-import { sleep as defaultSleep, type Sleep } from '@mixpanel-gdpr/client';
+import { CLIENT_DEFAULTS, type Sleep } from '@mixpanel-gdpr/client';
 
 /** Submissions are served before polls: polling uses what submissions leave. */
 export type Priority = 'submit' | 'poll';
@@ -77,7 +77,7 @@ export class RateLimiter {
     }
     this.intervalMs = 1000 / options.ratePerSecond;
     this.#now = options.now ?? preciseNow;
-    this.#sleep = options.sleep ?? defaultSleep;
+    this.#sleep = options.sleep ?? CLIENT_DEFAULTS.sleep;
     if (options.lastRequestAt !== undefined) this.#nextAt = options.lastRequestAt + this.intervalMs;
   }
 

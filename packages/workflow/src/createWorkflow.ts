@@ -1,4 +1,4 @@
-import { sleep as defaultSleep, type Sleep } from '@mixpanel-gdpr/client';
+import { CLIENT_DEFAULTS, type Sleep } from '@mixpanel-gdpr/client';
 import { cancelJob } from './cancelJob.js';
 import { ingestIds, type NewJob } from './ingestIds.js';
 import { jobProgress, type JobProgress } from './jobProgress.js';
@@ -27,8 +27,6 @@ export interface WorkflowOptions extends WorkflowTunables {
    */
   client: WorkflowClient;
   ledger: Ledger;
-  /** Where retrieval exports go. @default 'mixpanel-gdpr-exports' */
-  exportDir?: string;
   onProgress?: ProgressListener;
   /** The limiter to share with other workflows of the same project in this process. @default one per workflow */
   limiter?: RateLimiter;
@@ -36,10 +34,13 @@ export interface WorkflowOptions extends WorkflowTunables {
   lastRequestAt?: number;
   /** Called with the time of every request this workflow is allowed to send. */
   onRequestGranted?: (atMs: number) => void;
-  /** For export downloads; never given the Mixpanel token. @default globalThis.fetch */
+  /** For export downloads; never given the Mixpanel token. @default CLIENT_DEFAULTS.fetch (the global fetch) */
   fetch?: typeof fetch;
+  /** @default CLIENT_DEFAULTS.now (Date.now) */
   now?: () => number;
+  /** @default CLIENT_DEFAULTS.sleep */
   sleep?: Sleep;
+  /** @default CLIENT_DEFAULTS.random (Math.random) */
   random?: () => number;
 }
 
@@ -71,8 +72,8 @@ export interface Workflow {
 
 export function createWorkflow(options: WorkflowOptions): Workflow {
   const resolved = resolveWorkflowOptions(options);
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? CLIENT_DEFAULTS.now;
+  const sleep = options.sleep ?? CLIENT_DEFAULTS.sleep;
   const limiter =
     options.limiter ??
     new RateLimiter({ ...resolved, ...(options.now && { now }), sleep, ...(options.lastRequestAt !== undefined && { lastRequestAt: options.lastRequestAt }), ...(options.onRequestGranted && { onGrant: options.onRequestGranted }) });
@@ -84,8 +85,8 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
     emit: options.onProgress ?? (() => {}),
     now,
     sleep,
-    random: options.random ?? Math.random,
-    fetch: options.fetch ?? globalThis.fetch,
+    random: options.random ?? CLIENT_DEFAULTS.random,
+    fetch: options.fetch ?? CLIENT_DEFAULTS.fetch,
     answers: new StatusAnswers(),
   };
 

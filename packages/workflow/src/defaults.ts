@@ -1,6 +1,10 @@
+import { CLIENT_DEFAULTS } from '@mixpanel-gdpr/client';
+
 /**
  * Every workflow default, declared once, with its unit. Options are merged
- * over these and validated once (`resolveWorkflowOptions`).
+ * over these and validated once (`resolveWorkflowOptions`). What the client
+ * already declares (ids per request; the clock, sleep, randomness and fetch
+ * in `CLIENT_DEFAULTS`) is taken from it, not repeated.
  */
 export const WORKFLOW_DEFAULTS = Object.freeze({
   /**
@@ -8,10 +12,10 @@ export const WORKFLOW_DEFAULTS = Object.freeze({
    * allows 1 per second across the GDPR APIs.
    */
   ratePerSecond: 1,
-  /** Ids per deletion request (Mixpanel's reference says 1999). */
-  deletionBatchSize: 1999,
-  /** Ids per retrieval request. */
-  retrievalBatchSize: 2000,
+  /** Ids per deletion request: the client's `maxDeletionIds` (Mixpanel's reference says 1999). */
+  deletionBatchSize: CLIENT_DEFAULTS.maxDeletionIds,
+  /** Ids per retrieval request: the client's `maxRetrievalIds` (2000). */
+  retrievalBatchSize: CLIENT_DEFAULTS.maxRetrievalIds,
   /**
    * With Group Analytics, ids per request are floor(2000 / (dataGroups + 1)).
    * 0 means no group keys.
@@ -79,6 +83,6 @@ export const WORKFLOW_DEFAULTS = Object.freeze({
   onePassMaxFailures: 3,
   /** One-pass commands: longest wait (a Retry-After, a backoff) for one call before the task is skipped, in ms. */
   onePassMaxWaitMs: 60_000,
+  /** Where retrieval exports are written, relative to the working directory. */
+  exportDir: 'mixpanel-gdpr-exports',
 } as const);
-
-export type WorkflowDefaults = typeof WORKFLOW_DEFAULTS;

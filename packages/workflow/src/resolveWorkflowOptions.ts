@@ -1,21 +1,21 @@
 import { API_MAX_IDS_PER_REQUEST, describeValue, MAX_TIMER_MS, ValidationError } from '@mixpanel-gdpr/client';
 import { WORKFLOW_DEFAULTS } from './defaults.js';
 
+type Defaults = typeof WORKFLOW_DEFAULTS;
+
 /** Tunables of a workflow; every one is optional and documented in `WORKFLOW_DEFAULTS`. */
-export type WorkflowTunables = { -readonly [K in keyof typeof WORKFLOW_DEFAULTS]?: number };
+export type WorkflowTunables = { -readonly [K in keyof Defaults]?: Defaults[K] extends number ? number : string };
 
 export interface ResolvedWorkflowOptions extends Required<WorkflowTunables> {
   /** Ids per request for each kind, after `dataGroups`. */
   batchSize: { deletion: number; retrieval: number };
-  /** Where retrieval exports are written. */
-  exportDir: string;
 }
 
 const POSITIVE = ['ratePerSecond', 'pollMinDelayMs', 'pollMaxDelayMs', 'rateLimitBackoffMs', 'rateLimitMaxBackoffMs', 'errorBackoffMs', 'errorMaxBackoffMs', 'watchDeadlineMs', 'maxExportBytes', 'exportTimeoutMs', 'notFoundWitnessWindowMs', 'notFoundMinSpanMs', 'onePassMaxWaitMs'] as const;
 
 /** Merges the defaults and validates once; messages name the option and the bad value. */
-export function resolveWorkflowOptions(options: WorkflowTunables & { exportDir?: string }): ResolvedWorkflowOptions {
-  const o = { ...WORKFLOW_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<WorkflowTunables> & { exportDir?: string };
+export function resolveWorkflowOptions(options: WorkflowTunables): ResolvedWorkflowOptions {
+  const o = { ...WORKFLOW_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<WorkflowTunables>;
   const bad = (field: string, rule: string) => new ValidationError(field, `${field} must be ${rule} (got ${describeValue((o as Record<string, unknown>)[field])})`);
   for (const key of POSITIVE) if (!(typeof o[key] === 'number' && o[key] > 0 && Number.isFinite(o[key]))) throw bad(key, 'a positive number');
   for (const key of ['deletionBatchSize', 'retrievalBatchSize'] as const) {
@@ -31,6 +31,7 @@ export function resolveWorkflowOptions(options: WorkflowTunables & { exportDir?:
   for (const key of ['exportConcurrency', 'notFoundConfirmations', 'onePassMaxFailures', 'maxUnknownOutcomes'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1) throw bad(key, 'an integer >= 1');
   }
+  if (typeof o.exportDir !== 'string' || o.exportDir.trim() === '') throw bad('exportDir', 'a non-empty path');
   if (!(o.pollAgeFraction > 0 && o.pollAgeFraction <= 10)) throw bad('pollAgeFraction', 'a number in (0, 10]');
   if (!(o.pollJitter >= 0 && o.pollJitter < 1)) throw bad('pollJitter', 'a number in [0, 1)');
   if (o.pollMaxDelayMs < o.pollMinDelayMs) {
@@ -42,6 +43,5 @@ export function resolveWorkflowOptions(options: WorkflowTunables & { exportDir?:
   return {
     ...o,
     batchSize: { deletion: Math.min(o.deletionBatchSize, groupCap), retrieval: Math.min(o.retrievalBatchSize, groupCap) },
-    exportDir: o.exportDir ?? 'mixpanel-gdpr-exports',
   };
 }

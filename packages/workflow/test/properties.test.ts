@@ -38,7 +38,7 @@ describe('property: any option values resolve or fail with a ValidationError nam
   it('never throws anything else', () => {
     const value = fc.oneof(fc.integer({ min: -5, max: 5000 }), fc.double(), fc.string(), fc.constant(undefined), fc.constant(null));
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('ratePerSecond', 'deletionBatchSize', 'retrievalBatchSize', 'dataGroups', 'pollMinDelayMs', 'pollMaxDelayMs', 'pollAgeFraction', 'pollJitter'), value), (options) => {
+      fc.property(fc.dictionary(fc.constantFrom('ratePerSecond', 'deletionBatchSize', 'retrievalBatchSize', 'dataGroups', 'pollMinDelayMs', 'pollMaxDelayMs', 'pollAgeFraction', 'pollJitter', 'exportDir'), value), (options) => {
         try {
           const resolved = resolveWorkflowOptions(options as never);
           expect(resolved.batchSize.deletion).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { CLIENT_DEFAULTS } from '@mixpanel-gdpr/client';
 import { appendDurably, LedgerAppendError } from './appendDurably.js';
 import { applyRecord } from './applyRecord.js';
 import { checkPrivateDirectory } from './checkPrivateDirectory.js';
@@ -20,7 +21,7 @@ export interface FileLedgerOptions {
    * @default false
    */
   readOnly?: boolean;
-  /** Clock for the header of a new ledger, in epoch ms. @default Date.now */
+  /** Clock for the header of a new ledger, in epoch ms. @default CLIENT_DEFAULTS.now (Date.now) */
   now?: () => number;
   /** A seam for tests: wraps the open file, e.g. to make a write come up short or fail with ENOSPC. */
   wrapFile?: (file: LedgerFile) => LedgerFile;
@@ -87,7 +88,7 @@ export class FileLedger implements Ledger {
       const ledger = new FileLedger(path, file, lock);
       // Everything is checked before anything is written: a refused file stays as it was.
       ledger.#apply(parsed);
-      if (lock) await ledger.#repair(parsed, content.length, options.now ?? Date.now);
+      if (lock) await ledger.#repair(parsed, content.length, options.now ?? CLIENT_DEFAULTS.now);
       return ledger;
     } catch (error) {
       await handle.close();

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, rm, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { CLIENT_DEFAULTS } from '@mixpanel-gdpr/client';
 import { inspectLock, type LockFound } from './inspectLock.js';
 import { currentOwner, parseOwner, type LockOwner } from './lockOwner.js';
 
@@ -44,7 +45,7 @@ export interface HeldLock {
  * `EMPTY_LOCK_GRACE_MS`. Its tombstone is a file, onto which a directory
  * cannot be renamed either.
  */
-export async function takeLock(lockPath: string, { now = Date.now }: { now?: () => number } = {}): Promise<HeldLock> {
+export async function takeLock(lockPath: string, { now = CLIENT_DEFAULTS.now }: { now?: () => number } = {}): Promise<HeldLock> {
   await sweepLeftovers(lockPath, now());
   const owner = await currentOwner();
   const staging = `${lockPath}.new-${owner.token}`;
