@@ -1,6 +1,9 @@
 import { CLIENT_DEFAULTS, type Sleep } from '@mixpanel-gdpr/client';
 
-/** Submissions are served before polls: polling uses what submissions leave. */
+/**
+ * Submissions are served before polls: polling uses what submissions leave.
+ * Cancels queue as submissions too (see `callApi`'s `CALL_KINDS`).
+ */
 export type Priority = 'submit' | 'poll';
 
 export interface RateLimiterOptions {

@@ -28,10 +28,25 @@ export interface CallLimits {
   maxWaitMs?: number;
 }
 
+/**
+ * What each kind of call is to the limiter and to retries, in one place.
+ * - create: a submission. Not idempotent: resent after a timeout or a 5xx,
+ *   it may make a second task, so its caller records "outcome unknown" first.
+ * - status: a poll; polls take the slots submissions leave. Idempotent.
+ * - cancel: queued with the submissions, not behind hours of polls: it stops
+ *   work Mixpanel is about to do. Idempotent: a repeat cannot do more than
+ *   the first (a task no longer cancellable answers 405).
+ */
+const CALL_KINDS = {
+  create: { priority: 'submit', idempotent: false },
+  status: { priority: 'poll', idempotent: true },
+  cancel: { priority: 'submit', idempotent: true },
+} as const satisfies Record<string, { priority: Priority; idempotent: boolean }>;
+
+export type CallKind = keyof typeof CALL_KINDS;
+
 export interface CallSpec {
-  priority: Priority;
-  /** Safe to repeat after a transient failure (status, cancel), unlike a create. */
-  idempotent: boolean;
+  kind: CallKind;
   signal?: AbortSignal | undefined;
 }
 
@@ -43,11 +58,11 @@ export interface CallSpec {
  * its caller, which records the outcome as unknown first. `ctx.limits`
  * bounds the whole: then a `GaveUpError` says why.
  */
-export async function callApi<T>(ctx: JobContext, spec: CallSpec, call: (signal?: AbortSignal) => Promise<T>): Promise<T> {
-  const { signal } = spec;
+export async function callApi<T>(ctx: JobContext, { kind, signal }: CallSpec, call: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+  const { priority, idempotent } = CALL_KINDS[kind];
   for (let failures = 0; ; ) {
     checkWait(ctx, ctx.limiter.delayMs, failures);
-    const release = await ctx.limiter.acquire(spec.priority, signal);
+    const release = await ctx.limiter.acquire(priority, signal);
     try {
       const result = await call(signal);
       release();
@@ -63,7 +78,7 @@ export async function callApi<T>(ctx: JobContext, spec: CallSpec, call: (signal?
       }
       // Refused before connecting: nothing reached Mixpanel, so even a create is safe to resend.
       const neverSent = error instanceof ConnectionError && error.neverSent;
-      if (!(neverSent || (spec.idempotent && isTransient(error)))) throw error;
+      if (!(neverSent || (idempotent && isTransient(error)))) throw error;
       const waitMs = errorBackoffMs(ctx, ++failures);
       checkWait(ctx, waitMs, failures, error);
       ctx.emit({ type: 'retry', reason: (error as Error).message, waitMs });

@@ -1,9 +1,8 @@
 import { MixpanelGdprError } from '@mixpanel-gdpr/client';
 import { callApi } from './callApi.js';
 import type { JobContext } from './JobContext.js';
-import { isTaskTerminal } from './ledger/applyRecord.js';
 import { assertJobProject } from './project/assertJobProject.js';
-import { jobOf } from './submitBatches.js';
+import { isTaskTerminal, jobOf } from './jobQueries.js';
 
 /**
  * Stops a deletion job: no further batch is sent, and every task this job
@@ -21,7 +20,7 @@ export async function cancelJob(ctx: JobContext, jobId: string, signal?: AbortSi
   for (const task of job.tasks.values()) {
     // Asked even when the last poll said STARTED: only Mixpanel's answer is proof either way.
     if (task.origin !== 'submitted' || task.cancel || isTaskTerminal(task)) continue;
-    const result = await callApi(ctx, { priority: 'submit', idempotent: true, signal }, (s) => ctx.client.cancelDeletion(task.taskId, { signal: s }));
+    const result = await callApi(ctx, { kind: 'cancel', signal }, (s) => ctx.client.cancelDeletion(task.taskId, { signal: s }));
     await ctx.ledger.append({ type: 'task.cancel', jobId, at: ctx.now(), taskId: task.taskId, cancelled: result.cancelled, ...(!result.cancelled && { reason: result.reason }) });
     ctx.emit({ type: 'cancel', jobId, taskId: task.taskId, cancelled: result.cancelled });
     if (result.cancelled) cancelled++;

@@ -4,7 +4,7 @@ import { downloadExport, ExpiredLinkError } from './downloadExport.js';
 import type { JobContext } from './JobContext.js';
 import type { JobState, TaskRecord } from './ledger/LedgerState.js';
 import { fetchStatus } from './fetchStatus.js';
-import { isSkippable } from './pollTasks.js';
+import { isSkippable } from './isSkippable.js';
 
 /**
  * Downloads a finished retrieval's export as soon as it is seen. An expired

@@ -8,7 +8,7 @@ import type { JobState } from './ledger/LedgerState.js';
  * `NotFoundError`): what it means is decided by `notFoundRule`, not here.
  */
 export async function fetchStatus(ctx: JobContext, job: JobState, taskId: string, signal?: AbortSignal): Promise<RetrievalStatus | DeletionStatus> {
-  const status = await callApi(ctx, { priority: 'poll', idempotent: true, signal }, (s) =>
+  const status = await callApi(ctx, { kind: 'status', signal }, (s) =>
     job.kind === 'deletion' ? ctx.client.getDeletionStatus(taskId, { signal: s }) : ctx.client.getRetrievalStatus(taskId, { signal: s }),
   );
   ctx.answers.answered(taskId, ctx.now());

@@ -1,4 +1,4 @@
-import { isTaskTerminal } from './ledger/applyRecord.js';
+import { isTaskTerminal } from './jobQueries.js';
 import { IN_TASK_PHASES, WAITING_PHASES, type JobState } from './ledger/LedgerState.js';
 
 export interface JobProgress {

@@ -1,20 +1,13 @@
-import { ApiError, AuthenticationError, NotFoundError, PermissionDeniedError, ValidationError } from '@mixpanel-gdpr/client';
+import { NotFoundError } from '@mixpanel-gdpr/client';
 import { downloadTaskExport } from './downloadTaskExport.js';
 import { ExportDownloads } from './ExportDownloads.js';
 import { fetchStatus } from './fetchStatus.js';
-import { GaveUpError } from './GaveUpError.js';
 import type { JobContext } from './JobContext.js';
-import { isTaskTerminal } from './ledger/applyRecord.js';
+import { isSkippable } from './isSkippable.js';
+import { isOutstanding, jobOf } from './jobQueries.js';
 import type { JobState, TaskRecord } from './ledger/LedgerState.js';
 import { notFoundRule } from './notFoundRule.js';
 import { assertJobProject } from './project/assertJobProject.js';
-import { jobOf } from './submitBatches.js';
-
-/** Is there anything left to do for this task: a poll, or an export to fetch? */
-export function isOutstanding(job: JobState, task: TaskRecord): boolean {
-  if (!isTaskTerminal(task)) return true;
-  return job.kind === 'retrieval' && task.status === 'SUCCESS' && task.origin === 'submitted' && task.export === undefined;
-}
 
 /**
  * One poll of one task, recorded when its status changed; then its export,
@@ -100,15 +93,4 @@ export async function pollOnce(ctx: JobContext, jobId: string, signal?: AbortSig
     }
     return result;
   });
-}
-
-/**
- * Failures of one task that need not stop a pass over the others: given up
- * within the pass's limits, an id the ledger holds that is not a usable task
- * id (written by an older version), or an answer about this task alone.
- * Credentials refused, a 404 without witness, or an abort stop the pass.
- */
-export function isSkippable(error: unknown): boolean {
-  if (error instanceof GaveUpError || error instanceof ValidationError) return true;
-  return error instanceof ApiError && !(error instanceof AuthenticationError || error instanceof PermissionDeniedError);
 }

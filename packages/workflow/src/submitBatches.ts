@@ -11,6 +11,7 @@ import {
 } from '@mixpanel-gdpr/client';
 import { callApi, errorBackoffMs, isTransient } from './callApi.js';
 import { GaveUpError } from './GaveUpError.js';
+import { jobOf } from './jobQueries.js';
 import { assertJobProject } from './project/assertJobProject.js';
 import type { JobContext } from './JobContext.js';
 import { WAITING_PHASES, type BatchState, type JobState } from './ledger/LedgerState.js';
@@ -56,7 +57,7 @@ async function submitBatch(ctx: JobContext, job: JobState, batch: BatchState, si
   // is safe (a resent deletion meets its twin as a 409).
   await ctx.ledger.append({ type: 'batch.sending', ...base, at: ctx.now(), attempt: batch.attempts + 1 });
   try {
-    const { taskId } = await callApi(ctx, { priority: 'submit', idempotent: false, signal }, (s) => create(ctx, job, batch.ids, s));
+    const { taskId } = await callApi(ctx, { kind: 'create', signal }, (s) => create(ctx, job, batch.ids, s));
     await ctx.ledger.append({ type: 'batch.submitted', ...base, at: ctx.now(), taskId });
     ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'submitted', ids: batch.ids.length, taskId });
   } catch (error) {
@@ -156,11 +157,4 @@ async function recordConflict(ctx: JobContext, job: JobState, batch: BatchState,
     ...(rest.length ? [{ type: 'batch.planned' as const, jobId, at, batchId: `${batch.batchId}.r`, ids: rest, parentBatchId: batch.batchId }] : []),
   );
   ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'conflict', ids: coveredIds.length });
-}
-
-export function jobOf(ctx: JobContext, jobId: string): JobState {
-  const job = ctx.ledger.state.jobs.get(jobId);
-  if (!job) throw new MixpanelGdprError(`no job ${JSON.stringify(jobId)} in the ledger`);
-  if (!job.ingested) throw new MixpanelGdprError(`job ${jobId} stopped while reading its ids and sent nothing: start it again`);
-  return job;
 }

@@ -1,5 +1,5 @@
 import { WAITING_PHASES, type JobState, type TaskRecord } from './ledger/LedgerState.js';
-import { isOutstanding } from './pollTasks.js';
+import { isOutstanding } from './jobQueries.js';
 import type { ProjectIdentity } from './project/ProjectIdentity.js';
 import type { IdOutcome } from './IdOutcome.js';
 

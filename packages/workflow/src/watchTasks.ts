@@ -1,9 +1,10 @@
 import { GaveUpError } from './GaveUpError.js';
 import type { JobContext } from './JobContext.js';
 import type { TaskRecord } from './ledger/LedgerState.js';
-import { isOutstanding, isSkippable, pollTask } from './pollTasks.js';
+import { isSkippable } from './isSkippable.js';
+import { isOutstanding, jobOf, outstandingTasks } from './jobQueries.js';
+import { pollTask } from './pollTasks.js';
 import { nextPollDelayMs } from './pollSchedule.js';
-import { jobOf } from './submitBatches.js';
 
 /** Longest sleep of the watch loop, in ms (or `pollMinDelayMs` if shorter), so tasks added by running submissions are picked up. */
 const WATCH_TICK_MS = 1_000;
@@ -39,7 +40,7 @@ export async function watchTasks(ctx: JobContext, jobId: string, submitting: () 
       await downloads.nextDone();
       continue;
     }
-    if (now >= deadline) return { state: 'deadline', polls, outstanding: [...job.tasks.values()].filter((t) => isOutstanding(job, t)) };
+    if (now >= deadline) return { state: 'deadline', polls, outstanding: outstandingTasks(job) };
     for (const task of outstanding) {
       if (!dueAt.has(task.taskId)) dueAt.set(task.taskId, task.lastPolledAt === undefined && task.polls === 0 ? task.since + nextPollDelayMs(0, ctx.options, ctx.random) : now);
     }
@@ -53,7 +54,7 @@ export async function watchTasks(ctx: JobContext, jobId: string, submitting: () 
     try {
       await pollTask(ctx, job, next!, signal);
     } catch (error) {
-      if (error instanceof GaveUpError && error.reason === 'deadline') return { state: 'deadline', polls, outstanding: [...job.tasks.values()].filter((t) => isOutstanding(job, t)) };
+      if (error instanceof GaveUpError && error.reason === 'deadline') return { state: 'deadline', polls, outstanding: outstandingTasks(job) };
       if (signal?.aborted || !isSkippable(error)) throw error;
       leftOut.add(next!.taskId);
       ctx.emit({ type: 'skipped', jobId, taskId: next!.taskId, reason: (error as Error).message });

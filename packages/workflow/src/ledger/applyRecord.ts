@@ -1,4 +1,3 @@
-import { TERMINAL_STATUSES, type TaskStatus } from '@mixpanel-gdpr/client';
 import type { BatchState, JobState, LedgerState, TaskRecord } from './LedgerState.js';
 import type { LedgerRecord } from './records.js';
 
@@ -107,10 +106,6 @@ export function applyRecord(state: LedgerState, record: LedgerRecord): void {
       return;
     }
   }
-}
-
-export function isTaskTerminal(task: TaskRecord): boolean {
-  return task.status !== undefined && TERMINAL_STATUSES.has(task.status as TaskStatus);
 }
 
 function batchOf(job: JobState, batchId: string, at: number): BatchState {
