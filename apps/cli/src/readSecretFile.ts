@@ -28,7 +28,6 @@ export function readSecretFile(path: string, from: string, warn: (message: strin
   }
   const text = bytes.toString('utf8').replace(/\r?\n$/, '');
   if (text === '') throw fail('is empty');
-  // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f-\u009f]/.test(text)) throw fail('holds more than a token (whitespace, several lines or control characters)');
   return text;
 }

@@ -23,7 +23,6 @@ export const DISCLOSURE_TYPES = ['Data', 'Categories', 'Sources'] as const satis
  */
 const TASK_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/;
 
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**

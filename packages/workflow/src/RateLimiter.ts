@@ -124,7 +124,7 @@ export class RateLimiter {
     return Math.max(0, this.#nextAt - this.#now());
   }
 
-  /** Requests waiting for a grant, and whether one is in flight. */
+  /** Requests waiting for a grant (the one in flight, if any, is not counted). */
   get waiting(): number {
     return this.#queue.length;
   }
