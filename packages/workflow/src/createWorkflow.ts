@@ -28,23 +28,23 @@ export interface WorkflowOptions extends WorkflowTunables {
   client: WorkflowClient;
   ledger: Ledger;
   /** Where retrieval exports go. @default 'mixpanel-gdpr-exports' */
-  exportDir?: string;
-  onProgress?: ProgressListener;
+  exportDir?: string | undefined;
+  onProgress?: ProgressListener | undefined;
   /** The limiter to share with other workflows of the same project in this process. @default one per workflow */
-  limiter?: RateLimiter;
+  limiter?: RateLimiter | undefined;
   /** Epoch ms of the project's last request from another process (see `RateLimiterOptions.lastRequestAt`). */
-  lastRequestAt?: number;
+  lastRequestAt?: number | undefined;
   /** Called with the time of every request this workflow is allowed to send. */
-  onRequestGranted?: (atMs: number) => void;
+  onRequestGranted?: ((atMs: number) => void) | undefined;
   /** For export downloads; never given the Mixpanel token. @default globalThis.fetch */
-  fetch?: typeof fetch;
-  now?: () => number;
-  sleep?: Sleep;
-  random?: () => number;
+  fetch?: typeof fetch | undefined;
+  now?: (() => number) | undefined;
+  sleep?: Sleep | undefined;
+  random?: (() => number) | undefined;
 }
 
 export interface Signalled {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Jobs that finish: one object per project and ledger, every stage resumable. */
@@ -59,7 +59,7 @@ export interface Workflow {
    */
   poll(jobId: string, options?: Signalled): Promise<PassResult>;
   /** Submits what is left and, with `wait`, polls until every task has ended. */
-  run(jobId: string, options?: Signalled & { wait?: boolean }): Promise<JobSummary>;
+  run(jobId: string, options?: Signalled & { wait?: boolean | undefined }): Promise<JobSummary>;
   cancel(jobId: string, options?: Signalled): Promise<{ cancelled: number; tooLate: number }>;
   summary(jobId: string): JobSummary;
   /** Counts and the submission ETA, cheap enough to call on every progress event. */

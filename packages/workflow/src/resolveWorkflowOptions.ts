@@ -1,10 +1,16 @@
 import { API_MAX_IDS_PER_REQUEST, describeValue, MAX_TIMER_MS, ValidationError } from '@mixpanel-gdpr/client';
 import { WORKFLOW_DEFAULTS } from './defaults.js';
 
-/** Tunables of a workflow; every one is optional and documented in `WORKFLOW_DEFAULTS`. */
-export type WorkflowTunables = { -readonly [K in keyof typeof WORKFLOW_DEFAULTS]?: number };
+/**
+ * Tunables of a workflow; every one is optional and documented in `WORKFLOW_DEFAULTS`.
+ * `undefined` means the default, so a project with `exactOptionalPropertyTypes` can pass a maybe-unset value as it is.
+ */
+export type WorkflowTunables = { -readonly [K in keyof typeof WORKFLOW_DEFAULTS]?: number | undefined };
 
-export interface ResolvedWorkflowOptions extends Required<WorkflowTunables> {
+/** Every tunable, set: not `Required<WorkflowTunables>`, which keeps `undefined` under `exactOptionalPropertyTypes`. */
+type ResolvedTunables = { -readonly [K in keyof typeof WORKFLOW_DEFAULTS]: number };
+
+export interface ResolvedWorkflowOptions extends ResolvedTunables {
   /** Ids per request for each kind, after `dataGroups`. */
   batchSize: { deletion: number; retrieval: number };
   /** Where retrieval exports are written. */
@@ -14,8 +20,8 @@ export interface ResolvedWorkflowOptions extends Required<WorkflowTunables> {
 const POSITIVE = ['ratePerSecond', 'pollMinDelayMs', 'pollMaxDelayMs', 'rateLimitBackoffMs', 'rateLimitMaxBackoffMs', 'errorBackoffMs', 'errorMaxBackoffMs', 'watchDeadlineMs', 'maxExportBytes', 'exportTimeoutMs', 'notFoundWitnessWindowMs', 'notFoundMinSpanMs', 'onePassMaxWaitMs'] as const;
 
 /** Merges the defaults and validates once; messages name the option and the bad value. */
-export function resolveWorkflowOptions(options: WorkflowTunables & { exportDir?: string }): ResolvedWorkflowOptions {
-  const o = { ...WORKFLOW_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<WorkflowTunables> & { exportDir?: string };
+export function resolveWorkflowOptions(options: WorkflowTunables & { exportDir?: string | undefined }): ResolvedWorkflowOptions {
+  const o = { ...WORKFLOW_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ResolvedTunables & { exportDir?: string };
   const bad = (field: string, rule: string) => new ValidationError(field, `${field} must be ${rule} (got ${describeValue((o as Record<string, unknown>)[field])})`);
   for (const key of POSITIVE) if (!(typeof o[key] === 'number' && o[key] > 0 && Number.isFinite(o[key]))) throw bad(key, 'a positive number');
   for (const key of ['deletionBatchSize', 'retrievalBatchSize'] as const) {
