@@ -105,7 +105,9 @@ describe('a fresh checkout', () => {
     // What a clone holds: nothing built, nothing installed.
     const generated = new Set(['node_modules', 'dist', '.turbo', '.git', 'demo-output', 'coverage']);
     await cp(ROOT, checkout, { recursive: true, filter: (source) => !generated.has(basename(source)) && !source.endsWith('.tgz') });
-    const { stdout, stderr } = await runPnpm(['install', '--frozen-lockfile', '--prefer-offline'], { cwd: checkout, env: cleanEnv() });
+    // This workspace's store: on another disk, pnpm would otherwise start an empty one there and download everything.
+    const store = (await runPnpm(['store', 'path'], { cwd: ROOT })).stdout.trim();
+    const { stdout, stderr } = await runPnpm(['install', '--frozen-lockfile', '--prefer-offline', '--store-dir', store], { cwd: checkout, env: cleanEnv() });
     expect(`${stdout}${stderr}`).not.toMatch(/WARN/);
     expect((await stat(join(checkout, 'packages', 'workflow', 'node_modules', '.bin', 'mixpanel-gdpr-fake'))).isFile()).toBe(true);
   });
