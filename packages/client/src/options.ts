@@ -1,6 +1,11 @@
 import type { Region } from './regions.js';
 import { sleep, type Sleep } from './sleep.js';
 
+/**
+ * Options of `createMixpanelGdprClient`. An optional option set to `undefined`
+ * takes its default, so a project with `exactOptionalPropertyTypes` can pass
+ * `process.env.X` as it is.
+ */
 export interface ClientOptions {
   /**
    * OAuth token of a project owner or admin (Profile & Preferences → Data &
@@ -14,20 +19,20 @@ export interface ClientOptions {
    * Data residency region of the project.
    * @default 'us'
    */
-  region?: Region;
+  region?: Region | undefined;
   /**
    * Overrides the region's URL (a proxy, a mock). `https:`, or `http:` on a
    * loopback host only.
    */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** `fetch` to use. @default globalThis.fetch, as it is when the client is created */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /**
    * Time allowed for one attempt, in milliseconds, headers and body included.
    * At most 2^31 - 1 (about 24.8 days, the longest timer).
    * @default 30_000
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Largest response body read, in bytes, counted after decoding (so a small
    * gzip bomb is stopped too). Mixpanel's answers are a few kB; a bigger one
@@ -36,50 +41,50 @@ export interface ClientOptions {
    * status keeps its meaning, without its body.
    * @default 1_048_576 (1 MiB)
    */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /**
    * Retries after the first attempt, for 429, 5xx and connection failures
    * (see `isRetryable` for which methods).
    * @default 4
    */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /**
    * First backoff ceiling in milliseconds; doubles per retry.
    * @default 1_000
    */
-  minRetryDelayMs?: number;
+  minRetryDelayMs?: number | undefined;
   /**
    * Longest single wait between attempts, in milliseconds. A `Retry-After`
    * longer than this is not waited out: the call fails with
    * `RateLimitError.retryAfterMs` so that the caller can schedule it.
    * @default 60_000
    */
-  maxRetryDelayMs?: number;
+  maxRetryDelayMs?: number | undefined;
   /**
    * Most ids in one deletion request. Mixpanel's reference says 1999; with
    * Group Analytics it is floor(2000 / (data_groups + 1)).
    * @default 1999
    */
-  maxDeletionIds?: number;
+  maxDeletionIds?: number | undefined;
   /**
    * Most ids in one retrieval request.
    * @default 2000
    */
-  maxRetrievalIds?: number;
+  maxRetrievalIds?: number | undefined;
   /** @default 'mixpanel-gdpr-client (+https://github.com/mixpanel-gdpr/mixpanel-gdpr)' */
-  userAgent?: string;
+  userAgent?: string | undefined;
   /**
    * Awaited before every attempt, retries included. Plug a shared rate
    * limiter in here: the GDPR API allows 1 request/s per project, and a retry
    * is a request like any other.
    */
-  beforeAttempt?: (signal: AbortSignal | undefined) => Promise<void>;
+  beforeAttempt?: ((signal: AbortSignal | undefined) => Promise<void>) | undefined;
   /** Test seam: waits between retries. @default a setTimeout-based abortable sleep */
-  sleep?: Sleep;
+  sleep?: Sleep | undefined;
   /** Test seam: jitter source in [0, 1). @default Math.random */
-  random?: () => number;
+  random?: (() => number) | undefined;
   /** Test seam: the clock, used to read HTTP-date `Retry-After`. @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /**

@@ -5,12 +5,14 @@
  */
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPnpm } from '../../../scripts/pnpm.mjs';
+import { SPEC_PATH } from '../../../scripts/prism.mjs';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -41,7 +43,7 @@ afterAll(async () => {
 
 describe('a consumer project', () => {
   it('installs the tarball, type-checks against the schema types and calls the client', { timeout: 180_000 }, async () => {
-    await run('pnpm', ['pack', '--pack-destination', dir], { cwd: PACKAGE_DIR });
+    await runPnpm(['pack', '--pack-destination', dir], { cwd: PACKAGE_DIR });
     const tarball = (await readdir(dir)).find((f) => f.endsWith('.tgz'))!;
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', `./${tarball}`], { cwd: dir });
@@ -83,6 +85,13 @@ console.log(JSON.stringify({ created, status: status.status, link: status.downlo
       'POST /data-deletions/v3.0?token=consumer-project Bearer consumer-oauth',
       'GET /data-retrievals/v3.0/t-1?token=consumer-project Bearer consumer-oauth',
     ]);
+  });
+
+  it('finds the exact spec its types came from at @mixpanel-gdpr/client/openapi.yml', async () => {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@mixpanel-gdpr/client/openapi.yml'))"], { cwd: dir });
+    const shipped = new URL(stdout.trim());
+    expect(shipped.pathname).toMatch(/node_modules\/@mixpanel-gdpr\/client\/dist\/openapi\.yml$/);
+    expect(await readFile(shipped, 'utf8')).toBe(await readFile(SPEC_PATH, 'utf8'));
   });
 
   it('fails to type-check a consumer that misuses the schema types (so the check above is real)', { timeout: 60_000 }, async () => {

@@ -18,6 +18,8 @@ export interface FakeFaults {
 }
 
 export interface FakeMixpanelOptions {
+  /** Port of the API server on 127.0.0.1. @default 0 (a free port) */
+  port?: number;
   /** @default 'fake-oauth-token' */
   oauthToken?: string;
   /** @default 'fake-project-token' */
@@ -78,7 +80,7 @@ export interface FakeMixpanel {
 
 type Handled = { status: number; body?: unknown; headers?: Record<string, string>; log?: Partial<RequestLogEntry>; drop?: boolean; malformed?: boolean };
 
-/** Starts the fake on loopback (a random port); `close()` stops both of its servers. */
+/** Starts the fake on loopback (a free port unless `port` is given); `close()` stops both of its servers. */
 export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Promise<FakeMixpanel> {
   const oauthToken = options.oauthToken ?? 'fake-oauth-token';
   const projectToken = options.projectToken ?? 'fake-project-token';
@@ -98,9 +100,13 @@ export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Prom
   const exportRequests: ExportRequest[] = [];
 
   const exportServer = createServer((req, res) => serveExport(req, res));
-  const exportOrigin = await listen(exportServer, options.exportHost ?? '127.0.0.2');
+  const exportOrigin = await listen(exportServer, options.exportHost ?? '127.0.0.2', 0);
   const apiServer = createServer((req, res) => void serveApi(req, res));
-  const url = await listen(apiServer, '127.0.0.1');
+  // A port already taken must not leave the export server running.
+  const url = await listen(apiServer, '127.0.0.1', options.port ?? 0).catch(async (error: unknown) => {
+    await close(exportServer);
+    throw error;
+  });
 
   const sign = (taskId: string, expires: number) => createHmac('sha256', signingKey).update(`${taskId}:${expires}`).digest('hex');
   const exportLink = (taskId: string) => {
@@ -254,10 +260,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function listen(server: Server, host: string): Promise<string> {
+async function listen(server: Server, host: string, port: number): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, resolve);
+    server.listen(port, host, resolve);
   });
   return `http://${host}:${(server.address() as AddressInfo).port}`;
 }

@@ -28,25 +28,25 @@ export interface WorkflowOptions extends WorkflowTunables {
    */
   client: WorkflowClient;
   ledger: Ledger;
-  onProgress?: ProgressListener;
+  onProgress?: ProgressListener | undefined;
   /** The limiter to share with other workflows of the same project in this process. @default one per workflow */
-  limiter?: RateLimiter;
+  limiter?: RateLimiter | undefined;
   /** Epoch ms of the project's last request from another process (see `RateLimiterOptions.lastRequestAt`). */
-  lastRequestAt?: number;
+  lastRequestAt?: number | undefined;
   /** Called with the time of every request this workflow is allowed to send. */
-  onRequestGranted?: (atMs: number) => void;
+  onRequestGranted?: ((atMs: number) => void) | undefined;
   /** For export downloads; never given the Mixpanel token. @default CLIENT_DEFAULTS.fetch (the global fetch) */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** @default CLIENT_DEFAULTS.now (Date.now) */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** @default CLIENT_DEFAULTS.sleep */
-  sleep?: Sleep;
+  sleep?: Sleep | undefined;
   /** @default CLIENT_DEFAULTS.random (Math.random) */
-  random?: () => number;
+  random?: (() => number) | undefined;
 }
 
 export interface Signalled {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Jobs that finish: one object per project and ledger, every stage resumable. */
@@ -61,7 +61,7 @@ export interface Workflow {
    */
   poll(jobId: string, options?: Signalled): Promise<PassResult>;
   /** Submits what is left and, with `wait`, polls until every task has ended. */
-  run(jobId: string, options?: Signalled & { wait?: boolean }): Promise<JobSummary>;
+  run(jobId: string, options?: Signalled & { wait?: boolean | undefined }): Promise<JobSummary>;
   cancel(jobId: string, options?: Signalled): Promise<{ cancelled: number; tooLate: number }>;
   summary(jobId: string): JobSummary;
   /** Counts and the submission ETA, cheap enough to call on every progress event. */

@@ -8,12 +8,12 @@ export interface NewJob {
   kind: JobKind;
   complianceType: ComplianceType;
   /** CCPA retrievals only. */
-  disclosureType?: DisclosureType;
+  disclosureType?: DisclosureType | undefined;
   ids: IdSource;
   /** Where the ids came from, for the report (a path, "stdin"). */
-  source?: string;
+  source?: string | undefined;
   /** Retrievals: where exports go. @default the workflow's `exportDir` */
-  exportDir?: string;
+  exportDir?: string | undefined;
 }
 
 /** Batches planned per ledger append: fewer fsyncs on big inputs, still bounded memory. */

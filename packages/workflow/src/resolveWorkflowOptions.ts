@@ -2,11 +2,18 @@ import { API_MAX_IDS_PER_REQUEST, describeValue, MAX_TIMER_MS, ValidationError }
 import { WORKFLOW_DEFAULTS } from './defaults.js';
 
 type Defaults = typeof WORKFLOW_DEFAULTS;
+type Value<K extends keyof Defaults> = Defaults[K] extends number ? number : string;
 
-/** Tunables of a workflow; every one is optional and documented in `WORKFLOW_DEFAULTS`. */
-export type WorkflowTunables = { -readonly [K in keyof Defaults]?: Defaults[K] extends number ? number : string };
+/**
+ * Tunables of a workflow; every one is optional and documented in `WORKFLOW_DEFAULTS`.
+ * `undefined` means the default, so a project with `exactOptionalPropertyTypes` can pass a maybe-unset value as it is.
+ */
+export type WorkflowTunables = { -readonly [K in keyof Defaults]?: Value<K> | undefined };
 
-export interface ResolvedWorkflowOptions extends Required<WorkflowTunables> {
+/** Every tunable, set: not `Required<WorkflowTunables>`, which keeps `undefined` under `exactOptionalPropertyTypes`. */
+type ResolvedTunables = { -readonly [K in keyof Defaults]: Value<K> };
+
+export interface ResolvedWorkflowOptions extends ResolvedTunables {
   /** Ids per request for each kind, after `dataGroups`. */
   batchSize: { deletion: number; retrieval: number };
 }
@@ -15,7 +22,7 @@ const POSITIVE = ['ratePerSecond', 'pollMinDelayMs', 'pollMaxDelayMs', 'rateLimi
 
 /** Merges the defaults and validates once; messages name the option and the bad value. */
 export function resolveWorkflowOptions(options: WorkflowTunables): ResolvedWorkflowOptions {
-  const o = { ...WORKFLOW_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<WorkflowTunables>;
+  const o = { ...WORKFLOW_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ResolvedTunables;
   const bad = (field: string, rule: string) => new ValidationError(field, `${field} must be ${rule} (got ${describeValue((o as Record<string, unknown>)[field])})`);
   for (const key of POSITIVE) if (!(typeof o[key] === 'number' && o[key] > 0 && Number.isFinite(o[key]))) throw bad(key, 'a positive number');
   for (const key of ['deletionBatchSize', 'retrievalBatchSize'] as const) {
