@@ -6,7 +6,7 @@ import { WAITING_PHASES, type TaskRecord } from './ledger/LedgerState.js';
 import { assertJobProject } from './project/assertJobProject.js';
 import { jobOf } from './submitBatches.js';
 
-export interface CancelResult {
+export interface CancelJobResult {
   /** Tasks Mixpanel cancelled (204: they end REVOKED, their ids are not deleted). */
   cancelled: number;
   /** Tasks that had started already (405): they run to their end. */
@@ -23,7 +23,7 @@ export interface CancelResult {
  * left to stop is not marked cancelled: its report must not say "cancelled"
  * of a job that ran to its end.
  */
-export async function cancelJob(ctx: JobContext, jobId: string, signal?: AbortSignal): Promise<CancelResult> {
+export async function cancelJob(ctx: JobContext, jobId: string, signal?: AbortSignal): Promise<CancelJobResult> {
   const job = jobOf(ctx, jobId);
   if (job.kind !== 'deletion') throw new ValidationError('jobId', `job ${jobId} is a retrieval: only deletions can be cancelled`);
   assertJobProject(ctx, job);

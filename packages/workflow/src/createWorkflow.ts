@@ -1,5 +1,5 @@
 import { sleep as defaultSleep, type Sleep } from '@mixpanel-gdpr/client';
-import { cancelJob, type CancelResult } from './cancelJob.js';
+import { cancelJob, type CancelJobResult } from './cancelJob.js';
 import { ingestIds, type NewJob } from './ingestIds.js';
 import { jobProgress, type JobProgress } from './jobProgress.js';
 import type { JobContext } from './JobContext.js';
@@ -61,7 +61,7 @@ export interface Workflow {
   /** Submits what is left and, with `wait`, polls until every task has ended. */
   run(jobId: string, options?: Signalled & { wait?: boolean }): Promise<JobSummary>;
   /** Cancels a deletion; a job with nothing left to cancel is left as it is (`nothingToCancel`). */
-  cancel(jobId: string, options?: Signalled): Promise<CancelResult>;
+  cancel(jobId: string, options?: Signalled): Promise<CancelJobResult>;
   summary(jobId: string): JobSummary;
   /** Counts and the submission ETA, cheap enough to call on every progress event. */
   progress(jobId: string): JobProgress;

@@ -38,7 +38,7 @@ export type { ProjectIdentity } from './project/ProjectIdentity.js';
 export type { DownloadOptions, Downloaded } from './downloadExport.js';
 export { CANCELLED_NOTE, DELETION_NOTES, RETRIEVAL_NOTES, idRows, summarizeJob } from './summarizeJob.js';
 export type { IdRow, JobStage, JobSummary } from './summarizeJob.js';
-export type { CancelResult } from './cancelJob.js';
+export type { CancelJobResult } from './cancelJob.js';
 export { summaryMarkdown, writeReport } from './writeReport.js';
 export type { ReportFormat } from './writeReport.js';
 export type { ProgressEvent, ProgressListener } from './progress.js';
