@@ -1,10 +1,10 @@
-import { EXIT } from './exitCodes.js';
+import type { ErrorCode } from './errorCodes.js';
 
-/** A failure with its exit code and a one-line message for the user. */
+/** A failure the CLI itself detected, with its error code (which sets the exit code) and a one-line message for the user. */
 export class CliError extends Error {
   constructor(
     message: string,
-    readonly exitCode: number = EXIT.usage,
+    readonly code: ErrorCode = 'usage',
   ) {
     super(message);
   }

@@ -1,8 +1,29 @@
-import cliProgress from 'cli-progress';
 import pc from 'picocolors';
-import type { JobProgress, JobState, ProgressEvent } from '@mixpanel-gdpr/workflow';
+import type { JobProgress, ProgressEvent } from '@mixpanel-gdpr/workflow';
+import { ERROR_CODES, type ErrorCode } from './errorCodes.js';
 import { jsonLine } from './escapeTerminal.js';
+import { formatDuration } from './formatDuration.js';
+import { counted, noun } from './plural.js';
+import { barCells, ProgressLine } from './ProgressLine.js';
 import { colors, toTerminalText, type Colors } from './toTerminalText.js';
+
+/** What every error line the CLI prints starts with, whatever failed. */
+export const ERROR_PREFIX = 'mixpanel-gdpr: error:';
+
+/** How often the bar reads its counts again, in ms: a task can run for days without an event, and the elapsed time moves anyway. */
+const REFRESH_MS = 1_000;
+/** Without a terminal: at most one progress line per job this often (in ms), plus one when a phase ends. */
+const LINE_EVERY_MS = 5_000;
+/** Cells in the bar. */
+const BAR_CELLS = 20;
+
+/** Views following jobs, so that an interruption can clear their bars and quiet them before it says anything. */
+const live = new Set<ProgressView>();
+
+/** Ctrl-C or SIGTERM: clears every bar for good, so the next message starts on a clean line. */
+export function haltProgress(): void {
+  for (const view of live) view.halt();
+}
 
 export interface ViewOptions {
   json: boolean;
@@ -12,10 +33,26 @@ export interface ViewOptions {
   redact: (text: string) => string;
 }
 
+interface Tracked {
+  progress: () => JobProgress;
+  lastLineAt: number;
+  lastLine?: string;
+}
+
+interface Counts {
+  phase: 'submitting' | 'waiting';
+  value: number;
+  total: number;
+  unit: string;
+  detail: string;
+  timing: string;
+}
+
 /**
- * What the user sees. On a terminal: a progress bar with counts and ETA on
- * stderr. Piped: a line now and then on stderr. With --json: NDJSON events on
- * stdout and nothing else there. Colours follow NO_COLOR and the TTY.
+ * What the user sees. On a terminal: one progress bar on stderr for every
+ * job followed (counts add up), redrawn every second. Piped: a line per job
+ * now and then on stderr. With --json: NDJSON events on stdout and nothing
+ * else there. Colours follow NO_COLOR and the TTY.
  *
  * Every human line goes through `toTerminalText`: control characters, escape
  * sequences and bidi controls from a server, the ledger or an ids file are
@@ -29,13 +66,13 @@ export class ProgressView {
   readonly errColor: Colors = colors;
   #outColorful: boolean;
   #errColorful: boolean;
-  #bar: cliProgress.SingleBar | undefined;
-  #job: JobState | undefined;
-  #progress: (() => JobProgress) | undefined;
-  #phase: 'submitting' | 'waiting' = 'submitting';
-  #lastLineAt = 0;
   #stdout: NodeJS.WriteStream;
   #stderr: NodeJS.WriteStream;
+  #jobs = new Map<string, Tracked>();
+  #line: ProgressLine | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #since = 0;
+  #halted = false;
 
   constructor(private readonly options: ViewOptions) {
     this.json = options.json;
@@ -49,77 +86,110 @@ export class ProgressView {
   /** Human message, one line (a newline inside is shown as `\x0a`), on stderr. */
   info(message: string): void {
     const line = toTerminalText(message, this.#errColorful, { newlines: false, redact: this.options.redact });
-    this.#withBarHidden(() => this.#stderr.write(`${line}\n`));
+    this.#aboveBar(() => this.#stderr.write(`${line}\n`));
+  }
+
+  /**
+   * An error, on one line after `ERROR_PREFIX`; with --json also an object
+   * on stdout (`detail` adds fields, such as the job it concerns), so that
+   * scripts never parse stderr.
+   */
+  error(code: ErrorCode, message: string, detail: Record<string, unknown> = {}): void {
+    this.info(`${this.errColor.red(ERROR_PREFIX)} ${message}`);
+    if (this.json) this.#stdout.write(`${this.options.redact(jsonLine({ type: 'error', code, message, exitCode: ERROR_CODES[code].exitCode, ...detail }))}\n`);
   }
 
   /** A result: an NDJSON line with --json, else human text (may span lines), on stdout. */
   result(value: Record<string, unknown>, human: string): void {
-    this.#stdout.write(this.json ? `${this.options.redact(jsonLine(value))}\n` : `${toTerminalText(human, this.#outColorful, { redact: this.options.redact })}\n`);
+    const text = this.json ? this.options.redact(jsonLine(value)) : toTerminalText(human, this.#outColorful, { redact: this.options.redact });
+    this.#aboveBar(() => this.#stdout.write(`${text}\n`));
   }
 
-  /** Follow this job's counts (from `workflow.progress`) from now on. */
-  track(job: JobState, phase: 'submitting' | 'waiting', progress: () => JobProgress): void {
-    this.#job = job;
-    this.#progress = progress;
-    this.#phase = phase;
-    if (this.json || !this.#stderr.isTTY) return;
-    this.#bar?.stop();
-    this.#bar = new cliProgress.SingleBar(
-      {
-        stream: this.#stderr,
-        // Submissions are paced by the rate limit, so their ETA means something; a task's end does not.
-        // Written by cli-progress itself, not through `info`: real colour codes, and a payload of numbers only.
-        format: `${phase === 'submitting' ? 'submitting' : 'waiting   '} ${pc.createColors(this.#errColorful).cyan('{bar}')} {value}/{total} {unit} | {detail} | ${phase === 'submitting' ? 'ETA {eta}' : 'elapsed {duration_formatted}'}`,
-        hideCursor: true,
-        etaBuffer: 20,
-        fps: 5,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    const { total, value, ...payload } = this.#counts();
-    this.#bar.start(total, value, payload);
+  /** Follows this job's counts (from `workflow.progress`) from now on, added to those of the jobs already followed. */
+  track(jobId: string, progress: () => JobProgress): void {
+    if (this.#jobs.size === 0) this.#since = Date.now();
+    this.#jobs.set(jobId, { progress, lastLineAt: 0 });
+    if (this.json || this.#halted) return;
+    live.add(this);
+    if (!this.#stderr.isTTY) return;
+    if (!this.#line) {
+      this.#line = new ProgressLine(this.#stderr);
+      // Tasks end without an event for hours, and a last batch leaves nothing to report: read the counts on a clock.
+      this.#timer = setInterval(() => this.#draw(), REFRESH_MS).unref();
+    }
+    this.#draw();
   }
 
   readonly onEvent = (event: ProgressEvent): void => {
     if (this.json) return void this.#stdout.write(`${this.options.redact(jsonLine(event))}\n`);
-    if (event.type === 'rate-limited') this.info(this.errColor.yellow(`rate limited by Mixpanel: waiting ${Math.round(event.waitMs / 1000)} s`));
+    if (event.type === 'rate-limited') this.info(this.errColor.yellow(`rate limited by Mixpanel: waiting ${formatDuration(event.waitMs)}`));
     if (event.type === 'export' && event.error) this.info(this.errColor.red(`export of task ${event.taskId} failed: ${event.error}`));
     if (event.type === 'batch' && event.phase === 'failed') this.info(this.errColor.red(`batch ${event.batchId} failed: ${event.error}`));
     if (event.type === 'task' && event.status === 'UNRECOGNISED') this.info(this.errColor.yellow(`task ${event.taskId} reports an unknown status ${JSON.stringify(event.rawStatus)}`));
-    if (!this.#job) return;
-    // Every id is in a task: from now on the bar counts tasks done.
-    if (this.#phase === 'submitting' && event.type === 'batch' && this.#progress) {
-      const p = this.#progress();
-      if (p.idsSubmitted === p.idsTotal) return this.track(this.#job, 'waiting', this.#progress);
-    }
-    const counts = this.#counts();
-    if (this.#bar) return void this.#bar.update(counts.value, counts);
-    // Not a terminal: a line at most every 5 s, and at the end.
-    const now = Date.now();
-    if (now - this.#lastLineAt >= 5_000 || counts.value === counts.total) {
-      this.#lastLineAt = now;
-      this.info(`${this.#phase}: ${counts.value}/${counts.total} ${counts.unit} (${counts.detail})`);
-    }
+    // Once halted (Ctrl-C), progress is over: messages only.
+    if (this.#halted) return;
+    if (this.#line) return this.#draw();
+    if ('jobId' in event && event.jobId !== undefined && this.#jobs.has(event.jobId)) this.#jobLine(event.jobId);
   };
 
+  /** No more progress: the bar's line is erased, and no job is followed any longer. */
   stop(): void {
-    this.#bar?.stop();
-    this.#bar = undefined;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#line?.clear();
+    this.#line = undefined;
+    live.delete(this);
+    this.#jobs.clear();
   }
 
-  #counts() {
-    const p = this.#progress?.() ?? { idsTotal: 0, idsSubmitted: 0, tasksTotal: 0, tasksDone: 0, submitEtaMs: 0 };
-    // The submission ETA comes from the rate limit (batches left × 1/rate), not from the bar's own guess.
-    const eta = `${Math.ceil(p.submitEtaMs / 1000)}s`;
-    return this.#phase === 'submitting'
-      ? { total: p.idsTotal, value: p.idsSubmitted, unit: 'ids', detail: `${p.tasksTotal} tasks`, eta }
-      : { total: p.tasksTotal, value: p.tasksDone, unit: 'tasks done', detail: `${p.idsSubmitted} ids submitted`, eta };
+  /** Stops for good (an interruption): no bar is drawn again and no progress line printed; messages still print. */
+  halt(): void {
+    this.#halted = true;
+    this.stop();
   }
 
-  #withBarHidden(write: () => void): void {
-    if (!this.#bar) return write();
-    this.#stderr.write('\r\x1b[2K');
+  #draw(): void {
+    if (!this.#line) return;
+    const c = this.#counts([...this.#jobs.values()].map((j) => j.progress()));
+    const cells = barCells(c.total ? c.value / c.total : 0, BAR_CELLS);
+    const label = c.phase === 'submitting' ? 'submitting' : 'waiting   ';
+    // Our own words and numbers only (no job id, nothing from a server): no escaping needed. On a narrow
+    // terminal the detail goes first, then the time: a part is dropped whole, never cut mid-number.
+    const head = `${label} ${cells} ${c.value}/${c.total} ${c.unit}`;
+    const fits = [[head, c.detail, c.timing], [head, c.timing], [head]].map((parts) => parts.join(' | ')).find((t) => t.length <= this.#line!.width);
+    const text = fits ?? head.slice(0, this.#line.width);
+    this.#line.draw(text.replace(cells, pc.createColors(this.#errColorful).cyan(cells)));
+  }
+
+  /** Not a terminal: one job's counts as a line, when they changed, at most every LINE_EVERY_MS but at once when a phase is done. */
+  #jobLine(jobId: string): void {
+    const job = this.#jobs.get(jobId)!;
+    const c = this.#counts([job.progress()]);
+    const line = `job ${jobId}: ${c.phase}: ${c.value}/${c.total} ${c.unit} (${c.detail})`;
+    const now = Date.now();
+    if (line === job.lastLine || (now - job.lastLineAt < LINE_EVERY_MS && c.value !== c.total)) return;
+    job.lastLineAt = now;
+    job.lastLine = line;
+    this.info(line);
+  }
+
+  /** Submitting while any job has a batch to send (ids sent, ETA from the rate limit); then waiting (tasks ended, time elapsed). */
+  #counts(all: JobProgress[]): Counts {
+    const sum = (key: keyof JobProgress) => all.reduce((n, p) => n + p[key], 0);
+    const jobs = all.length > 1 ? `, ${counted(all.length, 'job')}` : '';
+    if (sum('batchesWaiting') > 0) {
+      const total = sum('idsTotal');
+      // One limiter for the project: the batches of every job wait in one queue.
+      return { phase: 'submitting', value: sum('idsSubmitted'), total, unit: noun(total, 'id'), detail: `${counted(sum('tasksTotal'), 'task')}${jobs}`, timing: `ETA ${formatDuration(sum('submitEtaMs'))}` };
+    }
+    const total = sum('tasksTotal');
+    return { phase: 'waiting', value: sum('tasksDone'), total, unit: `${noun(total, 'task')} done`, detail: `${counted(sum('idsSubmitted'), 'id')} submitted${jobs}`, timing: `elapsed ${formatDuration(Date.now() - this.#since)}` };
+  }
+
+  #aboveBar(write: () => void): void {
+    if (!this.#line) return write();
+    this.#line.clear();
     write();
-    this.#bar.render();
+    this.#draw();
   }
 }

@@ -1,38 +1,46 @@
 #!/usr/bin/env node
-import { ApiError, AuthenticationError, createRedactor, PermissionDeniedError, ValidationError } from '@mixpanel-gdpr/client';
-import { ProjectMismatchError } from '@mixpanel-gdpr/workflow';
+import { ApiError, createRedactor } from '@mixpanel-gdpr/client';
 import { CommanderError } from 'commander';
-import { CliError } from './CliError.js';
 import { rememberVisibleSecrets, tokenFlagWarning } from './credentials.js';
 import { currentJob } from './currentJob.js';
+import { ERROR_CODES, errorCodeOf, type ErrorCode } from './errorCodes.js';
 import { escapeTerminal } from './escapeTerminal.js';
 import { EXIT } from './exitCodes.js';
 import { knownSecrets } from './knownSecrets.js';
 import { buildProgram, type Run, type RunKind } from './program.js';
+import { haltProgress, ProgressView } from './ProgressView.js';
 import { watchStops, type StopReason } from './watchStops.js';
-
-function exitCodeOf(error: unknown): number {
-  if (error instanceof CliError) return error.exitCode;
-  // Another project's job: refused before anything was sent, like any bad input.
-  if (error instanceof ValidationError || error instanceof ProjectMismatchError) return EXIT.usage;
-  if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) return EXIT.auth;
-  return EXIT.failed;
-}
 
 /** Every secret known so far, read at each call: token files read during the run join the set. */
 const redact = (text: string) => createRedactor([...knownSecrets])(text);
 
-/** What a stopped run tells the user, and its exit code. */
-function stopped(reason: StopReason): number {
+/**
+ * Prints the error that ended the run, the one way every error is printed
+ * (see `ProgressView.error`): one line after the one prefix, every control
+ * character escaped, secrets redacted; with --json also an object on stdout.
+ * Returns the exit code that goes with its code.
+ */
+function fail(code: ErrorCode, message: string, json: boolean, hint?: string): number {
+  const view = new ProgressView({ json, redact });
+  // The message may quote a server (Mixpanel's `error` text), an id or a path: its first line only.
+  view.error(code, message.split('\n')[0]!);
+  if (hint) view.info(hint);
+  return ERROR_CODES[code].exitCode;
+}
+
+const resumeHint = () => {
   const job = currentJob.id;
-  const resume = `\`mixpanel-gdpr resume ${job ?? 'JOB'}\`${job ? '' : ' (see `mixpanel-gdpr jobs`)'}`;
+  return `\`mixpanel-gdpr resume ${job ?? 'JOB'}\`${job ? '' : ' (see `mixpanel-gdpr jobs`)'}`;
+};
+
+/** What a stopped run tells the user, and its exit code. */
+function stopped(reason: StopReason, json: boolean): number {
   if (reason === 'stdout closed') {
     // Exit 0 although the job is unfinished: the reader closing the pipe is how `| head` says "enough", not a failure (see EXIT.ok).
-    process.stderr.write(`stdout closed: stopped; resume with ${resume}\n`);
+    process.stderr.write(`stdout closed: stopped; resume with ${resumeHint()}\n`);
     return EXIT.ok;
   }
-  process.stderr.write(`interrupted. Nothing is lost: continue with ${resume}.\n`);
-  return EXIT.interrupted;
+  return fail('interrupted', `interrupted. Nothing is lost: continue with ${resumeHint()}.`, json);
 }
 
 async function main(): Promise<number> {
@@ -40,12 +48,14 @@ async function main(): Promise<number> {
   const controller = new AbortController();
   let run: Run | undefined;
   let kind: RunKind | undefined;
-  const stops = watchStops(controller, () => kind?.readOnly ?? true);
+  const stops = watchStops(controller, () => kind?.readOnly ?? true, haltProgress);
   const program = buildProgram(
     (r, k) => ((run = r), (kind = k)),
-    // Commander echoes arguments in its errors: escaped too, keeping its own line breaks.
+    // Help written on stderr (after no command) may echo arguments: escaped too, keeping its own line breaks.
     (text) => process.stderr.write(escapeTerminal(redact(text))),
   );
+  // Read once parsing is over or has failed: a usage error after --json is answered in JSON too.
+  const json = () => program.opts().json === true;
   try {
     await program.parseAsync(process.argv);
     if (!run) return EXIT.ok;
@@ -53,13 +63,15 @@ async function main(): Promise<number> {
     if (warning) process.stderr.write(`${warning}\n`);
     return await run(controller.signal);
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (stops.reason) return stopped(stops.reason);
-    const message = error instanceof Error ? error.message : String(error);
-    // The message may quote a server (Mixpanel's `error` text), an id or a path: one line, every control character escaped.
-    process.stderr.write(`mixpanel-gdpr: error: ${escapeTerminal(redact(message.split('\n')[0]!), { newlines: false })}\n`);
-    if (error instanceof ApiError && exitCodeOf(error) === EXIT.failed) process.stderr.write('The ledger keeps everything done so far: `mixpanel-gdpr resume JOB` continues.\n');
-    return exitCodeOf(error);
+    // Help and --version end parsing with exit code 0.
+    if (error instanceof CommanderError && error.exitCode === 0) return EXIT.ok;
+    // No command: commander has printed the help on stderr already.
+    if (error instanceof CommanderError && error.code === 'commander.help') return fail('usage', 'a command is required (see the list above)', json());
+    if (error instanceof CommanderError) return fail('usage', error.message.replace(/^error: /, ''), json(), '(add --help for usage)');
+    if (stops.reason) return stopped(stops.reason, json());
+    const code = errorCodeOf(error);
+    const hint = error instanceof ApiError && ERROR_CODES[code].exitCode === EXIT.failed ? `The ledger keeps everything done so far: ${resumeHint()} continues.` : undefined;
+    return fail(code, error instanceof Error ? error.message : String(error), json(), hint);
   }
 }
 

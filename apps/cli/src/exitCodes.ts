@@ -7,7 +7,10 @@ export const EXIT = Object.freeze({
    * it is saved, and stderr says how to resume it.
    */
   ok: 0,
-  /** The job ended but some ids did not succeed (failed or revoked tasks, failed batches or exports). */
+  /**
+   * The job ended but some ids did not succeed (failed tasks, failed batches or exports, tasks revoked by
+   * someone else). The ids of a job cancelled on purpose (CANCELLED) are what was asked for: not a failure.
+   */
   someFailed: 1,
   /** Bad input or usage: nothing was sent. */
   usage: 2,

@@ -26,9 +26,9 @@ export async function openSession(globals: GlobalOptions, { readOnly = false, tu
   const redact = createRedactor(credentials ? [credentials.oauthToken, credentials.projectToken] : []);
   const view = new ProgressView({ json: config.json, redact });
   // A ledger refused on opening (not a ledger, a symlink, a shared folder, in use) is a problem with the
-  // ledger named, before anything was sent: exit 2, not "resume it".
+  // ledger named, before anything was sent: invalid_input (exit 2), not "resume it".
   const ledger = await FileLedger.open(config.ledgerPath, { readOnly }).catch((error: unknown) => {
-    throw new CliError(error instanceof Error ? error.message : String(error));
+    throw new CliError(error instanceof Error ? error.message : String(error), 'invalid_input');
   });
   const client = credentials ? createWorkflowClient({ ...credentials, region: config.region, baseUrl: config.baseUrl }) : offlineClient;
   // The limit is per project, not per process: carry the last request's time from one command to the next.

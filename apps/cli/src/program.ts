@@ -1,12 +1,13 @@
-import { Command, Option } from 'commander';
+import { Command, Help, Option } from 'commander';
 import { cancel } from './commands/cancel.js';
 import { followJobs } from './commands/followJobs.js';
-import { jobs } from './commands/jobs.js';
+import { jobs, RECENT_DAYS } from './commands/jobs.js';
 import { report } from './commands/report.js';
 import { startJob, type StartOptions } from './commands/startJob.js';
 import { CliError } from './CliError.js';
 import type { GlobalOptions } from './config.js';
 import { stdinCredentialSources } from './credentials.js';
+import { ERROR_CODES_HELP } from './errorCodes.js';
 import { EXIT_CODES_HELP } from './exitCodes.js';
 
 const ENVIRONMENT_HELP = `
@@ -36,9 +37,12 @@ export interface RunKind {
  */
 export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr: (text: string) => void = (t) => process.stderr.write(t)): Command {
   const program = new Command('mixpanel-gdpr')
-    // Set before the subcommands are added, which copy these settings: usage errors throw (exit 2) instead of exiting 1.
+    // Set before the subcommands are added, which copy these settings: usage errors throw (exit 2) instead of exiting 1,
+    // bin.ts prints them (commander's own error line is silenced: every error gets the same prefix and, with --json, an
+    // object on stdout), and each command's --help lists the global options it uses.
     .exitOverride()
-    .configureOutput({ writeErr })
+    .configureOutput({ writeErr, outputError: () => {} })
+    .configureHelp({ showGlobalOptions: true, visibleGlobalOptions: globalOptionsOf })
     .description('Answer GDPR/CCPA data subject requests in Mixpanel: delete or export users by the thousand, with proof.')
     .version('0.1.0')
     .addOption(new Option('--region <region>', 'data residency region').choices(['us', 'eu', 'in']))
@@ -54,8 +58,7 @@ export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr:
     .option('--project-token-file <path>', "file holding the project token ('-': stdin)")
     .option('--json', 'NDJSON events and results on stdout; messages on stderr')
     .option('--dry-run', 'show the batches that would be sent, send nothing')
-    .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', `${ENVIRONMENT_HELP}\n${EXIT_CODES_HELP}\n\nExamples:\n  $ mixpanel-gdpr delete --ids users.txt --wait\n  $ mixpanel-gdpr retrieve --ids users.csv --column distinct_id --out exports/ --wait\n  $ mixpanel-gdpr status            # from cron: one polling pass over unfinished jobs\n  $ mixpanel-gdpr report JOB --format csv --output proof.csv`);
+    .addHelpText('after', `${ENVIRONMENT_HELP}\n${EXIT_CODES_HELP}\n${ERROR_CODES_HELP}\n\nExamples:\n  $ mixpanel-gdpr delete --ids users.txt --wait\n  $ mixpanel-gdpr retrieve --ids users.csv --column distinct_id --out exports/ --wait\n  $ mixpanel-gdpr status            # from cron: one polling pass over unfinished jobs\n  $ mixpanel-gdpr report JOB --format csv --output proof.csv`);
   const globals = () => program.opts<GlobalOptions>();
 
   const jobCommand = (name: 'delete' | 'retrieve', description: string, examples: string) =>
@@ -103,9 +106,10 @@ export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr:
     .action((job: string) => onRun((signal) => cancel(job, globals(), signal), WRITES));
   program
     .command('jobs')
-    .description('List the jobs in the ledger, newest first (reads it without locking it).')
-    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr jobs\n  $ mixpanel-gdpr jobs --json | jq .jobId')
-    .action(() => onRun(() => jobs(globals()), READS));
+    .description(`List the jobs in the ledger, newest first: those unfinished and those that ended in the last ${RECENT_DAYS} days (reads it without locking it).`)
+    .option('--all', 'list every job')
+    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr jobs\n  $ mixpanel-gdpr jobs --all --json | jq .jobId')
+    .action((o: { all?: boolean }) => onRun(() => jobs(globals(), { all: Boolean(o.all) }), READS));
   program
     .command('report <job>')
     .description('Per-id outcome (task, status, times) as JSON or CSV, or a summary in Markdown.')
@@ -116,6 +120,27 @@ export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr:
   return program;
 }
 
+/** The global options each command uses (attribute names), the ones its --help shows. */
+const LEDGER_OPTIONS = ['ledger', 'json'];
+const API_OPTIONS = [...LEDGER_OPTIONS, 'region', 'baseUrl', 'rate', 'oauthToken', 'oauthTokenFile', 'projectToken', 'projectTokenFile'];
+const WATCH_OPTIONS = [...API_OPTIONS, 'pollMinMs', 'pollMaxMs', 'watchDeadlineMs'];
+const GLOBALS_USED: Record<string, readonly string[]> = {
+  delete: [...WATCH_OPTIONS, 'dryRun'],
+  retrieve: [...WATCH_OPTIONS, 'dryRun'],
+  status: API_OPTIONS,
+  watch: WATCH_OPTIONS,
+  resume: WATCH_OPTIONS,
+  cancel: API_OPTIONS,
+  jobs: LEDGER_OPTIONS,
+  report: LEDGER_OPTIONS,
+};
+
+function globalOptionsOf(this: Help, cmd: Command): Option[] {
+  const used = GLOBALS_USED[cmd.name()];
+  const all = Help.prototype.visibleGlobalOptions.call(this, cmd);
+  return used ? all.filter((option) => used.includes(option.attributeName())) : all;
+}
+
 const WRITES: RunKind = { readOnly: false };
 const READS: RunKind = { readOnly: true };
 
@@ -123,6 +148,6 @@ const READS: RunKind = { readOnly: true };
 function startKind(o: StartOptions, globals: GlobalOptions): RunKind {
   if (globals.dryRun) return READS;
   const tokens = o.ids === '-' ? stdinCredentialSources(globals) : [];
-  if (tokens.length) throw new CliError(`--ids - and ${tokens.join(' and ')} cannot all read stdin: give the token(s) or the ids a file`);
+  if (tokens.length) throw new CliError(`--ids - and ${tokens.join(' and ')} cannot all read stdin: give ${tokens.length === 1 ? 'the token' : 'the tokens'} or the ids a file`);
   return WRITES;
 }

@@ -18,7 +18,7 @@ const MAX_SECRET_BYTES = 16_384;
  */
 export function readSecretFile(path: string, from: string, warn: (message: string) => void): string {
   const where = path === '-' ? 'stdin' : JSON.stringify(path);
-  const fail = (why: string) => new CliError(escapeTerminal(`${from}: ${where} ${why}`, { newlines: false }));
+  const fail = (why: string) => new CliError(escapeTerminal(`${from}: ${where} ${why}`, { newlines: false }), 'invalid_input');
   let bytes: Buffer;
   try {
     bytes = path === '-' ? readAll(0) : readFile(path, (mode) => warn(escapeTerminal(`warning: ${from}: ${where} can be read by group or others (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 it`, { newlines: false })));

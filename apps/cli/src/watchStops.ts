@@ -11,7 +11,8 @@ export interface Stops {
  * Ctrl-C, SIGTERM (a service manager, `kill`, a container stopping) and a
  * closed stdout (`… --json | head -1`) all stop a run the same way: its signal
  * is aborted, so the request in flight settles and is recorded, the ledger is
- * closed and its lock released, and bin.ts says how to resume. A second
+ * closed and its lock released, and bin.ts says how to resume. `clearProgress`
+ * (the progress bars) runs before the first word is printed. A second
  * signal quits at once; the ledger is safe either way (every append is synced,
  * and a lock left by a dead process is taken over).
  *
@@ -19,13 +20,16 @@ export interface Stops {
  * save, so a closed stdout ends it at once with 0: waiting would gain nothing,
  * and a write waiting for 'drain' on a dead pipe would never end.
  */
-export function watchStops(controller: AbortController, readOnly: () => boolean): Stops {
+export function watchStops(controller: AbortController, readOnly: () => boolean, clearProgress: () => void = () => {}): Stops {
   const stops: Stops = {};
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (stops.reason) process.exit(EXIT.interrupted);
       stops.reason = signal;
-      process.stderr.write(`\nstopping: settling the request in flight and saving the ledger (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to quit now)\n`);
+      // The progress bar goes first, and on a terminal the echoed ^C with it: the message starts on a clean line.
+      clearProgress();
+      const clean = process.stderr.isTTY ? '\r\x1b[2K' : '';
+      process.stderr.write(`${clean}stopping: settling the request in flight and saving the ledger (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to quit now)\n`);
       controller.abort(new Error('interrupted'));
     });
   }

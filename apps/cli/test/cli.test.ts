@@ -41,6 +41,18 @@ describe('help', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Examples:');
   });
+
+  it('a command\'s --help lists the global options it uses, and only those', async () => {
+    const options = async (command: string) => (await runCli([command, '--help'])).stdout.split('Global Options:')[1]!.split('Examples:')[0]!.match(/^ {2}(--[a-z-]+)/gm)!.map((o) => o.trim());
+    expect(await options('delete')).toEqual(expect.arrayContaining(['--ledger', '--json', '--region', '--oauth-token-file', '--rate', '--watch-deadline-ms', '--dry-run']));
+    expect(await options('jobs')).toEqual(['--ledger', '--json']);
+    expect(await options('cancel')).not.toContain('--dry-run');
+  });
+
+  it('--help lists every error code with its exit code', async () => {
+    const { stdout } = await runCli(['--help']);
+    for (const line of ['usage            2', 'invalid_input    2', 'project_mismatch 2', 'auth             3', 'not_found        4', 'deadline         4', 'interrupted      130']) expect(stdout).toContain(line);
+  });
 });
 
 describe('jobs', () => {
@@ -119,7 +131,7 @@ describe('jobs', () => {
       const { jobId } = ndjson(started.stdout).at(-1) as { jobId: string };
       const cancelled = await runCli([...fast, '--json', 'cancel', jobId], e);
       expect(cancelled.code).toBe(0);
-      expect(ndjson(cancelled.stdout).at(-1)).toEqual({ type: 'cancel', jobId, cancelled: 3, tooLate: 0 });
+      expect(ndjson(cancelled.stdout).at(-1)).toEqual({ type: 'cancel', jobId, cancelled: 3, tooLate: 0, nothingToCancel: false });
       expect(slow.requests.filter((r) => r.operation === 'cancelDeletion').map((r) => r.status)).toEqual([204, 204, 204]);
     } finally {
       await slow.close();
@@ -165,8 +177,24 @@ describe('bad input fails before any request, with one line and exit 2', () => {
     const { code, stderr, stdout } = await runCli(resolved, { ...env, ...extra });
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
+    // One prefix for every error, commander's included.
+    expect(stderr).toMatch(/^mixpanel-gdpr: error: /);
     expect(stdout).toBe('');
     expect(fake.requests.length).toBe(before);
+  });
+
+  it.each([
+    ['an unknown option (commander)', ['delete', '--ids', 'IDS', '--bogus'], {}, 'usage'],
+    ['a bad flag value', ['report', 'job-nope', '--format', 'xml'], {}, 'usage'],
+    ['a missing ids file', ['delete', '--ids', '/nope/ids.txt'], {}, 'invalid_input'],
+    ['an unknown job', ['report', 'job-nope'], {}, 'usage'],
+  ])('with --json, %s is also an error object on stdout', async (_, args, extra, code) => {
+    const resolved = args.map((a) => (a === 'IDS' ? join(dir, 'ids.txt') : a));
+    const run = await runCli(['--json', ...resolved], { ...env, ...extra });
+    expect(run.code).toBe(2);
+    const lines = ndjson(run.stdout);
+    expect(lines).toEqual([{ type: 'error', code, message: expect.any(String), exitCode: 2 }]);
+    expect(run.stderr.split('\n')[0]).toBe(`mixpanel-gdpr: error: ${lines[0]!.message}`);
   });
 
   it('exits 3 when Mixpanel refuses the OAuth token, saying it may have expired', async () => {
@@ -174,6 +202,15 @@ describe('bad input fails before any request, with one line and exit 2', () => {
     expect(code).toBe(3);
     expect(stderr).toContain('expire one year after creation');
     expect(stderr).not.toContain('expired-token-xyz');
+    // The fake is a base URL of our own: the region cannot be what is wrong.
+    expect(stderr).toContain(`Check the base URL (now ${fake.url})`);
+    expect(stderr).not.toContain('data residency region');
+  });
+
+  it('with --json, refused credentials are an error object with code auth and exit code 3', async () => {
+    const { code, stdout } = await runCli([...fast, '--json', 'delete', '--ids', join(dir, 'people.csv'), '--column', 'distinct_id'], { ...env, MIXPANEL_GDPR_OAUTH_TOKEN: 'expired-token-xyz' });
+    expect(code).toBe(3);
+    expect(ndjson(stdout).at(-1)).toMatchObject({ type: 'error', code: 'auth', exitCode: 3 });
   });
 });
 

@@ -11,6 +11,7 @@ function summary(byOutcome: Record<string, number>, complete: boolean, extra: { 
     createdAt: '',
     updatedAt: '',
     complete,
+    state: complete ? 'complete' : 'in progress',
     ids: { read: 0, valid: 0, duplicates: 0, invalid: extra.invalid ?? 0, byOutcome },
     batches: { total: 0, byPhase: extra.failedBatches ? { failed: extra.failedBatches } : {}, resentAfterUnknown: 0 },
     tasks: { total: 0, byStatus: {}, fromConflicts: 0, cancelled: 0, tooLateToCancel: 0 },

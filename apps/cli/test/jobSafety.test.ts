@@ -152,7 +152,7 @@ describe('exit codes tell the truth', () => {
       await writeFile(join(dir, 'mixed.txt'), 'ok-1\nbad\u0007id\nok-2\n');
       const { code, stderr } = await runCli([...fast, 'delete', '--ids', join(dir, 'mixed.txt'), '--wait'], { ...fresh(), MIXPANEL_GDPR_BASE_URL: quick.url });
       expect(code, stderr).toBe(1);
-      expect(stderr).toMatch(/1 invalid id\(s\) were not sent:\n\s+input position 2: contains control characters/);
+      expect(stderr).toMatch(/1 invalid id was not sent:\n\s+input position 2: contains control characters/);
     } finally {
       await quick.close();
     }

@@ -199,6 +199,10 @@ describe('SIGTERM', () => {
     expect(stopped.code, stopped.stderr).toBe(130);
     const jobId = /resume (job-\S+)`/.exec(stopped.stderr)?.[1];
     expect(jobId, stopped.stderr).toBeDefined();
+    // Piped: no blank line before the message; the end is an error like any other, in JSON too.
+    expect(stopped.stderr).toMatch(/^stopping: settling the request in flight/m);
+    expect(stopped.stderr).toMatch(/^mixpanel-gdpr: error: interrupted\. Nothing is lost/m);
+    expect(ndjson(stopped.stdout).at(-1)).toMatchObject({ type: 'error', code: 'interrupted', exitCode: 130 });
     await expect(stat(`${ledger}.lock`)).rejects.toThrow();
     const resumed = await runCli([...fast, '--json', 'resume', jobId!], e);
     expect(resumed.code, resumed.stderr).toBe(0);

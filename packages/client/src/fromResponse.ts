@@ -12,7 +12,7 @@ import {
 } from './errors.js';
 import { isObject } from './isObject.js';
 import type { Redactor } from './redact.js';
-import type { Region } from './regions.js';
+import { REGION_BASE_URLS, type Region } from './regions.js';
 import { parseRetryAfterMs } from './retryPolicy.js';
 
 export interface ErrorContext {
@@ -64,7 +64,10 @@ export function fromResponse(response: Response, rawBody: unknown, ctx: ErrorCon
   return new ApiError(fields(''));
 }
 
+/** Where to look when Mixpanel does not know the caller: the region, unless a base URL of one's own overrides it. */
 function regionHint({ region, baseUrl }: ErrorContext): string {
+  // With a proxy or a mock in front, the region setting changes nothing: the URL is what to check.
+  if (!Object.values(REGION_BASE_URLS).includes(baseUrl)) return `Check the base URL (now ${baseUrl}): it must reach Mixpanel's GDPR API for the project's region.`;
   return `If the project lives in another data residency region, set the region (now '${region}', calling ${baseUrl}): 'us', 'eu' or 'in'.`;
 }
 

@@ -57,6 +57,14 @@ describe('error tree', () => {
     }
   });
 
+  it('points at the base URL, not the region, on 401, 403 and 404 when a base URL of its own is set', async () => {
+    for (const status of [401, 403, 404]) {
+      const error = await failWith(json({ error: 'x' }, status), { baseUrl: 'https://gdpr-proxy.example.com/api/app' });
+      expect(error.message).toContain('Check the base URL (now https://gdpr-proxy.example.com/api/app)');
+      expect(error.message).not.toContain('data residency region');
+    }
+  });
+
   it('carries the conflicting ids and task ids of a 409', async () => {
     const error = await failWith(
       json({ status: 'error', error: { error: 'in progress', conflicting_distinct_ids: ['u1', 'u3'], conflicting_task_ids: ['t-old'] } }, 409),

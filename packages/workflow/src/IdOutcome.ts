@@ -8,5 +8,7 @@ import type { ReportedStatus } from '@mixpanel-gdpr/client';
  * - SUBMITTED: in a task that has not been polled yet.
  * - NOT_SUBMITTED: no task yet, or its batch failed (the row's note says why).
  * - INVALID: not a usable distinct_id; never sent.
+ * - CANCELLED: the job was cancelled and the id was NOT deleted (its batch
+ *   was never sent, or Mixpanel revoked its task before it started).
  */
-export type IdOutcome = ReportedStatus | 'SUBMITTED' | 'NOT_SUBMITTED' | 'INVALID';
+export type IdOutcome = ReportedStatus | 'SUBMITTED' | 'NOT_SUBMITTED' | 'INVALID' | 'CANCELLED';

@@ -1,5 +1,5 @@
 import { CLIENT_DEFAULTS, type Sleep } from '@mixpanel-gdpr/client';
-import { cancelJob } from './cancelJob.js';
+import { cancelJob, type CancelJobResult } from './cancelJob.js';
 import { ingestIds, type NewJob } from './ingestIds.js';
 import { jobProgress, type JobProgress } from './jobProgress.js';
 import type { JobContext } from './JobContext.js';
@@ -62,12 +62,15 @@ export interface Workflow {
   poll(jobId: string, options?: Signalled): Promise<PassResult>;
   /** Submits what is left and, with `wait`, polls until every task has ended. */
   run(jobId: string, options?: Signalled & { wait?: boolean | undefined }): Promise<JobSummary>;
-  cancel(jobId: string, options?: Signalled): Promise<{ cancelled: number; tooLate: number }>;
+  /** Cancels a deletion; a job with nothing left to cancel is left as it is (`nothingToCancel`). */
+  cancel(jobId: string, options?: Signalled): Promise<CancelJobResult>;
   summary(jobId: string): JobSummary;
   /** Counts and the submission ETA, cheap enough to call on every progress event. */
   progress(jobId: string): JobProgress;
   report(jobId: string, format: ReportFormat, out: NodeJS.WritableStream): Promise<void>;
   jobs(): JobState[];
+  /** The job with this id, or undefined if the ledger has none. */
+  job(jobId: string): JobState | undefined;
   readonly limiter: RateLimiter;
 }
 
@@ -107,6 +110,7 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
     progress: (jobId) => jobProgress(jobOf(ctx, jobId), limiter.intervalMs),
     report: (jobId, format, out) => writeReport(jobOf(ctx, jobId), format, out as never),
     jobs: () => [...ctx.ledger.state.jobs.values()],
+    job: (jobId) => ctx.ledger.state.jobs.get(jobId),
   };
 }
 

@@ -6,7 +6,7 @@ export interface JobProgress {
   idsTotal: number;
   /** Ids in a task (submitted, or covered by a running one through a 409). */
   idsSubmitted: number;
-  /** Batches still to send. */
+  /** Batches still to send (none once the job is cancelled: they never will be). */
   batchesWaiting: number;
   tasksTotal: number;
   /** Tasks that have ended (SUCCESS, FAILURE, REVOKED, NOT_FOUND). */
@@ -21,7 +21,7 @@ export function jobProgress(job: JobState, intervalMs: number): JobProgress {
   let batchesWaiting = 0;
   for (const b of job.batches.values()) {
     if (IN_TASK_PHASES.has(b.phase)) idsSubmitted += b.ids.length;
-    else if (WAITING_PHASES.has(b.phase)) batchesWaiting++;
+    else if (WAITING_PHASES.has(b.phase) && job.cancelledAt === undefined) batchesWaiting++;
   }
   let tasksDone = 0;
   for (const t of job.tasks.values()) if (isTaskTerminal(t)) tasksDone++;

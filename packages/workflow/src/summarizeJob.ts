@@ -1,7 +1,15 @@
 import { WAITING_PHASES, type JobState, type TaskRecord } from './ledger/LedgerState.js';
-import { isOutstanding } from './jobQueries.js';
+import { isOutstanding, isTaskTerminal } from './jobQueries.js';
 import type { ProjectIdentity } from './project/ProjectIdentity.js';
 import type { IdOutcome } from './IdOutcome.js';
+
+/**
+ * Where a job stands, as people read it. `not started`: nothing was sent yet
+ * (a refused first batch included); `cancelled`: someone cancelled it (its
+ * remaining tasks may still be running: see `complete`); `complete with
+ * failures`: it ended, and some id did not succeed or an export failed.
+ */
+export type JobStage = 'not started' | 'in progress' | 'complete' | 'complete with failures' | 'cancelled';
 
 export interface IdRow {
   distinctId: string;
@@ -28,6 +36,7 @@ export interface JobSummary {
   cancelledAt?: string;
   /** Every task ended (and every export fetched or failed) and no batch is waiting. */
   complete: boolean;
+  state: JobStage;
   ids: { read: number; valid: number; duplicates: number; invalid: number; byOutcome: Record<string, number> };
   batches: { total: number; byPhase: Record<string, number>; resentAfterUnknown: number };
   tasks: { total: number; byStatus: Record<string, number>; fromConflicts: number; cancelled: number; tooLateToCancel: number };
@@ -43,6 +52,9 @@ export const DELETION_NOTES = [
   'Deletion does not stop future tracking: opt these users out in your app (for example opt_out_tracking) or new events will recreate their profiles.',
   'Mixpanel may take up to 30 days to complete a deletion; this report records each task’s last known status.',
 ];
+/** Said first in the report of a cancelled job: what a cancelled id means. */
+export const CANCELLED_NOTE =
+  'This job was cancelled: ids marked CANCELLED were NOT deleted (their batch was never sent, or Mixpanel revoked the task before it started). Submit them again if they must still be erased.';
 export const RETRIEVAL_NOTES = [
   'Export files are personal data: store and send them securely, and delete them when the request is answered.',
   'A CCPA export covers only the previous year of data.',
@@ -63,15 +75,30 @@ function* outcomeGroups(job: JobState): Generator<OutcomeGroup> {
   for (const batch of job.batches.values()) {
     const batchId = batch.batchId;
     if (batch.phase === 'split') continue;
-    if (batch.phase === 'submitted') yield { ids: batch.ids, row: { ...outcomeOf([job.tasks.get(batch.taskId!)!]), batchId } };
-    else if (batch.phase === 'conflict') {
+    if (batch.phase === 'submitted') {
+      const task = job.tasks.get(batch.taskId!)!;
+      const cancelled = cancelledTask(job, task) && { outcome: 'CANCELLED' as const, note: 'task cancelled before it started: NOT deleted' };
+      yield { ids: batch.ids, row: { ...outcomeOf([task]), batchId, ...cancelled } };
+    } else if (batch.phase === 'conflict') {
       // Ids of a 409 that were not covered went to the remainder batch and are reported there.
       for (const id of batch.ids) {
         const covering = job.coveredBy.get(id);
         if (covering) yield { ids: [id], row: { ...outcomeOf(covering.map((t) => job.tasks.get(t)!)), batchId, note: 'already being deleted by an earlier request (409)' } };
       }
+    } else if (batch.phase === 'planned' && job.cancelledAt !== undefined) {
+      yield { ids: batch.ids, row: { outcome: 'CANCELLED', taskIds: [], batchId, note: 'job cancelled before this batch was sent: NOT deleted' } };
     } else yield { ids: batch.ids, row: { outcome: 'NOT_SUBMITTED', taskIds: [], batchId, ...(batch.error && { note: batch.error }) } };
   }
+}
+
+/**
+ * A task of a cancelled job that will delete nothing: REVOKED, or accepted
+ * for cancelling (204) and not yet seen to end. A 409's covering task is
+ * someone else's request, never cancelled by this job.
+ */
+function cancelledTask(job: JobState, task: TaskRecord): boolean {
+  if (job.cancelledAt === undefined || task.origin !== 'submitted') return false;
+  return task.status === 'REVOKED' || (task.cancel?.cancelled === true && !isTaskTerminal(task));
 }
 
 /** Per-id outcomes, streamed in plan order (invalid ids last). */
@@ -125,10 +152,20 @@ export function summarizeJob(job: JobState): JobSummary {
     updatedAt: iso(job.updatedAt)!,
     ...(job.cancelledAt !== undefined && { cancelledAt: iso(job.cancelledAt) }),
     complete: !waiting && !outstanding,
+    state: stageOf(job, !waiting && !outstanding, byOutcome, exports.failed),
     ids: { read: job.ingested?.read ?? 0, valid: job.ingested?.valid ?? 0, duplicates: job.ingested?.duplicates ?? 0, invalid: job.ingested?.invalid.length ?? 0, byOutcome },
     batches: { total: job.batches.size, byPhase, resentAfterUnknown },
     tasks: { total: job.tasks.size, byStatus, fromConflicts: [...job.tasks.values()].filter((t) => t.origin === 'conflict').length, cancelled, tooLateToCancel: tooLate },
     exports,
-    notes: job.kind === 'deletion' ? DELETION_NOTES : RETRIEVAL_NOTES,
+    notes: job.cancelledAt !== undefined ? [CANCELLED_NOTE, ...DELETION_NOTES] : job.kind === 'deletion' ? DELETION_NOTES : RETRIEVAL_NOTES,
   };
+}
+
+function stageOf(job: JobState, complete: boolean, byOutcome: Record<string, number>, failedExports: number): JobStage {
+  if (job.cancelledAt !== undefined) return 'cancelled';
+  // A refused batch goes back to `planned`: Mixpanel created nothing.
+  const sentAny = job.tasks.size > 0 || [...job.batches.values()].some((b) => b.phase !== 'planned');
+  if (!sentAny) return 'not started';
+  if (!complete) return 'in progress';
+  return Object.keys(byOutcome).every((k) => k === 'SUCCESS') && failedExports === 0 ? 'complete' : 'complete with failures';
 }

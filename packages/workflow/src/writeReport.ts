@@ -59,7 +59,7 @@ export function summaryMarkdown(s: JobSummary): string {
     `- Regulation: ${s.complianceType}${s.disclosureType ? ` (disclosure: ${s.disclosureType})` : ''}`,
     `- Ids: ${s.ids.valid} distinct (${s.ids.read} read, ${s.ids.duplicates} duplicates, ${s.ids.invalid} invalid)${s.source ? ` from ${s.source}` : ''}`,
     `- Created ${s.createdAt}, last change ${s.updatedAt}${s.cancelledAt ? `, cancelled ${s.cancelledAt}` : ''}`,
-    `- Status: **${s.complete ? 'complete' : 'in progress'}**; ${s.tasks.total} tasks (${s.tasks.fromConflicts} found running through 409 conflicts)`,
+    `- Status: **${s.state}**; ${s.tasks.total} tasks (${s.tasks.fromConflicts} found running through 409 conflicts)`,
     s.kind === 'retrieval' ? `- Exports: ${s.exports.downloaded} downloaded (${s.exports.bytes} bytes), ${s.exports.failed} failed` : `- Cancelled tasks: ${s.tasks.cancelled}, too late to cancel: ${s.tasks.tooLateToCancel}`,
     `- Batches resent after an unknown outcome: ${s.batches.resentAfterUnknown}`,
     '',

@@ -55,7 +55,7 @@ describe('the fake Mixpanel, checked by prism proxy against the spec', () => {
     const retrieval = await workflow.createJob({ kind: 'retrieval', complianceType: 'CCPA', disclosureType: 'Sources', ids: ['r1', 'r2'] });
     const summaries = [await workflow.run(deletion, { wait: true }), await workflow.run(retrieval, { wait: true })];
     expect(summaries.map((s) => s.complete)).toEqual([true, true]);
-    expect(await workflow.cancel(deletion)).toEqual({ cancelled: 0, tooLate: 0 });
+    expect(await workflow.cancel(deletion)).toEqual({ cancelled: 0, tooLate: 0, nothingToCancel: true });
     await expect(client(3).getRetrievalStatus('no-such-task')).rejects.toMatchObject({ status: 404 });
     // The random faults above depend on timing; these make sure each kind crosses the proxy at least once.
     const [task] = fake.tasks.keys();

@@ -5,7 +5,7 @@ import type { IdOutcome, IdRow } from '../src/index.js';
 describe('report types', () => {
   it('types an id outcome as a union of known values, not any string', () => {
     expectTypeOf<IdRow['outcome']>().toEqualTypeOf<IdOutcome>();
-    expectTypeOf<IdOutcome>().toEqualTypeOf<ReportedStatus | 'SUBMITTED' | 'NOT_SUBMITTED' | 'INVALID'>();
+    expectTypeOf<IdOutcome>().toEqualTypeOf<ReportedStatus | 'SUBMITTED' | 'NOT_SUBMITTED' | 'INVALID' | 'CANCELLED'>();
     expectTypeOf<string>().not.toExtend<IdOutcome>();
   });
 });

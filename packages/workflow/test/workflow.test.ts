@@ -58,7 +58,7 @@ describe('a deletion job against the fake Mixpanel', () => {
     // Make one task look started: the fake answers 405 for it.
     const [firstTask] = [...h.fake.tasks.values()];
     firstTask!.createdAt -= 60_000 + 150;
-    expect(await h.workflow.cancel(jobId)).toEqual({ cancelled: 1, tooLate: 1 });
+    expect(await h.workflow.cancel(jobId)).toEqual({ cancelled: 1, tooLate: 1, nothingToCancel: false });
     const summary = h.workflow.summary(jobId);
     expect(summary.tasks).toMatchObject({ cancelled: 1, tooLateToCancel: 1 });
     expect(summary.cancelledAt).toBeDefined();

@@ -1,11 +1,13 @@
 import { AbortError, AuthenticationError, MixpanelGdprError, PermissionDeniedError } from '@mixpanel-gdpr/client';
-import { describeProject, ProjectMismatchError, sameProject, TaskNotFoundError, type JobState, type JobSummary } from '@mixpanel-gdpr/workflow';
+import { describeProject, ProjectMismatchError, sameProject, TaskNotFoundError, type JobState } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
 import { currentJob } from '../currentJob.js';
 import type { GlobalOptions } from '../config.js';
+import { ERROR_CODES, errorCodeOf } from '../errorCodes.js';
 import { EXIT } from '../exitCodes.js';
 import { formatSummary, summaryExitCode } from '../formatSummary.js';
 import { openSession, type Session } from '../openSession.js';
+import { counted } from '../plural.js';
 
 export type FollowMode = 'status' | 'watch' | 'resume';
 
@@ -14,6 +16,7 @@ export type FollowMode = 'status' | 'watch' | 'resume';
  * unsent, then poll until every task has ended. resume: the same, after an
  * interruption. Without a job id, status and watch cover every unfinished
  * job of the current project; jobs of other projects are listed and left.
+ * Each job's summary is printed as soon as that job is done with.
  */
 export async function followJobs(mode: FollowMode, jobId: string | undefined, globals: GlobalOptions, signal: AbortSignal, wait = true): Promise<number> {
   const session = await openSession(globals);
@@ -23,27 +26,34 @@ export async function followJobs(mode: FollowMode, jobId: string | undefined, gl
       session.view.info('no unfinished jobs in the ledger');
       return EXIT.ok;
     }
-    const summaries: JobSummary[] = [];
-    let incomplete = false;
-    for (const job of jobs) {
-      currentJob.id = job.jobId;
-      if (job.cancelledAt !== undefined && mode !== 'status') {
-        session.view.info(`job ${job.jobId} was cancelled on ${new Date(job.cancelledAt).toISOString()}: no batch will be sent; only its remaining tasks are followed`);
+    if (mode !== 'status') {
+      for (const job of jobs.filter((j) => j.cancelledAt !== undefined)) {
+        session.view.info(`job ${job.jobId} was cancelled on ${new Date(job.cancelledAt!).toISOString()}: no batch will be sent; only its remaining tasks are followed`);
       }
-      if (mode === 'status') incomplete = !(await statusPass(session, job, signal)) || incomplete;
-      else {
-        session.view.track(job, mode === 'resume' ? 'submitting' : 'waiting', () => session.workflow.progress(job.jobId));
-        await session.workflow.run(job.jobId, { signal, wait: mode === 'watch' || wait });
-      }
-      summaries.push(session.workflow.summary(job.jobId));
     }
-    session.view.stop();
-    for (const s of summaries) session.view.result({ type: 'summary', ...s }, formatSummary(s, session.view));
-    const code = Math.max(...summaries.map((s) => summaryExitCode(s, mode !== 'status' && wait)));
-    return incomplete ? Math.max(code, EXIT.failed) : code;
+    const codes = mode === 'status' ? await statusPasses(session, jobs, signal) : await followTogether(session, jobs, wait, signal);
+    return Math.max(...codes);
   } finally {
     await session.close();
   }
+}
+
+/** One bounded pass per job, one job after the other (cron); exit 4 if some task could not be polled this time. */
+async function statusPasses(session: Session, jobs: JobState[], signal: AbortSignal): Promise<number[]> {
+  const codes: number[] = [];
+  let incomplete = 0;
+  for (const job of jobs) {
+    currentJob.id = job.jobId;
+    if (!(await statusPass(session, job, signal))) incomplete++;
+    const s = session.workflow.summary(job.jobId);
+    session.view.result({ type: 'summary', ...s }, formatSummary(s, session.view));
+    codes.push(summaryExitCode(s, false));
+  }
+  if (incomplete) {
+    session.view.error('incomplete', `${counted(incomplete, 'job')} could not be polled in full this time: run status again`);
+    codes.push(ERROR_CODES.incomplete.exitCode);
+  }
+  return codes;
 }
 
 /**
@@ -59,11 +69,69 @@ async function statusPass(session: Session, job: JobState, signal: AbortSignal):
     for (const s of skipped) session.view.info(`job ${job.jobId}: task ${s.taskId} not polled this time: ${s.reason}`);
     return skipped.length === 0;
   } catch (error) {
-    const stopsAll = !(error instanceof MixpanelGdprError) || error instanceof AbortError || error instanceof AuthenticationError || error instanceof PermissionDeniedError || error instanceof TaskNotFoundError || error instanceof ProjectMismatchError;
-    if (stopsAll || signal.aborted) throw error;
-    session.view.info(`job ${job.jobId}: this pass failed (${error.message}); going on with the other jobs`);
+    if (concernsAll(error) || signal.aborted) throw error;
+    session.view.error(errorCodeOf(error), `job ${job.jobId}: this pass failed (${(error as Error).message}); going on with the other jobs`, { jobId: job.jobId });
     return false;
   }
+}
+
+/**
+ * watch and resume: every job at once, under the project's one rate limiter,
+ * so that a retrieval does not wait behind a 30-day deletion. An error that
+ * concerns every job stops them all and is thrown; any other stops only its
+ * own job, which is reported, and the others go on (with one job, it is
+ * thrown as it is).
+ */
+async function followTogether(session: Session, jobs: JobState[], wait: boolean, signal: AbortSignal): Promise<number[]> {
+  // With one job an interruption can name it; with several, `watch` takes them all up again.
+  currentJob.id = jobs.length === 1 ? jobs[0]!.jobId : undefined;
+  const all = new AbortController();
+  const forward = () => all.abort(signal.reason);
+  signal.addEventListener('abort', forward, { once: true });
+  const thrown: unknown[] = [];
+  try {
+    const codes = await Promise.all(
+      jobs.map((job) =>
+        followOne(session, job, wait, all.signal).catch((error: unknown) => {
+          if (jobs.length > 1 && !concernsAll(error) && !all.signal.aborted) return reportJobError(session, job, error);
+          all.abort(error);
+          thrown.push(error);
+          return EXIT.failed;
+        }),
+      ),
+    );
+    // The first error thrown is the cause; those after it are the other jobs being stopped.
+    if (thrown.length) throw thrown[0];
+    return codes;
+  } finally {
+    signal.removeEventListener('abort', forward);
+  }
+}
+
+async function followOne(session: Session, job: JobState, wait: boolean, signal: AbortSignal): Promise<number> {
+  session.view.track(job.jobId, () => session.workflow.progress(job.jobId));
+  const summary = await session.workflow.run(job.jobId, { signal, wait });
+  session.view.result({ type: 'summary', ...summary }, formatSummary(summary, session.view));
+  return summaryExitCode(summary, wait);
+}
+
+function reportJobError(session: Session, job: JobState, error: unknown): number {
+  const code = errorCodeOf(error);
+  const message = (error as Error).message.split('\n')[0]!;
+  session.view.error(code, message.includes(job.jobId) ? message : `job ${job.jobId}: ${message}`, { jobId: job.jobId });
+  return ERROR_CODES[code].exitCode;
+}
+
+/** Errors about every job, not one: the credentials, the region or URL, the ledger (not a MixpanelGdprError), an interruption. */
+function concernsAll(error: unknown): boolean {
+  return (
+    !(error instanceof MixpanelGdprError) ||
+    error instanceof AbortError ||
+    error instanceof AuthenticationError ||
+    error instanceof PermissionDeniedError ||
+    error instanceof TaskNotFoundError ||
+    error instanceof ProjectMismatchError
+  );
 }
 
 function unfinishedJobsOfThisProject(session: Session): JobState[] {
@@ -73,7 +141,7 @@ function unfinishedJobsOfThisProject(session: Session): JobState[] {
   const others = unfinished.filter((j) => j.project && !sameProject(j.project, current));
   for (const j of others) session.view.info(`job ${j.jobId} belongs to another project (${describeProject(j.project!)}): left alone`);
   if (others.length > 0 && others.length === unfinished.length) {
-    throw new CliError(`every unfinished job belongs to another project than this one (${describeProject(current)}): check the credentials, region and base URL`);
+    throw new CliError(`every unfinished job belongs to another project than this one (${describeProject(current)}): check the credentials, region and base URL`, 'project_mismatch');
   }
   return unfinished.filter((j) => !others.includes(j));
 }
@@ -83,8 +151,8 @@ export function known(session: Session, jobId: string): string {
 }
 
 function jobOf(session: Session, jobId: string): JobState {
-  const job = session.workflow.jobs().find((j) => j.jobId === jobId);
+  const job = session.workflow.job(jobId);
   if (!job) throw new CliError(`no job ${JSON.stringify(jobId)} in ${session.config.ledgerPath} (see \`mixpanel-gdpr jobs\`)`);
-  if (!job.ingested) throw new CliError(`job ${jobId} stopped while reading its ids, before sending anything: start it again`);
+  if (!job.ingested) throw new CliError(`job ${jobId} stopped while reading its ids, before sending anything: start it again`, 'invalid_input');
   return job;
 }

@@ -9,6 +9,7 @@ import { EXIT } from '../exitCodes.js';
 import { formatSummary, summaryExitCode } from '../formatSummary.js';
 import { offlineClient } from '../offlineClient.js';
 import { openSession } from '../openSession.js';
+import { counted, noun } from '../plural.js';
 import { ProgressView } from '../ProgressView.js';
 
 export interface StartOptions {
@@ -45,10 +46,10 @@ export async function startJob(kind: JobKind, o: StartOptions, globals: GlobalOp
     const { view, workflow } = session;
     const jobId = await workflow.createJob(job, { signal });
     currentJob.id = jobId;
-    const state = workflow.jobs().find((j) => j.jobId === jobId)!;
-    view.info(`job ${jobId}: ${kind} of ${state.ingested!.valid} ids`);
+    const state = workflow.job(jobId)!;
+    view.info(`job ${jobId}: ${kind} of ${counted(state.ingested!.valid, 'id')}`);
     // One run: polls start as soon as the first tasks exist, in the slots submissions leave.
-    view.track(state, 'submitting', () => workflow.progress(jobId));
+    view.track(jobId, () => workflow.progress(jobId));
     const summary = await workflow.run(jobId, { signal, wait: Boolean(o.wait) });
     view.stop();
     reportInvalid(state.ingested!.invalid, view);
@@ -67,15 +68,15 @@ async function dryRun(job: NewJob, tunables: Record<string, number>, globals: Gl
   const ledger = new MemoryLedger();
   const workflow = createWorkflow({ ...tunables, client: offlineClient, ledger });
   const jobId = await workflow.createJob(job);
-  const state = workflow.jobs()[0]!;
+  const state = workflow.job(jobId)!;
   for (const b of state.batches.values()) {
-    view.result({ type: 'batch', batchId: b.batchId, ids: b.ids.length, first: b.ids[0], last: b.ids.at(-1) }, `  ${b.batchId}  ${String(b.ids.length).padStart(4)} ids  (${b.ids[0]} … ${b.ids.at(-1)})`);
+    view.result({ type: 'batch', batchId: b.batchId, ids: b.ids.length, first: b.ids[0], last: b.ids.at(-1) }, `  ${b.batchId}  ${String(b.ids.length).padStart(4)} ${noun(b.ids.length, 'id').padEnd(3)}  (${b.ids[0]} … ${b.ids.at(-1)})`);
   }
   const s = workflow.summary(jobId);
   const secondsAt = (rate: number) => Math.ceil(state.batches.size / rate);
   view.result(
     { type: 'dry-run', batches: state.batches.size, ids: s.ids, rateLimitedSeconds: secondsAt(config.ratePerSecond ?? 1) },
-    `Dry run: ${s.ids.valid} ids in ${state.batches.size} batches (${s.ids.duplicates} duplicates, ${s.ids.invalid} invalid), about ${secondsAt(config.ratePerSecond ?? 1)} s to submit at ${config.ratePerSecond ?? 1} req/s. Nothing was sent.`,
+    `Dry run: ${counted(s.ids.valid, 'id')} in ${counted(state.batches.size, 'batch', 'batches')} (${s.ids.duplicates} duplicates, ${s.ids.invalid} invalid), about ${secondsAt(config.ratePerSecond ?? 1)} s to submit at ${config.ratePerSecond ?? 1} req/s. Nothing was sent.`,
   );
   reportInvalid(state.ingested?.invalid ?? [], view);
   return EXIT.ok;
@@ -84,7 +85,7 @@ async function dryRun(job: NewJob, tunables: Record<string, number>, globals: Gl
 /** Shown ids that were not sent: how many, and where (the first few; the report lists them all). */
 function reportInvalid(invalid: readonly InvalidId[], view: ProgressView): void {
   if (invalid.length === 0) return;
-  view.info(`${invalid.length} invalid id(s) were not sent${invalid.length > SHOWN_INVALID ? ` (the first ${SHOWN_INVALID} below; the report lists all)` : ''}:`);
+  view.info(`${counted(invalid.length, 'invalid id')} ${invalid.length === 1 ? 'was' : 'were'} not sent${invalid.length > SHOWN_INVALID ? ` (the first ${SHOWN_INVALID} below; the report lists all)` : ''}:`);
   for (const bad of invalid.slice(0, SHOWN_INVALID)) view.info(`  input position ${bad.position}: ${bad.reason} (${bad.value})`);
 }
 
