@@ -1,6 +1,9 @@
 /**
  * A 20,000-id job run as a separate process, killed with SIGKILL at random
  * moments and resumed each time. The fake server (in this process) lives on.
+ * The moments come from a seed, printed at the start: rerun a failure with
+ * CRASH_SEED=<seed> for the same kill schedule (the same waits after each
+ * start; what the worker has done by then still depends on the machine).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,12 +16,14 @@ import { summarizeJob } from '../src/summarizeJob.js';
 import { ids } from './helpers/harness.js';
 
 const WORKER = new URL('./fixtures/crashWorker.mjs', import.meta.url).pathname;
+const seed = Number(process.env.CRASH_SEED) || Date.now() % 2 ** 31;
+console.log(`crash test seed: ${seed} (rerun with CRASH_SEED=${seed})`);
 let fake: FakeMixpanel;
 let dir: string;
 
 beforeAll(async () => {
   // Latency widens the window in which a kill lands mid-request.
-  fake = await startFakeMixpanel({ timings: { pendingMs: 2_000, stagingMs: 1_500, startedMs: 1_500 }, faults: { latencyMs: 40 } });
+  fake = await startFakeMixpanel({ timings: { pendingMs: 2_000, stagingMs: 1_500, startedMs: 1_500 }, faults: { latencyMs: 40 }, seed });
   dir = await mkdtemp(join(tmpdir(), 'mpgdpr-crash-'));
 });
 afterAll(async () => {
@@ -37,7 +42,7 @@ function startWorker(args: string[]): { child: ChildProcess; output: () => strin
 
 describe('crash and resume', () => {
   it('loses nothing across 12 SIGKILLs and resends only batches recorded as unknown', { timeout: 240_000 }, async () => {
-    const random = seededRandom(Date.now() % 2 ** 31);
+    const random = seededRandom(seed);
     const ledgerPath = join(dir, 'ledger.jsonl');
     const idsFile = join(dir, 'ids.txt');
     await writeFile(idsFile, ids(20_000).join('\n'));
@@ -50,9 +55,11 @@ describe('crash and resume', () => {
     }
     const jobId = /JOB (\S+)/.exec(worker.output())![1]!;
     let kills = 0;
-    for (let round = 0; round < 40 && kills < 12; round++) {
+    // Drawn up front: the schedule is the seed's alone, however the rounds go.
+    const waitsMs = Array.from({ length: 40 }, () => Math.round(150 + random() * 900));
+    for (let round = 0; round < waitsMs.length && kills < 12; round++) {
       if (round > 0) worker = startWorker([ledgerPath, fake.url, idsFile, jobId]);
-      await new Promise((r) => setTimeout(r, 150 + random() * 900));
+      await new Promise((r) => setTimeout(r, waitsMs[round]));
       if (worker.child.exitCode !== null) break;
       worker.child.kill('SIGKILL');
       await worker.exited;
@@ -67,7 +74,7 @@ describe('crash and resume', () => {
     const job = ledger.state.jobs.get(jobId)!;
     await ledger.close();
     const summary = summarizeJob(job);
-    console.log(`crash test: ${kills} kills, ${summary.batches.resentAfterUnknown} batches resent after an unknown outcome, ${summary.tasks.fromConflicts} tasks found through 409s`);
+    console.log(`crash test (seed ${seed}): ${kills} kills after ${waitsMs.slice(0, kills).join(', ')} ms, ${summary.batches.resentAfterUnknown} batches resent after an unknown outcome, ${summary.tasks.fromConflicts} tasks found through 409s`);
     expect(summary.complete).toBe(true);
     expect(summary.ids.byOutcome).toEqual({ SUCCESS: 20_000 });
     // Consistent: every id is covered exactly once, by a task that ended in SUCCESS.

@@ -176,3 +176,140 @@ describe('exportIdleTimeoutMs', () => {
     expect(JSON.stringify(ledger.records)).not.toContain('SECRETSIGNATURE');
   });
 });
+
+/**
+ * A `fetch` that answers from a list, one answer per call, and records the
+ * URLs asked for: the size, truncation and https rules need no server.
+ */
+function fakeFetch(...answers: (() => Response)[]) {
+  const urls: string[] = [];
+  const fetch = (async (input: URL | RequestInfo) => {
+    urls.push(String(input));
+    const answer = answers.shift();
+    if (!answer) throw new Error('fetch called more often than expected');
+    return answer();
+  }) as typeof globalThis.fetch;
+  return { fetch, urls };
+}
+
+/** A body of `chunks`, as a server would send it in several reads; `fail` ends it with a reset instead. */
+function body(chunks: Uint8Array[], fail?: Error): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (i < chunks.length) controller.enqueue(chunks[i++]!);
+      else if (fail) controller.error(fail);
+      else controller.close();
+    },
+  });
+}
+
+const zipOf = (bytes: number) => Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(bytes - 4, 1)]);
+const LINK = `https://storage.example/export.zip?${SIGNATURE}`;
+
+describe('size cap (injected fetch)', () => {
+  it('refuses a declared Content-Length over maxBytes before writing anything', async () => {
+    let pulled = 0;
+    const stream = new ReadableStream({ pull: (c) => void (pulled++, c.enqueue(new Uint8Array(1000))) });
+    const { fetch } = fakeFetch(() => new Response(stream, { headers: { 'content-length': '2000' } }));
+    const error = await failure(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch, maxBytes: 1999 })));
+    expect(error.message).toBe('the export on storage.example is 2000 bytes, over maxExportBytes (1999)');
+    expect(await readdir(dir)).toEqual([]);
+    // At most what the stream buffers on its own: the body was never read through.
+    expect(pulled).toBeLessThanOrEqual(1);
+  });
+
+  it('stops a body without Content-Length at the first byte past maxBytes, and removes the partial file', async () => {
+    const data = zipOf(3000);
+    const { fetch } = fakeFetch(() => new Response(body([data.subarray(0, 1500), data.subarray(1500)])));
+    const error = await failure(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch, maxBytes: 2999 })));
+    expect(error.message).toBe('the export on storage.example exceeds maxExportBytes (2999)');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('stops a body longer than its (understated) Content-Length when it passes maxBytes', async () => {
+    const { fetch } = fakeFetch(() => new Response(body([zipOf(1000), zipOf(1000)]), { headers: { 'content-length': '1000' } }));
+    const error = await failure(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch, maxBytes: 1500 })));
+    expect(error.message).toBe('the export on storage.example exceeds maxExportBytes (1500)');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('keeps an export of exactly maxBytes', async () => {
+    const data = zipOf(3000);
+    const { fetch } = fakeFetch(() => new Response(body([data.subarray(0, 1000), data.subarray(1000)]), { headers: { 'content-length': '3000' } }));
+    const file = join(dir, 'a.zip');
+    await expect(downloadExport(LINK, file, options({ fetch, maxBytes: 3000 }))).resolves.toEqual({ bytes: 3000, sha256: sha256(data) });
+    expect(await readdir(dir)).toEqual(['a.zip']);
+  });
+});
+
+describe('truncation (injected fetch)', () => {
+  it('calls a body shorter than its Content-Length cut short, naming both sizes, and keeps no file', async () => {
+    const { fetch } = fakeFetch(() => new Response(body([zipOf(600)]), { headers: { 'content-length': '1000' } }));
+    const error = await failure(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch })));
+    expect(error.message).toBe('the export on storage.example was cut short: 600 of 1000 bytes');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('keeps no file when the body breaks off with an error', async () => {
+    const { fetch } = fakeFetch(() => new Response(body([zipOf(500)], new TypeError('terminated'))));
+    const error = await failure(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch })));
+    expect(error.message).toBe('terminated');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('does not compare an encoded body with its Content-Length (fetch has decoded it; the length counts encoded bytes)', async () => {
+    const data = zipOf(5000);
+    const { fetch } = fakeFetch(() => new Response(body([data]), { headers: { 'content-length': '1200', 'content-encoding': 'gzip' } }));
+    await expect(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch }))).resolves.toEqual({ bytes: 5000, sha256: sha256(data) });
+  });
+
+  it('still compares when the encoding is identity', async () => {
+    const { fetch } = fakeFetch(() => new Response(body([zipOf(600)]), { headers: { 'content-length': '1000', 'content-encoding': ' Identity ' } }));
+    await expect(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch }))).rejects.toThrow('was cut short: 600 of 1000 bytes');
+  });
+});
+
+describe('https only (injected fetch)', () => {
+  it('fetches an https link, asking for no credential and no compression, and not following redirects itself', async () => {
+    let init: RequestInit | undefined;
+    const fetch = (async (_: URL | RequestInfo, given?: RequestInit) => ((init = given), new Response(body([zipOf(100)])))) as typeof globalThis.fetch;
+    await expect(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch }))).resolves.toMatchObject({ bytes: 100 });
+    expect(init).toMatchObject({ redirect: 'manual', credentials: 'omit', headers: { 'accept-encoding': 'identity' } });
+    expect(Object.keys(init!.headers as object).map((k) => k.toLowerCase())).not.toContain('authorization');
+  });
+
+  it.each([
+    ['plain http off loopback', `http://storage.example/export.zip?${SIGNATURE}`, 'refusing to download the export from http://storage.example: only https (or http on loopback) is allowed'],
+    ['ftp', `ftp://storage.example/export.zip?${SIGNATURE}`, 'refusing to download the export from ftp://storage.example: only https (or http on loopback) is allowed'],
+    ['a user name and password', `https://user:SECRETPASS@storage.example/export.zip?${SIGNATURE}`, 'refusing to download the export from storage.example: the link carries a user name or password'],
+    ['not a URL', `storage.example/export.zip?${SIGNATURE}`, 'the export link is not a valid URL'],
+  ])('refuses %s before any request, naming only the host', async (_, link, message) => {
+    const { fetch, urls } = fakeFetch();
+    const error = await failure(downloadExport(link, join(dir, 'a.zip'), options({ fetch })));
+    expect(error.message).toBe(message);
+    expect(error.message).not.toMatch(/SECRET/);
+    expect(urls).toEqual([]);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it.each(['http://127.0.0.1:9/x.zip', 'http://localhost:9/x.zip', 'http://[::1]:9/x.zip'])('allows plain http on loopback (%s), as for a local fake', async (link) => {
+    const { fetch, urls } = fakeFetch(() => new Response(body([zipOf(10)])));
+    await expect(downloadExport(link, join(dir, 'a.zip'), options({ fetch }))).resolves.toMatchObject({ bytes: 10 });
+    expect(urls).toEqual([link]);
+  });
+
+  it('refuses an https link that redirects to plain http, without fetching the second hop', async () => {
+    const { fetch, urls } = fakeFetch(() => new Response(null, { status: 302, headers: { location: `http://cdn.example/export.zip?${SIGNATURE}` } }));
+    const error = await failure(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch })));
+    expect(error.message).toBe('refusing to download the export from http://cdn.example (redirected from storage.example): only https (or http on loopback) is allowed');
+    expect(urls).toEqual([LINK]);
+  });
+
+  it('follows an https redirect to another https host', async () => {
+    const next = `https://cdn.example/export.zip?${SIGNATURE}`;
+    const { fetch, urls } = fakeFetch(() => new Response(null, { status: 301, headers: { location: next } }), () => new Response(body([zipOf(50)])));
+    await expect(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch }))).resolves.toMatchObject({ bytes: 50 });
+    expect(urls).toEqual([LINK, next]);
+  });
+});

@@ -23,11 +23,46 @@ describe('faults', () => {
     const injected = new Set(h.fake.requests.map((q) => q.fault).filter(Boolean));
     expect(injected).toEqual(new Set(['429', '5xx', 'drop-before', 'drop-after', 'malformed']));
     expect(h.events.some((e) => e.type === 'rate-limited')).toBe(true);
-    // Every create that reached the server and was lost to a fault is a batch the ledger calls unknown.
-    const lostCreates = h.fake.requests.filter((q) => q.operation === 'createDeletion' && (q.fault === 'drop-after' || q.fault === 'malformed')).length;
-    expect(d.batches.resentAfterUnknown).toBeGreaterThanOrEqual(Math.min(1, lostCreates));
+    // The dice fall on requests in the order they happen, so how many creates are lost varies: each one is checked.
+    expectLostCreatesResent(h, deletion, 'createDeletion', d.batches.resentAfterUnknown);
+    expectLostCreatesResent(h, retrieval, 'createRetrieval', r.batches.resentAfterUnknown);
   });
 });
+
+describe('lost answers', () => {
+  it('records every batch whose create was acted on but whose answer was lost as unknown, and sends it again', async () => {
+    // Rates high enough that, whatever order the requests come in, lost creates are certain
+    // (0.8^40 that none of 40 is), and low enough that no batch reaches maxUnknownOutcomes (0.3^10).
+    h = await harness({ faults: { rateDrop: 0.2, rateMalformed: 0.1 }, seed: 11 }, { deletionBatchSize: 50, retrievalBatchSize: 50 });
+    const deletion = await h.workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(2_000) });
+    const retrieval = await h.workflow.createJob({ kind: 'retrieval', complianceType: 'GDPR', ids: ids(500, 'r') });
+    const [d, r] = [await h.workflow.run(deletion, { wait: true }), await h.workflow.run(retrieval, { wait: true })];
+    expect(d.ids.byOutcome).toEqual({ SUCCESS: 2_000 });
+    expect(r.ids.byOutcome).toEqual({ SUCCESS: 500 });
+    const lost = expectLostCreatesResent(h, deletion, 'createDeletion', d.batches.resentAfterUnknown) + expectLostCreatesResent(h, retrieval, 'createRetrieval', r.batches.resentAfterUnknown);
+    expect(lost).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * Finds in the fake's log each create that was acted on (a task exists) but
+ * whose answer was lost (dropped after acting, or a malformed body), and
+ * requires its batch to be recorded unknown and sent again. Returns how many.
+ */
+function expectLostCreatesResent(h: Harness, jobId: string, operation: 'createDeletion' | 'createRetrieval', resentAfterUnknown: number): number {
+  const batches = [...h.ledger.state.jobs.get(jobId)!.batches.values()];
+  const requests = h.fake.requests;
+  const lost = requests.filter((q) => q.operation === operation && q.taskId !== undefined && (q.fault === 'drop-after' || q.fault === 'malformed'));
+  for (const request of lost) {
+    const key = request.ids!.join('\n');
+    const batch = batches.find((b) => b.ids.join('\n') === key);
+    expect(batch?.unknowns, `${operation} lost at ${request.at}: its batch is recorded unknown`).toBeGreaterThanOrEqual(1);
+    const resent = requests.slice(requests.indexOf(request) + 1).some((q) => q.operation === operation && q.ids?.join('\n') === key);
+    expect(resent, `batch ${batch!.batchId} is sent again after its lost create`).toBe(true);
+  }
+  expect(resentAfterUnknown).toBeGreaterThanOrEqual(new Set(lost.map((q) => q.ids!.join('\n'))).size);
+  return lost.length;
+}
 
 describe('rate', () => {
   it('never exceeds the configured limit, measured at the server, with submissions and polls sharing it', async () => {

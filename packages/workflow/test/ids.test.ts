@@ -93,7 +93,7 @@ describe('readIdsFromFile', () => {
     await writeFile(file, '{"user":"u1"}\n{"user":42}\n{"other":1}\n');
     const { out, stats } = await collect(await readIdsFromFile(file, { format: 'ndjson', field: 'user' }));
     expect(out).toEqual(['u1', '42']);
-    expect(stats.invalid).toEqual([{ position: 3, value: 'undefined', reason: 'missing' }]);
+    expect(stats.invalid).toEqual([{ position: 3, value: '{\\"other\\":1}', reason: 'no field "user"' }]);
   });
 
   it('names the line of bad NDJSON, and a missing file', async () => {

@@ -23,27 +23,40 @@ interface CoreResult {
 
 /**
  * The `column` of each row (by header), a chunk per read. Positions count
- * data rows; a row without the column is reported as missing.
+ * data rows; a row without the column, or with an empty cell in it, is
+ * reported with its row number (the header is row 1): an empty cell is a
+ * missing id, not a blank line.
  */
 export async function* csvColumn(bytes: AsyncIterable<Uint8Array>, column: string, name: string): AsyncGenerator<unknown[]> {
   const decoder = new Utf8Decoder();
   let index = -1;
+  let row = 0;
   for await (const records of csvRecords(bytes, decoder, name)) {
     const ids: unknown[] = [];
     for (const record of records) {
+      row++;
       // A blank line, or the '\r' left of a blank CRLF line ('\r' ending a field is trimmed with the id).
       if (record.length === 1 && (record[0] === '' || record[0] === '\r')) continue;
       if (index === -1) {
         index = headerIndex(record, column, name);
         continue;
       }
-      const value = record[index];
-      ids.push(value !== undefined && decoder.sawInvalid && hasInvalidUtf8(value) ? new InvalidInput('not valid UTF-8', printableBytes(value)) : value);
+      ids.push(cell(record, index, column, row, decoder));
     }
     releaseAcrossYield(records);
     if (ids.length) yield ids;
   }
 }
+
+function cell(record: string[], index: number, column: string, row: number, decoder: Utf8Decoder): unknown {
+  const value = record[index];
+  if (value === undefined) return new InvalidInput(`no ${JSON.stringify(column)} cell: row ${row} has ${record.length} column${record.length === 1 ? '' : 's'}`, shownRow(record));
+  if (!value.trim()) return new InvalidInput(`empty ${JSON.stringify(column)} cell in row ${row}`, shownRow(record));
+  return decoder.sawInvalid && hasInvalidUtf8(value) ? new InvalidInput('not valid UTF-8', printableBytes(value)) : value;
+}
+
+/** The row, as a report shows it in place of an id that is not there. */
+const shownRow = (record: string[]) => printableBytes(record.join(','));
 
 function headerIndex(header: string[], column: string, name: string): number {
   const names = header.map((h) => h.trim());

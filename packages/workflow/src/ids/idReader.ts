@@ -1,12 +1,12 @@
 import { ValidationError } from '@mixpanel-gdpr/client';
 import { csvColumn } from './csvColumn.js';
 import { ndjsonField } from './ndjsonField.js';
-import { readLines } from './readLines.js';
+import { textIds } from './textIds.js';
 
 export type IdFileFormat = 'text' | 'csv' | 'ndjson';
 
 export interface ReadIdsOptions {
-  /** @default 'text': one id per line */
+  /** @default 'text': one id per line; `#` comment lines skipped, a CSV-looking file refused (see `textIds`) */
   format?: IdFileFormat;
   /** CSV: the header of the column holding the ids. */
   column?: string;
@@ -16,22 +16,13 @@ export interface ReadIdsOptions {
   chunkBytes?: number;
 }
 
-/**
- * Longest line of a text file, in characters (UTF-16 units, as ids are
- * measured). An id has at most MAX_DISTINCT_ID_LENGTH (255) characters, so a
- * longer line is invalid anyway; this bound only keeps a line with no end
- * (a binary or minified file given by mistake) from being held whole in
- * memory: past it, only the line's start is kept, for the report.
- */
-export const MAX_TEXT_LINE_LENGTH = 1 << 16;
-
 /** Reads ids from bytes (a file, stdin, or chunks in a test), as chunks (arrays) of raw values for `normalizeIds`. */
 export type IdReader = (bytes: AsyncIterable<Uint8Array>, name: string) => AsyncGenerator<unknown[]>;
 
 /** The reader for `options`, which are checked here, before anything is opened. */
 export function idReader(options: ReadIdsOptions): IdReader {
   const format = options.format ?? 'text';
-  if (format === 'text') return (bytes) => readLines(bytes, MAX_TEXT_LINE_LENGTH);
+  if (format === 'text') return textIds;
   if (format === 'csv') {
     const column = options.column;
     if (!column) throw new ValidationError('column', 'column is required with the csv format (the header of the id column)');

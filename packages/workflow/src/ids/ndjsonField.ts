@@ -16,7 +16,11 @@ export const MAX_NDJSON_LINE_LENGTH = 1 << 20;
 // A JSON number is an id only when written as a plain integer that a double holds exactly.
 const PLAIN_INTEGER = /^-?(0|[1-9]\d*)$/;
 
-/** The `field` of each NDJSON line, a chunk per read; structural problems throw naming the line. */
+/**
+ * The `field` of each NDJSON line, a chunk per read; positions are line
+ * numbers. A line without the field (or with it null or empty) is an
+ * invalid id naming the field; a line that is not JSON throws naming it.
+ */
 export async function* ndjsonField(bytes: AsyncIterable<Uint8Array>, field: string, name: string): AsyncGenerator<unknown[]> {
   let lineNumber = 0;
   for await (const lines of readLines(bytes, MAX_NDJSON_LINE_LENGTH)) {
@@ -40,8 +44,11 @@ function fieldValue(line: string, field: string, name: string, lineNumber: numbe
     throw new ValidationError('ids', `${name} line ${lineNumber} is not valid JSON`);
   }
   // Only an own field of an object: not `length` of a string, not `constructor` of every object.
-  if (record === null || typeof record !== 'object' || Array.isArray(record) || !Object.hasOwn(record, field)) return undefined;
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) return new InvalidInput(`no field ${JSON.stringify(field)}: the line is not a JSON object`, printable(line));
+  if (!Object.hasOwn(record, field)) return new InvalidInput(`no field ${JSON.stringify(field)}`, printable(line));
   const value = (record as Record<string, unknown>)[field];
+  // null and "" are how exports write a missing id: reported, where a blank line is skipped.
+  if (value === null || (typeof value === 'string' && !value.trim())) return new InvalidInput(`field ${JSON.stringify(field)} is ${value === null ? 'null' : 'empty'}`, printable(line));
   return typeof value === 'number' ? numericId(line, field, value) : value;
 }
 

@@ -3,6 +3,7 @@ import { distinctIdProblem } from '@mixpanel-gdpr/client';
 import { describe, expect, it } from 'vitest';
 import { emptyIdStats, normalizeIds } from '../../src/ids/normalizeIds.js';
 import { idReader, type ReadIdsOptions } from '../../src/ids/idReader.js';
+import { isIdColumnName } from '../../src/ids/idColumnName.js';
 
 const seed = Number(process.env.FC_SEED) || Date.now() % 2 ** 31;
 console.log(`ids property seed: ${seed} (rerun with FC_SEED=${seed})`);
@@ -31,6 +32,17 @@ const id = fc
 
 const csvField = (value: string, always: boolean) => (always || /[",\r\n]/.test(value) || value !== value.trim() ? `"${value.replaceAll('"', '""')}"` : value);
 
+/**
+ * Ids a text file carries as they are: not comment lines, and a first line
+ * that is neither a column name (reported as a header) nor holds commas
+ * (which could make the file look like CSV). The other readers take all.
+ */
+function asText(ids: string[]): string[] {
+  const kept = ids.filter((id) => !/^#(\s|$)/.test(id));
+  while (kept.length && (kept[0]!.includes(',') || isIdColumnName(kept[0]!))) kept.shift();
+  return kept;
+}
+
 function render(format: 'text' | 'csv' | 'ndjson', ids: string[], o: { bom: boolean; crlf: boolean; finalNewline: boolean; quoteAll: boolean }): Buffer {
   const lines = format === 'text' ? ids : format === 'csv' ? ['email,distinct_id', ...ids.map((v, i) => `u${i}@x.com,${csvField(v, o.quoteAll)}`)] : ids.map((v) => JSON.stringify({ n: 1, user: v }));
   const eol = o.crlf ? '\r\n' : '\n';
@@ -44,15 +56,31 @@ describe('property: reading never changes an id, wherever reads cut the bytes', 
   it('text, CSV and NDJSON give every id byte for byte, at read sizes from 1 byte up', async () => {
     const layout = fc.record({ bom: fc.boolean(), crlf: fc.boolean(), finalNewline: fc.boolean(), quoteAll: fc.boolean() });
     await fc.assert(
-      fc.asyncProperty(fc.array(id, { minLength: 1, maxLength: 30 }), layout, async (ids, o) => {
-        const expected = [...new Set(ids)];
+      fc.asyncProperty(fc.array(id, { minLength: 1, maxLength: 30 }), layout, async (all, o) => {
         for (const format of ['text', 'csv', 'ndjson'] as const) {
+          const ids = format === 'text' ? asText(all) : all;
+          const expected = [...new Set(ids)];
           const bytes = render(format, ids, o);
           for (const size of CHUNK_SIZES) {
             const { out, stats } = await readAll(bytes, size, OPTIONS[format]);
             expect({ format, size, out: out.map((s) => Buffer.from(s).toString('hex')), invalid: stats.invalid }).toEqual({ format, size, out: expected.map((s) => Buffer.from(s).toString('hex')), invalid: [] });
           }
         }
+      }),
+      { seed, numRuns: 150 },
+    );
+  });
+});
+
+describe('property: what a text file is taken for does not depend on where reads cut it', () => {
+  it('comments, header lines and CSV-looking files give the same ids, reports or error at every read size', async () => {
+    const line = fc.oneof(id, fc.constantFrom('# note', '#', '  # indented', '#42', 'distinct_id', '$user_id', 'email,distinct_id', 'a,b', 'c,d', 'x,y,z', '', '   '));
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 14 }), fc.boolean(), async (lines, crlf) => {
+        const bytes = Buffer.from(lines.join(crlf ? '\r\n' : '\n'));
+        const outcome = (size: number) => readAll(bytes, size, {}).then(({ out, stats }) => ({ out, invalid: stats.invalid }), (e: Error) => e.message);
+        const reference = await outcome(1 << 20);
+        for (const size of CHUNK_SIZES) expect({ size, outcome: await outcome(size) }).toEqual({ size, outcome: reference });
       }),
       { seed, numRuns: 150 },
     );

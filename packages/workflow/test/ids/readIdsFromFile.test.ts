@@ -83,9 +83,9 @@ describe('readIdsFromFile: NDJSON numbers', () => {
     expect(stats.invalid).toEqual([{ position: 4, value: 'true', reason: 'not a string' }]);
   });
 
-  it('reports a field that is not the record\'s own, and a record that is not an object, as missing', async () => {
+  it('reports a field that is not the record\'s own, and a record that is not an object, as no field', async () => {
     const { stats } = await read('{"other":1}\n"user"\n[1]\n', { format: 'ndjson', field: 'constructor' }, 'own.ndjson');
-    expect(stats.invalid.map((i) => i.reason)).toEqual(['missing', 'missing', 'missing']);
+    expect(stats.invalid.map((i) => i.reason)).toEqual(['no field "constructor"', 'no field "constructor": the line is not a JSON object', 'no field "constructor": the line is not a JSON object']);
   });
 });
 
@@ -129,9 +129,9 @@ describe('readIdsFromFile: CSV', () => {
     expect((await read('email,id\r\n"a","u1"\r\nb,u2\r\n\r\nc,"u,3"\r\n', CSV, 'crlf.csv')).out).toEqual(['u1', 'u2', 'u,3']);
   });
 
-  it('reports a row without the id column as missing, not as blank', async () => {
+  it('reports a row without the id column with its row number, not as blank', async () => {
     const { stats } = await read('email,id\na,u1\nb\n', CSV, 'short.csv');
-    expect(stats.invalid).toEqual([{ position: 2, value: 'undefined', reason: 'missing' }]);
+    expect(stats.invalid).toEqual([{ position: 2, value: 'b', reason: 'no "id" cell: row 3 has 1 column' }]);
   });
 
   it('stops at malformed quotes, naming the row, rather than reading an altered id', async () => {
