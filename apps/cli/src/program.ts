@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { API_MAX_IDS_PER_REQUEST, COMPLIANCE_TYPES } from '@mixpanel-gdpr/client';
+import { WORKFLOW_DEFAULTS } from '@mixpanel-gdpr/workflow';
 import { Command, Help, Option } from 'commander';
 import { cancel } from './commands/cancel.js';
 import { followJobs } from './commands/followJobs.js';
@@ -9,6 +12,9 @@ import type { GlobalOptions } from './config.js';
 import { stdinCredentialSources } from './credentials.js';
 import { ERROR_CODES_HELP } from './errorCodes.js';
 import { EXIT_CODES_HELP } from './exitCodes.js';
+
+/** The installed package's version: the one changesets bumps, never a copy. */
+const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 const ENVIRONMENT_HELP = `
 Environment:
@@ -44,7 +50,7 @@ export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr:
     .configureOutput({ writeErr, outputError: () => {} })
     .configureHelp({ showGlobalOptions: true, visibleGlobalOptions: globalOptionsOf })
     .description('Answer GDPR/CCPA data subject requests in Mixpanel: delete or export users by the thousand, with proof.')
-    .version('0.1.0')
+    .version(VERSION)
     .addOption(new Option('--region <region>', 'data residency region').choices(['us', 'eu', 'in']))
     .option('--base-url <url>', 'API base URL (https, or http on loopback)')
     .option('--ledger <path>', 'ledger file recording every job and task')
@@ -69,9 +75,9 @@ export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr:
       .addOption(new Option('--format <format>', 'id file format (default: from the extension, else text)').choices(['text', 'csv', 'ndjson']))
       .option('--column <name>', 'CSV column holding the ids')
       .option('--field <name>', 'NDJSON field holding the ids')
-      .addOption(new Option('--compliance <type>', 'regulation').choices(['GDPR', 'CCPA', 'gdpr', 'ccpa']).default('GDPR'))
-      .option('--batch-size <n>', `ids per request (default ${name === 'delete' ? 1999 : 2000})`)
-      .option('--data-groups <n>', 'number of group keys (Group Analytics): ids per request become floor(2000 / (n + 1))')
+      .addOption(new Option('--compliance <type>', 'regulation').choices(COMPLIANCE_TYPES.flatMap((t) => [t, t.toLowerCase()])).default('GDPR'))
+      .option('--batch-size <n>', `ids per request (default ${name === 'delete' ? WORKFLOW_DEFAULTS.deletionBatchSize : WORKFLOW_DEFAULTS.retrievalBatchSize})`)
+      .option('--data-groups <n>', `number of group keys (Group Analytics): ids per request become floor(${API_MAX_IDS_PER_REQUEST} / (n + 1))`)
       .option('--wait', 'then watch the job until every task has ended')
       .addHelpText('after', `\nExamples:\n${examples}`);
 
@@ -80,7 +86,7 @@ export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr:
   );
   jobCommand('retrieve', 'Export users’ data: submit retrievals, then download each export when it is ready.', '  $ mixpanel-gdpr retrieve --ids access-requests.txt --out exports/ --wait\n  $ mixpanel-gdpr retrieve --ids users.ndjson --field id --compliance CCPA --disclosure categories')
     .addOption(new Option('--disclosure <type>', 'CCPA only: what to disclose').choices(['data', 'categories', 'sources']))
-    .option('--out <dir>', 'where exports are written', 'mixpanel-gdpr-exports')
+    .option('--out <dir>', 'where exports are written', WORKFLOW_DEFAULTS.exportDir)
     .action((o: StartOptions) => onRun((signal) => startJob('retrieval', o, globals(), signal), startKind(o, globals())));
 
   program

@@ -18,6 +18,7 @@ beforeAll(async () => {
   env = { MIXPANEL_GDPR_OAUTH_TOKEN: SECRETS.oauth, MIXPANEL_PROJECT_TOKEN: SECRETS.project, MIXPANEL_GDPR_BASE_URL: fake.url, MIXPANEL_GDPR_LEDGER: join(dir, 'ledger.jsonl') };
   await writeFile(join(dir, 'ids.txt'), Array.from({ length: 4500 }, (_, i) => `user-${i}`).join('\n'));
   await writeFile(join(dir, 'people.csv'), 'email,distinct_id\na@x.com,c-1\nb@x.com,c-2\n');
+  await writeFile(join(dir, 'people-as-text.txt'), 'email,distinct_id\na@x.com,c-1\nb@x.com,c-2\n');
   await writeFile(join(dir, 'bad.csv'), 'distinct_id,x\n"c-1,2\nc-2,3\n');
   await writeFile(join(dir, 'people.ndjson'), '{"id":"n-1"}\n{"id":"n-2"}\n');
 });
@@ -36,6 +37,13 @@ afterAll(async () => {
 });
 
 describe('help', () => {
+  it('--version prints the package version', async () => {
+    const { code, stdout } = await runCli(['--version']);
+    expect(code).toBe(0);
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(stdout.trim()).toBe(version);
+  });
+
   it.each(['', 'delete', 'retrieve', 'status', 'watch', 'resume', 'cancel', 'jobs', 'report'])('mixpanel-gdpr %s --help shows examples and exits 0', async (command) => {
     const { code, stdout } = await runCli([...(command ? [command] : []), '--help']);
     expect(code).toBe(0);
@@ -170,10 +178,11 @@ describe('bad input fails before any request, with one line and exit 2', () => {
     ['disclosure with GDPR', ['retrieve', '--ids', 'IDS', '--disclosure', 'data'], {}, /applies to CCPA retrievals only/],
     ['an unknown option', ['delete', '--ids', 'IDS', '--bogus'], {}, /unknown option '--bogus'/],
     ['an unknown job', ['report', 'job-nope'], {}, /no job "job-nope"/],
+    ['a .txt file holding CSV', ['delete', '--ids', 'CSV_AS_TEXT'], {}, /--format csv --column distinct_id/],
   ];
   it.each(cases)('%s', async (_, args, extra, message) => {
     const before = fake.requests.length;
-    const resolved = args.map((a) => (a === 'IDS' ? join(dir, 'ids.txt') : a === 'CSV' ? join(dir, 'people.csv') : a === 'BAD' ? join(dir, 'bad.csv') : a));
+    const resolved = args.map((a) => (a === 'IDS' ? join(dir, 'ids.txt') : a === 'CSV' ? join(dir, 'people.csv') : a === 'BAD' ? join(dir, 'bad.csv') : a === 'CSV_AS_TEXT' ? join(dir, 'people-as-text.txt') : a));
     const { code, stderr, stdout } = await runCli(resolved, { ...env, ...extra });
     expect(code).toBe(2);
     expect(stderr).toMatch(message);

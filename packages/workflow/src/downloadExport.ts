@@ -63,13 +63,18 @@ export async function downloadExport(link: string, file: string, options: Downlo
 
 /** Checks the answer, then writes its body to `file`, counting and hashing the bytes as they pass. */
 async function save(response: Response, url: URL, file: string, maxBytes: number, signal: AbortSignal, onData: () => void): Promise<Downloaded> {
-  if ([403, 404, 410].includes(response.status)) throw new ExpiredLinkError(`the export link on ${url.host} has expired (${response.status})`);
-  if (!response.ok || !response.body) throw new MixpanelGdprError(`downloading the export from ${url.host} failed with ${response.status}`);
+  // A body left unread holds its connection until garbage collection: let it go before any refusal.
+  const refuse = async (error: Error) => {
+    await response.body?.cancel().catch(() => {});
+    return error;
+  };
+  if ([403, 404, 410].includes(response.status)) throw await refuse(new ExpiredLinkError(`the export link on ${url.host} has expired (${response.status})`));
+  if (!response.ok || !response.body) throw await refuse(new MixpanelGdprError(`downloading the export from ${url.host} failed with ${response.status}`));
   // fetch undoes a Content-Encoding (gzip, br…), and Content-Length then counts the encoded
   // bytes, not the ones received: compare with it only when nothing was encoded.
   const encoding = response.headers.get('content-encoding')?.trim().toLowerCase();
   const declared = !encoding || encoding === 'identity' ? Number(response.headers.get('content-length') ?? Number.NaN) : Number.NaN;
-  if (declared > maxBytes) throw new MixpanelGdprError(`the export on ${url.host} is ${declared} bytes, over maxExportBytes (${maxBytes})`);
+  if (declared > maxBytes) throw await refuse(new MixpanelGdprError(`the export on ${url.host} is ${declared} bytes, over maxExportBytes (${maxBytes})`));
 
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const partial = `${file}.partial`;

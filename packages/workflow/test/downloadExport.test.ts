@@ -234,6 +234,18 @@ describe('size cap (injected fetch)', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it.each([
+    ['an oversized Content-Length', 200, { 'content-length': '5000' }],
+    ['an expired link', 410, {}],
+    ['a server error', 503, {}],
+  ])('lets go of the body of a refused answer (%s), so its connection is not held', async (_, status, headers) => {
+    let cancelled = false;
+    const stream = new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(10)), cancel: () => void (cancelled = true) });
+    const { fetch } = fakeFetch(() => new Response(stream, { status, headers }));
+    await failure(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch, maxBytes: 1000 })));
+    expect(cancelled).toBe(true);
+  });
+
   it('keeps an export of exactly maxBytes', async () => {
     const data = zipOf(3000);
     const { fetch } = fakeFetch(() => new Response(body([data.subarray(0, 1000), data.subarray(1000)]), { headers: { 'content-length': '3000' } }));

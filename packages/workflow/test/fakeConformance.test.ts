@@ -17,9 +17,12 @@ let fake: FakeMixpanel;
 let prism: Awaited<ReturnType<typeof startPrism>>;
 let dir: string;
 const violations: string[] = [];
+/** The fake's clock, held still while a cancel must find its task pending however busy the machine is. */
+let frozenAt: number | undefined;
+const realNow = () => performance.timeOrigin + performance.now();
 
 beforeAll(async () => {
-  fake = await startFakeMixpanel({ timings: { pendingMs: 300, stagingMs: 100, startedMs: 100 }, faults: { rate429: 0.15, rate5xx: 0.1, retryAfterSeconds: 0 } });
+  fake = await startFakeMixpanel({ timings: { pendingMs: 300, stagingMs: 100, startedMs: 100 }, faults: { rate429: 0.15, rate5xx: 0.1, retryAfterSeconds: 0 }, now: () => frozenAt ?? realNow() });
   prism = await startPrism({ mode: 'proxy', upstream: fake.url, args: ['--errors'] });
   dir = await mkdtemp(join(tmpdir(), 'mpgdpr-conf-'));
 });
@@ -48,10 +51,12 @@ describe('the fake Mixpanel, checked by prism proxy against the spec', () => {
   it('answers a full deletion and retrieval workflow without a single violation', async () => {
     const workflow = createWorkflow({ client: client(), ledger: new MemoryLedger(), exportDir: dir, ratePerSecond: 40, pollMinDelayMs: 50, pollMaxDelayMs: 200, errorBackoffMs: 10, rateLimitBackoffMs: 10 });
     const deletion = await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: Array.from({ length: 30 }, (_, i) => `u${i}`) });
+    frozenAt = realNow();
     await workflow.run(deletion);
     const again = await workflow.createJob({ kind: 'deletion', complianceType: 'CCPA', ids: ['u1', 'u2', 'new-1'] });
     await workflow.run(again); // 409 then the remainder
     await workflow.cancel(again);
+    frozenAt = undefined;
     const retrieval = await workflow.createJob({ kind: 'retrieval', complianceType: 'CCPA', disclosureType: 'Sources', ids: ['r1', 'r2'] });
     const summaries = [await workflow.run(deletion, { wait: true }), await workflow.run(retrieval, { wait: true })];
     expect(summaries.map((s) => s.complete)).toEqual([true, true]);

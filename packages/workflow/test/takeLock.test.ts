@@ -56,8 +56,8 @@ describe('ledger lock', () => {
   });
 
   it.each(['a 0.1 lock file', 'a lock directory'])('exactly one of 20 concurrent opens takes over a stale lock (%s), however their steps interleave', async (kind) => {
-    const seed = Date.now() % 2 ** 31;
-    console.log(`lock takeover race (${kind}): seed ${seed}`);
+    const seed = Number(process.env.LOCK_SEED) || Date.now() % 2 ** 31;
+    console.log(`lock takeover race (${kind}): seed ${seed} (rerun with LOCK_SEED=${seed})`);
     const random = seededRandom(seed);
     const pid = await deadPid();
     for (let round = 0; round < 5; round++) {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { parseComplianceType, parseDisclosureType } from '@mixpanel-gdpr/client';
-import { createWorkflow, MemoryLedger, readIdsFromFile, resolveWorkflowOptions, type IdFileFormat, type InvalidId, type JobKind, type NewJob } from '@mixpanel-gdpr/workflow';
+import { WORKFLOW_DEFAULTS, createWorkflow, MemoryLedger, readIdsFromFile, resolveWorkflowOptions, type IdFileFormat, type InvalidId, type JobKind, type NewJob } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
 import { currentJob } from '../currentJob.js';
 import { resolveConfig, type GlobalOptions } from '../config.js';
@@ -75,8 +75,8 @@ async function dryRun(job: NewJob, tunables: Record<string, number>, globals: Gl
   const s = workflow.summary(jobId);
   const secondsAt = (rate: number) => Math.ceil(state.batches.size / rate);
   view.result(
-    { type: 'dry-run', batches: state.batches.size, ids: s.ids, rateLimitedSeconds: secondsAt(config.ratePerSecond ?? 1) },
-    `Dry run: ${counted(s.ids.valid, 'id')} in ${counted(state.batches.size, 'batch', 'batches')} (${s.ids.duplicates} duplicates, ${s.ids.invalid} invalid), about ${secondsAt(config.ratePerSecond ?? 1)} s to submit at ${config.ratePerSecond ?? 1} req/s. Nothing was sent.`,
+    { type: 'dry-run', batches: state.batches.size, ids: s.ids, rateLimitedSeconds: secondsAt(config.ratePerSecond ?? WORKFLOW_DEFAULTS.ratePerSecond) },
+    `Dry run: ${counted(s.ids.valid, 'id')} in ${counted(state.batches.size, 'batch', 'batches')} (${s.ids.duplicates} duplicates, ${s.ids.invalid} invalid), about ${secondsAt(config.ratePerSecond ?? WORKFLOW_DEFAULTS.ratePerSecond)} s to submit at ${config.ratePerSecond ?? WORKFLOW_DEFAULTS.ratePerSecond} req/s. Nothing was sent.`,
   );
   reportInvalid(state.ingested?.invalid ?? [], view);
   return EXIT.ok;
