@@ -21,5 +21,16 @@ export async function coldStart({ quick }) {
   }
   const s = summarize(cli);
   const base = summarize(node).median;
-  return [{ id: '6', what: 'mixpanel-gdpr --help, ms', value: s, unit: 'ms', baseline: ['node -e 0', base], ratio: s.median / base, target: '≤ 300 ms median', met: s.median <= 300 }];
+  return [
+    {
+      id: '6',
+      what: 'mixpanel-gdpr --help, ms',
+      value: s,
+      unit: 'ms',
+      baseline: ['node -e 0', base],
+      ratio: s.median / base,
+      target: '≤ 300 ms median',
+      met: s.median <= 300,
+    },
+  ];
 }

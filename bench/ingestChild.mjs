@@ -17,7 +17,10 @@ if (variant === 'baseline') {
 } else {
   const stats = emptyIdStats();
   let batch = [];
-  for await (const chunk of normalizeIds(await readIdsFromFile(file, format === 'csv' ? { format: 'csv', column: 'distinct_id' } : {}), stats)) {
+  for await (const chunk of normalizeIds(
+    await readIdsFromFile(file, format === 'csv' ? { format: 'csv', column: 'distinct_id' } : {}),
+    stats,
+  )) {
     for (const id of chunk) {
       batch.push(id);
       if (batch.length === 1999) {

@@ -1,10 +1,10 @@
 // 2. Id ingestion and batching from files (text and CSV), streamed and deduplicated, each run in a fresh process.
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { summarize } from './stats.mjs';
 
 async function writeIds(file, count, csv) {
@@ -20,7 +20,12 @@ async function writeIds(file, count, csv) {
 }
 
 function runChild(variant, file, format) {
-  return JSON.parse(execFileSync(process.execPath, [new URL('./ingestChild.mjs', import.meta.url).pathname, variant, file, format], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+  return JSON.parse(
+    execFileSync(process.execPath, [new URL('./ingestChild.mjs', import.meta.url).pathname, variant, file, format], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    }),
+  );
 }
 
 export async function ingestion({ quick }) {
@@ -39,13 +44,34 @@ export async function ingestion({ quick }) {
           base.push(runChild('baseline', file, format));
           ours.push(runChild('ours', file, format));
         }
-        if (ours[0].ids !== base[0].ids) throw new Error(`ingestion disagrees with the baseline: ${ours[0].ids} vs ${base[0].ids} ids`);
+        if (ours[0].ids !== base[0].ids)
+          throw new Error(`ingestion disagrees with the baseline: ${ours[0].ids} vs ${base[0].ids} ids`);
         const rate = summarize(ours.map((o) => (o.ids / o.ms) * 1000));
         const baseRate = summarize(base.map((o) => (o.ids / o.ms) * 1000)).median;
         const rss = summarize(ours.map((o) => o.maxRssMb));
         const label = `${(count / 1e6).toLocaleString('en-US')}M ${format}`;
-        rows.push({ id: '2', what: `ingest + dedupe + batch ${label}, ids/s`, value: rate, unit: 'ids/s', digits: 0, baseline: ['readFile+split+Set', baseRate], ratio: rate.median / baseRate, target: '≥ 1M ids/s', met: count >= 1_000_000 ? rate.median >= 1e6 : undefined });
-        rows.push({ id: '2', what: `peak RSS, ${label}`, value: rss, unit: 'MB', digits: 0, baseline: ['readFile+split+Set', summarize(base.map((o) => o.maxRssMb)).median], ratio: rss.median / summarize(base.map((o) => o.maxRssMb)).median, target: count === 1_000_000 ? '≤ 200 MB' : 'report', met: count === 1_000_000 ? rss.median <= 200 : undefined });
+        rows.push({
+          id: '2',
+          what: `ingest + dedupe + batch ${label}, ids/s`,
+          value: rate,
+          unit: 'ids/s',
+          digits: 0,
+          baseline: ['readFile+split+Set', baseRate],
+          ratio: rate.median / baseRate,
+          target: '≥ 1M ids/s',
+          met: count >= 1_000_000 ? rate.median >= 1e6 : undefined,
+        });
+        rows.push({
+          id: '2',
+          what: `peak RSS, ${label}`,
+          value: rss,
+          unit: 'MB',
+          digits: 0,
+          baseline: ['readFile+split+Set', summarize(base.map((o) => o.maxRssMb)).median],
+          ratio: rss.median / summarize(base.map((o) => o.maxRssMb)).median,
+          target: count === 1_000_000 ? '≤ 200 MB' : 'report',
+          met: count === 1_000_000 ? rss.median <= 200 : undefined,
+        });
       }
     }
   } finally {

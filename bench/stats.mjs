@@ -6,7 +6,8 @@ export function summarize(values) {
   return { median, min: sorted[0], max: sorted.at(-1), runs: sorted.length };
 }
 
-export const fmt = (n, digits = 2) => (n === undefined || Number.isNaN(n) ? 'n/a' : Number(n.toFixed(digits)).toLocaleString('en-US'));
+export const fmt = (n, digits = 2) =>
+  n === undefined || Number.isNaN(n) ? 'n/a' : Number(n.toFixed(digits)).toLocaleString('en-US');
 
 /** Peak RSS (VmHWM) of a running process in MB, read from /proc; undefined where there is no /proc. */
 import { readFileSync } from 'node:fs';
@@ -19,4 +20,3 @@ export function peakRssMb(pid) {
     return undefined;
   }
 }
-

@@ -15,7 +15,10 @@ await rm(out, { recursive: true, force: true });
 // Private: the ledger refuses a folder others can write to, and the exports are personal data.
 await mkdir(out, { recursive: true, mode: 0o700 });
 // Mixpanel's own limit, enforced: any 429 in this demo would be the toolkit's fault.
-const fake = await startFakeMixpanel({ timings: { pendingMs: 3_000, stagingMs: 2_000, startedMs: 3_000 }, ratePerSecond: 1 });
+const fake = await startFakeMixpanel({
+  timings: { pendingMs: 3_000, stagingMs: 2_000, startedMs: 3_000 },
+  ratePerSecond: 1,
+});
 const env = {
   ...process.env,
   MIXPANEL_GDPR_OAUTH_TOKEN: 'fake-oauth-token',
@@ -27,11 +30,18 @@ const env = {
 function run(args, { capture = false, expectCode = 0 } = {}) {
   console.error(`\n$ mixpanel-gdpr ${args.join(' ')}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env,
+      stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'],
+    });
     let stdout = '';
     child.stdout?.on('data', (d) => (stdout += d));
     child.once('error', reject);
-    child.once('exit', (code) => (code === expectCode ? resolve(stdout) : reject(new Error(`mixpanel-gdpr ${args[0]} exited with ${code}, expected ${expectCode}`))));
+    child.once('exit', (code) =>
+      code === expectCode
+        ? resolve(stdout)
+        : reject(new Error(`mixpanel-gdpr ${args[0]} exited with ${code}, expected ${expectCode}`)),
+    );
   });
 }
 
@@ -39,15 +49,40 @@ try {
   console.error(`Fake Mixpanel GDPR API at ${fake.url} (tasks take ~8 s; 1 request/s enforced).`);
   // The sample file holds one id with a control character: it is reported, not sent, so the job exits 1 (see --help).
   await run(['delete', '--ids', 'examples/erasure-requests.txt', '--wait'], { expectCode: 1 });
-  await run(['retrieve', '--ids', 'examples/access-requests.csv', '--column', 'distinct_id', '--compliance', 'CCPA', '--disclosure', 'data', '--out', 'demo-output/exports', '--wait']);
-  const jobs = (await run(['--json', 'jobs'], { capture: true })).trim().split('\n').map((line) => JSON.parse(line));
+  await run([
+    'retrieve',
+    '--ids',
+    'examples/access-requests.csv',
+    '--column',
+    'distinct_id',
+    '--compliance',
+    'CCPA',
+    '--disclosure',
+    'data',
+    '--out',
+    'demo-output/exports',
+    '--wait',
+  ]);
+  const jobs = (await run(['--json', 'jobs'], { capture: true }))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   for (const job of jobs.reverse()) {
     await run(['report', job.jobId, '--format', 'md']);
     await run(['report', job.jobId, '--format', 'csv', '--output', `demo-output/${job.kind}-report.csv`]);
   }
   const rateLimited = fake.requests.filter((r) => r.fault === 'rate-limit').length;
-  console.error(`\nDone: ${fake.requests.length} API requests, ${rateLimited} rate-limited. Ledger, reports and exports are in demo-output/.`);
-  await writeFile(`${out}/requests.json`, JSON.stringify(fake.requests.map(({ ids, ...r }) => ({ ...r, ids: ids?.length })), null, 2));
+  console.error(
+    `\nDone: ${fake.requests.length} API requests, ${rateLimited} rate-limited. Ledger, reports and exports are in demo-output/.`,
+  );
+  await writeFile(
+    `${out}/requests.json`,
+    JSON.stringify(
+      fake.requests.map(({ ids, ...r }) => ({ ...r, ids: ids?.length })),
+      null,
+      2,
+    ),
+  );
 } finally {
   await fake.close();
 }

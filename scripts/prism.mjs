@@ -31,11 +31,17 @@ export async function startPrism(options = {}) {
   const port = options.port ?? (await freePort());
   const argv = [PRISM_BIN, mode, '-h', '127.0.0.1', '-p', String(port), ...args, SPEC_PATH];
   if (mode === 'proxy') argv.push(upstream);
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  const child = spawn(process.execPath, argv, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   let output = '';
   const exited = new Promise((resolve) => child.once('exit', resolve));
   await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`Prism did not start within ${startTimeoutMs} ms:\n${output}`)), startTimeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`Prism did not start within ${startTimeoutMs} ms:\n${output}`)),
+      startTimeoutMs,
+    );
     const onData = (chunk) => {
       const text = chunk.toString();
       output += text;

@@ -30,7 +30,9 @@ const burners = startBurners(options.burners);
 const logDir = await mkdtemp(join(tmpdir(), 'mpgdpr-stress-'));
 let failedRuns = 0;
 try {
-  console.log(`stress: ${options.runs} run(s) of the test suite beside ${options.burners} busy process(es); logs in ${logDir}`);
+  console.log(
+    `stress: ${options.runs} run(s) of the test suite beside ${options.burners} busy process(es); logs in ${logDir}`,
+  );
   for (let run = 1; run <= options.runs; run++) {
     const started = Date.now();
     const log = join(logDir, `run-${run}.log`);
@@ -41,14 +43,19 @@ try {
       continue;
     }
     failedRuns++;
-    console.log(`run ${run}/${options.runs}: FAILED (exit ${outcome.code}, ${outcome.failed.length} failed of ${outcome.tests} tests, ${seconds} s; log: ${log})`);
+    console.log(
+      `run ${run}/${options.runs}: FAILED (exit ${outcome.code}, ${outcome.failed.length} failed of ${outcome.tests} tests, ${seconds} s; log: ${log})`,
+    );
     for (const failure of outcome.failed) console.log(`  ✗ ${failure}`);
-    if (outcome.failed.length === 0) console.log('  (no failed test found in the results: a build, typecheck or crash failed; see the log)');
+    if (outcome.failed.length === 0)
+      console.log('  (no failed test found in the results: a build, typecheck or crash failed; see the log)');
   }
 } finally {
   stopBurners(burners);
 }
-console.log(failedRuns ? `stress: ${failedRuns} of ${options.runs} run(s) failed` : `stress: all ${options.runs} run(s) passed`);
+console.log(
+  failedRuns ? `stress: ${failedRuns} of ${options.runs} run(s) failed` : `stress: all ${options.runs} run(s) passed`,
+);
 process.exit(failedRuns ? 1 : 0);
 
 function parseArgs(args) {
@@ -58,7 +65,8 @@ function parseArgs(args) {
     if (flag === '--runs' || flag === '--burners') {
       const n = Number(value);
       const min = flag === '--runs' ? 1 : 0;
-      if (!Number.isInteger(n) || n < min) usage(`${flag} must be a whole number ≥ ${min} (got ${JSON.stringify(value)})`);
+      if (!Number.isInteger(n) || n < min)
+        usage(`${flag} must be a whole number ≥ ${min} (got ${JSON.stringify(value)})`);
       parsed[flag.slice(2)] = n;
       i++;
     } else if (flag === '--filter' && value) {
@@ -72,13 +80,17 @@ function parseArgs(args) {
 }
 
 function usage(problem) {
-  console.error(`stress: ${problem}\nusage: node scripts/stress.mjs [--runs N (default 3)] [--burners N (default: one per core)] [--filter PACKAGE]…`);
+  console.error(
+    `stress: ${problem}\nusage: node scripts/stress.mjs [--runs N (default 3)] [--burners N (default: one per core)] [--filter PACKAGE]…`,
+  );
   process.exit(2);
 }
 
 /** Node processes that spin for ever. Started directly (no shell, no npx) so that the pid killed is the one spinning. */
 function startBurners(count) {
-  const children = Array.from({ length: count }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  const children = Array.from({ length: count }, () =>
+    spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
+  );
   const stop = () => stopBurners(children);
   process.once('exit', stop);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -102,7 +114,21 @@ function stopBurners(children) {
 async function runSuite(filters, log) {
   const packages = await testedPackages();
   await Promise.all(packages.map((dir) => rm(join(dir, RESULT_FILE), { force: true })));
-  const args = [...PNPM, 'exec', 'turbo', 'run', 'test', '--force', '--ui=stream', '--continue', ...filters.map((f) => `--filter=${f}`), '--', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULT_FILE}`];
+  const args = [
+    ...PNPM,
+    'exec',
+    'turbo',
+    'run',
+    'test',
+    '--force',
+    '--ui=stream',
+    '--continue',
+    ...filters.map((f) => `--filter=${f}`),
+    '--',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${RESULT_FILE}`,
+  ];
   const code = await runLogged('npx', args, log);
   const failed = [];
   let tests = 0;
@@ -122,14 +148,23 @@ function failedTests(results, dir) {
   for (const file of results.testResults) {
     const path = file.name.startsWith(dir) ? file.name.slice(dir.length + 1) : file.name;
     const tests = file.assertionResults.filter((t) => t.status === 'failed');
-    for (const t of tests) failed.push(`${name} ${path} > ${[...t.ancestorTitles, t.title].join(' > ')}: ${firstLine(t.failureMessages[0])}`);
+    for (const t of tests)
+      failed.push(
+        `${name} ${path} > ${[...t.ancestorTitles, t.title].join(' > ')}: ${firstLine(t.failureMessages[0])}`,
+      );
     if (file.status === 'failed' && tests.length === 0) failed.push(`${name} ${path}: ${firstLine(file.message)}`);
   }
   return failed;
 }
 
 function firstLine(text = '') {
-  return text.split('\n').find((line) => line.trim())?.trim().slice(0, 300) ?? '(no message)';
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim())
+      ?.trim()
+      .slice(0, 300) ?? '(no message)'
+  );
 }
 
 /** Workspace packages with a test script (packages/*, apps/*). */

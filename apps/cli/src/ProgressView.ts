@@ -1,11 +1,11 @@
-import pc from 'picocolors';
 import type { JobProgress, ProgressEvent } from '@mixpanel-gdpr/workflow';
+import pc from 'picocolors';
 import { ERROR_CODES, type ErrorCode } from './errorCodes.js';
 import { jsonLine } from './escapeTerminal.js';
 import { formatDuration } from './formatDuration.js';
-import { counted, noun } from './plural.js';
 import { barCells, ProgressLine } from './ProgressLine.js';
-import { colors, toTerminalText, type Colors } from './toTerminalText.js';
+import { counted, noun } from './plural.js';
+import { type Colors, colors, toTerminalText } from './toTerminalText.js';
 
 /** What every error line the CLI prints starts with, whatever failed. */
 export const ERROR_PREFIX = 'mixpanel-gdpr: error:';
@@ -78,7 +78,8 @@ export class ProgressView {
     this.json = options.json;
     this.#stdout = options.stdout ?? process.stdout;
     this.#stderr = options.stderr ?? process.stderr;
-    const colorful = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+    const colorful = (stream: NodeJS.WriteStream) =>
+      Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
     this.#outColorful = colorful(this.#stdout);
     this.#errColorful = colorful(this.#stderr);
   }
@@ -96,12 +97,17 @@ export class ProgressView {
    */
   error(code: ErrorCode, message: string, detail: Record<string, unknown> = {}): void {
     this.info(`${this.errColor.red(ERROR_PREFIX)} ${message}`);
-    if (this.json) this.#stdout.write(`${this.options.redact(jsonLine({ type: 'error', code, message, exitCode: ERROR_CODES[code].exitCode, ...detail }))}\n`);
+    if (this.json)
+      this.#stdout.write(
+        `${this.options.redact(jsonLine({ type: 'error', code, message, exitCode: ERROR_CODES[code].exitCode, ...detail }))}\n`,
+      );
   }
 
   /** A result: an NDJSON line with --json, else human text (may span lines), on stdout. */
   result(value: Record<string, unknown>, human: string): void {
-    const text = this.json ? this.options.redact(jsonLine(value)) : toTerminalText(human, this.#outColorful, { redact: this.options.redact });
+    const text = this.json
+      ? this.options.redact(jsonLine(value))
+      : toTerminalText(human, this.#outColorful, { redact: this.options.redact });
     this.#aboveBar(() => this.#stdout.write(`${text}\n`));
   }
 
@@ -122,10 +128,16 @@ export class ProgressView {
 
   readonly onEvent = (event: ProgressEvent): void => {
     if (this.json) return void this.#stdout.write(`${this.options.redact(jsonLine(event))}\n`);
-    if (event.type === 'rate-limited') this.info(this.errColor.yellow(`rate limited by Mixpanel: waiting ${formatDuration(event.waitMs)}`));
-    if (event.type === 'export' && event.error) this.info(this.errColor.red(`export of task ${event.taskId} failed: ${event.error}`));
-    if (event.type === 'batch' && event.phase === 'failed') this.info(this.errColor.red(`batch ${event.batchId} failed: ${event.error}`));
-    if (event.type === 'task' && event.status === 'UNRECOGNISED') this.info(this.errColor.yellow(`task ${event.taskId} reports an unknown status ${JSON.stringify(event.rawStatus)}`));
+    if (event.type === 'rate-limited')
+      this.info(this.errColor.yellow(`rate limited by Mixpanel: waiting ${formatDuration(event.waitMs)}`));
+    if (event.type === 'export' && event.error)
+      this.info(this.errColor.red(`export of task ${event.taskId} failed: ${event.error}`));
+    if (event.type === 'batch' && event.phase === 'failed')
+      this.info(this.errColor.red(`batch ${event.batchId} failed: ${event.error}`));
+    if (event.type === 'task' && event.status === 'UNRECOGNISED')
+      this.info(
+        this.errColor.yellow(`task ${event.taskId} reports an unknown status ${JSON.stringify(event.rawStatus)}`),
+      );
     // Once halted (Ctrl-C), progress is over: messages only.
     if (this.#halted) return;
     if (this.#line) return this.#draw();
@@ -156,7 +168,9 @@ export class ProgressView {
     // Our own words and numbers only (no job id, nothing from a server): no escaping needed. On a narrow
     // terminal the detail goes first, then the time: a part is dropped whole, never cut mid-number.
     const head = `${label} ${cells} ${c.value}/${c.total} ${c.unit}`;
-    const fits = [[head, c.detail, c.timing], [head, c.timing], [head]].map((parts) => parts.join(' | ')).find((t) => t.length <= this.#line!.width);
+    const fits = [[head, c.detail, c.timing], [head, c.timing], [head]]
+      .map((parts) => parts.join(' | '))
+      .find((t) => t.length <= this.#line!.width);
     const text = fits ?? head.slice(0, this.#line.width);
     this.#line.draw(text.replace(cells, pc.createColors(this.#errColorful).cyan(cells)));
   }
@@ -180,10 +194,24 @@ export class ProgressView {
     if (sum('batchesWaiting') > 0) {
       const total = sum('idsTotal');
       // One limiter for the project: the batches of every job wait in one queue.
-      return { phase: 'submitting', value: sum('idsSubmitted'), total, unit: noun(total, 'id'), detail: `${counted(sum('tasksTotal'), 'task')}${jobs}`, timing: `ETA ${formatDuration(sum('submitEtaMs'))}` };
+      return {
+        phase: 'submitting',
+        value: sum('idsSubmitted'),
+        total,
+        unit: noun(total, 'id'),
+        detail: `${counted(sum('tasksTotal'), 'task')}${jobs}`,
+        timing: `ETA ${formatDuration(sum('submitEtaMs'))}`,
+      };
     }
     const total = sum('tasksTotal');
-    return { phase: 'waiting', value: sum('tasksDone'), total, unit: `${noun(total, 'task')} done`, detail: `${counted(sum('idsSubmitted'), 'id')} submitted${jobs}`, timing: `elapsed ${formatDuration(Date.now() - this.#since)}` };
+    return {
+      phase: 'waiting',
+      value: sum('tasksDone'),
+      total,
+      unit: `${noun(total, 'task')} done`,
+      detail: `${counted(sum('idsSubmitted'), 'id')} submitted${jobs}`,
+      timing: `elapsed ${formatDuration(Date.now() - this.#since)}`,
+    };
   }
 
   #aboveBar(write: () => void): void {

@@ -3,13 +3,13 @@ import { ApiError, createRedactor } from '@mixpanel-gdpr/client';
 import { CommanderError } from 'commander';
 import { rememberVisibleSecrets, tokenFlagWarning } from './credentials.js';
 import { currentJob } from './currentJob.js';
-import { ERROR_CODES, errorCodeOf, type ErrorCode } from './errorCodes.js';
+import { ERROR_CODES, type ErrorCode, errorCodeOf } from './errorCodes.js';
 import { escapeTerminal } from './escapeTerminal.js';
 import { EXIT } from './exitCodes.js';
 import { knownSecrets } from './knownSecrets.js';
-import { buildProgram, type Run, type RunKind } from './program.js';
 import { haltProgress, ProgressView } from './ProgressView.js';
-import { watchStops, type StopReason } from './watchStops.js';
+import { buildProgram, type Run, type RunKind } from './program.js';
+import { type StopReason, watchStops } from './watchStops.js';
 
 /** Every secret known so far, read at each call: token files read during the run join the set. */
 const redact = (text: string) => createRedactor([...knownSecrets])(text);
@@ -66,11 +66,16 @@ async function main(): Promise<number> {
     // Help and --version end parsing with exit code 0.
     if (error instanceof CommanderError && error.exitCode === 0) return EXIT.ok;
     // No command: commander has printed the help on stderr already.
-    if (error instanceof CommanderError && error.code === 'commander.help') return fail('usage', 'a command is required (see the list above)', json());
-    if (error instanceof CommanderError) return fail('usage', error.message.replace(/^error: /, ''), json(), '(add --help for usage)');
+    if (error instanceof CommanderError && error.code === 'commander.help')
+      return fail('usage', 'a command is required (see the list above)', json());
+    if (error instanceof CommanderError)
+      return fail('usage', error.message.replace(/^error: /, ''), json(), '(add --help for usage)');
     if (stops.reason) return stopped(stops.reason, json());
     const code = errorCodeOf(error);
-    const hint = error instanceof ApiError && ERROR_CODES[code].exitCode === EXIT.failed ? `The ledger keeps everything done so far: ${resumeHint()} continues.` : undefined;
+    const hint =
+      error instanceof ApiError && ERROR_CODES[code].exitCode === EXIT.failed
+        ? `The ledger keeps everything done so far: ${resumeHint()} continues.`
+        : undefined;
     return fail(code, error instanceof Error ? error.message : String(error), json(), hint);
   }
 }

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isRegion, REGION_BASE_URLS, validateBaseUrl, type Region } from '@mixpanel-gdpr/client';
+import { isRegion, REGION_BASE_URLS, type Region, validateBaseUrl } from '@mixpanel-gdpr/client';
 import { CliError } from './CliError.js';
 
 // Kept importable from here (openSession.ts): credentials have their own module, which bin.ts shares for redaction.
@@ -37,7 +37,10 @@ export interface Config {
 
 /** Per-user default: $XDG_STATE_HOME/mixpanel-gdpr/ledger.jsonl, else ~/.local/state/…. */
 export function defaultLedgerPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.MIXPANEL_GDPR_LEDGER ?? join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'mixpanel-gdpr', 'ledger.jsonl');
+  return (
+    env.MIXPANEL_GDPR_LEDGER ??
+    join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'mixpanel-gdpr', 'ledger.jsonl')
+  );
 }
 
 /** Flags win over the environment; every value is checked before anything is sent. */
@@ -61,6 +64,7 @@ export function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = process
 export function positive(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n)) throw new CliError(`${flag} must be a positive number (got ${JSON.stringify(value)})`);
+  if (!(n > 0) || !Number.isFinite(n))
+    throw new CliError(`${flag} must be a positive number (got ${JSON.stringify(value)})`);
   return n;
 }

@@ -13,7 +13,8 @@ const SOURCES = {
     fileOption: 'oauthTokenFile',
     env: 'MIXPANEL_GDPR_OAUTH_TOKEN',
     envFile: 'MIXPANEL_GDPR_OAUTH_TOKEN_FILE',
-    missing: 'no OAuth token: set MIXPANEL_GDPR_OAUTH_TOKEN or MIXPANEL_GDPR_OAUTH_TOKEN_FILE (a project owner or admin creates one under Profile & Preferences → Data & Privacy)',
+    missing:
+      'no OAuth token: set MIXPANEL_GDPR_OAUTH_TOKEN or MIXPANEL_GDPR_OAUTH_TOKEN_FILE (a project owner or admin creates one under Profile & Preferences → Data & Privacy)',
   },
   projectToken: {
     flag: '--project-token',
@@ -21,7 +22,8 @@ const SOURCES = {
     fileOption: 'projectTokenFile',
     env: 'MIXPANEL_PROJECT_TOKEN',
     envFile: 'MIXPANEL_PROJECT_TOKEN_FILE',
-    missing: 'no project token: set MIXPANEL_PROJECT_TOKEN or MIXPANEL_PROJECT_TOKEN_FILE (Project Settings → Access Keys)',
+    missing:
+      'no project token: set MIXPANEL_PROJECT_TOKEN or MIXPANEL_PROJECT_TOKEN_FILE (Project Settings → Access Keys)',
   },
 } as const;
 
@@ -41,27 +43,36 @@ function sourceOf(token: Token, o: GlobalOptions, env: NodeJS.ProcessEnv): Sourc
 /** Token files already read, by source and path: each is read (and warned about) once, and stdin can be read only once. */
 const read = new Map<string, string>();
 
-function valueOf(source: Source | undefined, token: Token): string {
+function secretOf(source: Source | undefined, token: Token): string {
   if (!source) throw new CliError(SOURCES[token].missing);
   if ('value' in source) return source.value;
   const key = `${source.from}\0${source.path}`;
-  if (!read.has(key)) read.set(key, readSecretFile(source.path, source.from, (message) => process.stderr.write(`${message}\n`)));
+  if (!read.has(key))
+    read.set(
+      key,
+      readSecretFile(source.path, source.from, (message) => process.stderr.write(`${message}\n`)),
+    );
   return read.get(key)!;
 }
 
 /** The sources that would read stdin (`--oauth-token-file -`, `MIXPANEL_PROJECT_TOKEN_FILE=-`): stdin can feed one of them, and not the ids too. */
 export function stdinCredentialSources(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string[] {
-  const stdin = (s: Source | undefined) => (s && 'path' in s && s.path === '-' ? [`${s.from}${s.from.startsWith('--') ? ' ' : '='}-`] : []);
+  const stdin = (s: Source | undefined) =>
+    s && 'path' in s && s.path === '-' ? [`${s.from}${s.from.startsWith('--') ? ' ' : '='}-`] : [];
   return (['oauthToken', 'projectToken'] as const).flatMap((t) => stdin(sourceOf(t, o, env)));
 }
 
 /** Credentials from flags, token files or the environment; their values are never printed, and every one read is redacted from bin.ts's output. */
-export function resolveCredentials(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env): { oauthToken: string; projectToken: string } {
+export function resolveCredentials(
+  o: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): { oauthToken: string; projectToken: string } {
   const fromStdin = stdinCredentialSources(o, env);
-  if (fromStdin.length > 1) throw new CliError(`${fromStdin.join(' and ')} cannot both read stdin: give one of them a file`);
-  const oauthToken = valueOf(sourceOf('oauthToken', o, env), 'oauthToken');
+  if (fromStdin.length > 1)
+    throw new CliError(`${fromStdin.join(' and ')} cannot both read stdin: give one of them a file`);
+  const oauthToken = secretOf(sourceOf('oauthToken', o, env), 'oauthToken');
   knownSecrets.add(oauthToken);
-  const projectToken = valueOf(sourceOf('projectToken', o, env), 'projectToken');
+  const projectToken = secretOf(sourceOf('projectToken', o, env), 'projectToken');
   knownSecrets.add(projectToken);
   return { oauthToken, projectToken };
 }
@@ -74,7 +85,8 @@ export function rememberVisibleSecrets(argv: readonly string[], env: NodeJS.Proc
   for (const token of ['oauthToken', 'projectToken'] as const) {
     const { flag, env: name } = SOURCES[token];
     const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-    const value = i === -1 ? undefined : argv[i]!.startsWith(`${flag}=`) ? argv[i]!.slice(flag.length + 1) : argv[i + 1];
+    const value =
+      i === -1 ? undefined : argv[i]!.startsWith(`${flag}=`) ? argv[i]!.slice(flag.length + 1) : argv[i + 1];
     for (const v of [value, env[name]]) if (v) knownSecrets.add(v);
   }
 }

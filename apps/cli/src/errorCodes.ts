@@ -1,4 +1,13 @@
-import { AbortError, AuthenticationError, ConnectionError, NotFoundError, PermissionDeniedError, RateLimitError, TimeoutError, ValidationError } from '@mixpanel-gdpr/client';
+import {
+  AbortError,
+  AuthenticationError,
+  ConnectionError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  TimeoutError,
+  ValidationError,
+} from '@mixpanel-gdpr/client';
 import { GaveUpError, ProjectMismatchError, TaskNotFoundError, WatchDeadlineError } from '@mixpanel-gdpr/workflow';
 import { CommanderError } from 'commander';
 import { CliError } from './CliError.js';
@@ -36,7 +45,8 @@ export function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof ValidationError) return 'invalid_input';
   if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) return 'auth';
   if (error instanceof AbortError) return 'interrupted';
-  if (error instanceof WatchDeadlineError || (error instanceof GaveUpError && error.reason === 'deadline')) return 'deadline';
+  if (error instanceof WatchDeadlineError || (error instanceof GaveUpError && error.reason === 'deadline'))
+    return 'deadline';
   if (error instanceof TaskNotFoundError || error instanceof NotFoundError) return 'not_found';
   if (error instanceof RateLimitError) return 'rate_limited';
   if (error instanceof ConnectionError || error instanceof TimeoutError) return 'network';

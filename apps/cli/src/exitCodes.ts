@@ -27,7 +27,10 @@ export const EXIT = Object.freeze({
 });
 
 const HELP: Array<[code: number, text: string]> = [
-  [EXIT.ok, 'done (with --wait: every id succeeded; without: every batch submitted);\nalso when stdout is closed early (| head): a job stops, saved, resumable'],
+  [
+    EXIT.ok,
+    'done (with --wait: every id succeeded; without: every batch submitted);\nalso when stdout is closed early (| head): a job stops, saved, resumable',
+  ],
   [EXIT.someFailed, 'finished, but some ids did not succeed (see the report)'],
   [EXIT.usage, 'bad input or usage; nothing was sent'],
   [EXIT.auth, 'Mixpanel refused the credentials (401/403)'],

@@ -1,10 +1,17 @@
 import { createRedactor } from '@mixpanel-gdpr/client';
-import { createWorkflow, createWorkflowClient, FileLedger, type ProjectIdentity, type Workflow, type WorkflowTunables } from '@mixpanel-gdpr/workflow';
+import {
+  createWorkflow,
+  createWorkflowClient,
+  FileLedger,
+  type ProjectIdentity,
+  type Workflow,
+  type WorkflowTunables,
+} from '@mixpanel-gdpr/workflow';
 import { CliError } from './CliError.js';
-import { resolveConfig, resolveCredentials, type Config, type GlobalOptions } from './config.js';
+import { type Config, type GlobalOptions, resolveConfig, resolveCredentials } from './config.js';
 import { offlineClient } from './offlineClient.js';
-import { paceFileWriter, readPaceFile } from './paceFile.js';
 import { ProgressView } from './ProgressView.js';
+import { paceFileWriter, readPaceFile } from './paceFile.js';
 
 export interface Session {
   config: Config;
@@ -20,7 +27,10 @@ export interface Session {
  * Everything a command needs, checked in order: options, credentials (not
  * needed to read the ledger), then the ledger itself.
  */
-export async function openSession(globals: GlobalOptions, { readOnly = false, tunables = {} }: { readOnly?: boolean; tunables?: WorkflowTunables } = {}): Promise<Session> {
+export async function openSession(
+  globals: GlobalOptions,
+  { readOnly = false, tunables = {} }: { readOnly?: boolean; tunables?: WorkflowTunables } = {},
+): Promise<Session> {
   const config = resolveConfig(globals);
   const credentials = readOnly ? undefined : resolveCredentials(globals);
   const redact = createRedactor(credentials ? [credentials.oauthToken, credentials.projectToken] : []);
@@ -30,7 +40,9 @@ export async function openSession(globals: GlobalOptions, { readOnly = false, tu
   const ledger = await FileLedger.open(config.ledgerPath, { readOnly }).catch((error: unknown) => {
     throw new CliError(error instanceof Error ? error.message : String(error), 'invalid_input');
   });
-  const client = credentials ? createWorkflowClient({ ...credentials, region: config.region, baseUrl: config.baseUrl }) : offlineClient;
+  const client = credentials
+    ? createWorkflowClient({ ...credentials, region: config.region, baseUrl: config.baseUrl })
+    : offlineClient;
   // The limit is per project, not per process: carry the last request's time from one command to the next.
   const pacePath = `${config.ledgerPath}.last-request`;
   // Read-only commands send nothing: no pace to keep, nothing to warn about.

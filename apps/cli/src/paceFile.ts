@@ -23,7 +23,11 @@ const PACE_FORMAT = /^\d{1,15}(\.\d{1,6})?\n?$/;
  * file of another user, garbage, a time in the future. A missing file is
  * normal (first command) and silent.
  */
-export async function readPaceFile(path: string, warn: (message: string) => void, now: () => number = Date.now): Promise<number | undefined> {
+export async function readPaceFile(
+  path: string,
+  warn: (message: string) => void,
+  now: () => number = Date.now,
+): Promise<number | undefined> {
   let text: string;
   try {
     const handle = await openPrivateFile(path, constants.O_RDONLY, 'pace file');
@@ -34,17 +38,22 @@ export async function readPaceFile(path: string, warn: (message: string) => void
       await handle.close();
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`ignoring the time of the last request: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      warn(`ignoring the time of the last request: ${(error as Error).message}`);
     return undefined;
   }
   if (!PACE_FORMAT.test(text)) {
-    warn(`ignoring pace file ${path}: it should hold the time of the last request in epoch ms, not ${JSON.stringify(text.slice(0, 20))}`);
+    warn(
+      `ignoring pace file ${path}: it should hold the time of the last request in epoch ms, not ${JSON.stringify(text.slice(0, 20))}`,
+    );
     return undefined;
   }
   const at = Number(text);
   const aheadMs = at - now();
   if (aheadMs > PACE_FUTURE_TOLERANCE_MS) {
-    warn(`ignoring pace file ${path}: it says the last request was sent at ${new Date(at).toISOString()}, ${Math.round(aheadMs / 1000)} s from now (was the clock set back?)`);
+    warn(
+      `ignoring pace file ${path}: it says the last request was sent at ${new Date(at).toISOString()}, ${Math.round(aheadMs / 1000)} s from now (was the clock set back?)`,
+    );
     return undefined;
   }
   return at;
@@ -61,7 +70,10 @@ export function paceFileWriter(path: string, warn: (message: string) => void): (
     try {
       writePaceFile(path, atMs);
     } catch (error) {
-      if (!warned) warn(`could not record the time of the last request in ${path} (${(error as Error).message}): the next command may not wait for the 1 request/s pace`);
+      if (!warned)
+        warn(
+          `could not record the time of the last request in ${path} (${(error as Error).message}): the next command may not wait for the 1 request/s pace`,
+        );
       warned = true;
     }
   };
@@ -77,7 +89,11 @@ function writePaceFile(path: string, atMs: number): void {
   const temp = `${path}.new`;
   // Left by a process killed between open and rename (rm removes a link, not its target).
   rmSync(temp, { force: true });
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+  const fd = openSync(
+    temp,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
+    0o600,
+  );
   try {
     writeSync(fd, `${Math.ceil(atMs)}\n`);
   } finally {

@@ -2,12 +2,12 @@ import { createRequire } from 'node:module';
 import { API_MAX_IDS_PER_REQUEST, COMPLIANCE_TYPES } from '@mixpanel-gdpr/client';
 import { WORKFLOW_DEFAULTS } from '@mixpanel-gdpr/workflow';
 import { Command, Help, Option } from 'commander';
+import { CliError } from './CliError.js';
 import { cancel } from './commands/cancel.js';
 import { followJobs } from './commands/followJobs.js';
 import { jobs, RECENT_DAYS } from './commands/jobs.js';
 import { report } from './commands/report.js';
-import { startJob, type StartOptions } from './commands/startJob.js';
-import { CliError } from './CliError.js';
+import { type StartOptions, startJob } from './commands/startJob.js';
 import type { GlobalOptions } from './config.js';
 import { stdinCredentialSources } from './credentials.js';
 import { ERROR_CODES_HELP } from './errorCodes.js';
@@ -41,7 +41,10 @@ export interface RunKind {
  * The command line. Each action stores what to run in `onRun`; bin.ts runs it
  * with the Ctrl-C signal and maps errors to exit codes.
  */
-export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr: (text: string) => void = (t) => process.stderr.write(t)): Command {
+export function buildProgram(
+  onRun: (run: Run, kind: RunKind) => void,
+  writeErr: (text: string) => void = (t) => process.stderr.write(t),
+): Command {
   const program = new Command('mixpanel-gdpr')
     // Set before the subcommands are added, which copy these settings: usage errors throw (exit 2) instead of exiting 1,
     // bin.ts prints them (commander's own error line is silenced: every error gets the same prefix and, with --json, an
@@ -49,22 +52,30 @@ export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr:
     .exitOverride()
     .configureOutput({ writeErr, outputError: () => {} })
     .configureHelp({ showGlobalOptions: true, visibleGlobalOptions: globalOptionsOf })
-    .description('Answer GDPR/CCPA data subject requests in Mixpanel: delete or export users by the thousand, with proof.')
+    .description(
+      'Answer GDPR/CCPA data subject requests in Mixpanel: delete or export users by the thousand, with proof.',
+    )
     .version(VERSION)
     .addOption(new Option('--region <region>', 'data residency region').choices(['us', 'eu', 'in']))
     .option('--base-url <url>', 'API base URL (https, or http on loopback)')
     .option('--ledger <path>', 'ledger file recording every job and task')
-    .option('--rate <req-per-s>', 'requests per second for the project (Mixpanel allows 1)', )
+    .option('--rate <req-per-s>', 'requests per second for the project (Mixpanel allows 1)')
     .option('--poll-min-ms <ms>', 'shortest wait between polls of a task')
     .option('--poll-max-ms <ms>', 'longest wait between polls of a task')
     .option('--watch-deadline-ms <ms>', 'stop watching after this long (tasks stay in the ledger; default 35 days)')
-    .option('--oauth-token <token>', 'OAuth token (prefer MIXPANEL_GDPR_OAUTH_TOKEN or --oauth-token-file: flags show in ps)')
+    .option(
+      '--oauth-token <token>',
+      'OAuth token (prefer MIXPANEL_GDPR_OAUTH_TOKEN or --oauth-token-file: flags show in ps)',
+    )
     .option('--oauth-token-file <path>', "file holding the OAuth token ('-': stdin)")
     .option('--project-token <token>', 'project token (prefer MIXPANEL_PROJECT_TOKEN or --project-token-file)')
     .option('--project-token-file <path>', "file holding the project token ('-': stdin)")
     .option('--json', 'NDJSON events and results on stdout; messages on stderr')
     .option('--dry-run', 'show the batches that would be sent, send nothing')
-    .addHelpText('after', `${ENVIRONMENT_HELP}\n${EXIT_CODES_HELP}\n${ERROR_CODES_HELP}\n\nExamples:\n  $ mixpanel-gdpr delete --ids users.txt --wait\n  $ mixpanel-gdpr retrieve --ids users.csv --column distinct_id --out exports/ --wait\n  $ mixpanel-gdpr status            # from cron: one polling pass over unfinished jobs\n  $ mixpanel-gdpr report JOB --format csv --output proof.csv`);
+    .addHelpText(
+      'after',
+      `${ENVIRONMENT_HELP}\n${EXIT_CODES_HELP}\n${ERROR_CODES_HELP}\n\nExamples:\n  $ mixpanel-gdpr delete --ids users.txt --wait\n  $ mixpanel-gdpr retrieve --ids users.csv --column distinct_id --out exports/ --wait\n  $ mixpanel-gdpr status            # from cron: one polling pass over unfinished jobs\n  $ mixpanel-gdpr report JOB --format csv --output proof.csv`,
+    );
   const globals = () => program.opts<GlobalOptions>();
 
   const jobCommand = (name: 'delete' | 'retrieve', description: string, examples: string) =>
@@ -72,31 +83,64 @@ export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr:
       .command(name)
       .description(description)
       .requiredOption('--ids <file>', "file of distinct ids, or '-' for stdin")
-      .addOption(new Option('--format <format>', 'id file format (default: from the extension, else text)').choices(['text', 'csv', 'ndjson']))
+      .addOption(
+        new Option('--format <format>', 'id file format (default: from the extension, else text)').choices([
+          'text',
+          'csv',
+          'ndjson',
+        ]),
+      )
       .option('--column <name>', 'CSV column holding the ids')
       .option('--field <name>', 'NDJSON field holding the ids')
-      .addOption(new Option('--compliance <type>', 'regulation').choices(COMPLIANCE_TYPES.flatMap((t) => [t, t.toLowerCase()])).default('GDPR'))
-      .option('--batch-size <n>', `ids per request (default ${name === 'delete' ? WORKFLOW_DEFAULTS.deletionBatchSize : WORKFLOW_DEFAULTS.retrievalBatchSize})`)
-      .option('--data-groups <n>', `number of group keys (Group Analytics): ids per request become floor(${API_MAX_IDS_PER_REQUEST} / (n + 1))`)
+      .addOption(
+        new Option('--compliance <type>', 'regulation')
+          .choices(COMPLIANCE_TYPES.flatMap((t) => [t, t.toLowerCase()]))
+          .default('GDPR'),
+      )
+      .option(
+        '--batch-size <n>',
+        `ids per request (default ${name === 'delete' ? WORKFLOW_DEFAULTS.deletionBatchSize : WORKFLOW_DEFAULTS.retrievalBatchSize})`,
+      )
+      .option(
+        '--data-groups <n>',
+        `number of group keys (Group Analytics): ids per request become floor(${API_MAX_IDS_PER_REQUEST} / (n + 1))`,
+      )
       .option('--wait', 'then watch the job until every task has ended')
       .addHelpText('after', `\nExamples:\n${examples}`);
 
-  jobCommand('delete', 'Delete users’ data: submit their ids in batches, record every task, optionally wait for the end.', '  $ mixpanel-gdpr delete --ids erasure-requests.txt --wait\n  $ cat ids.txt | mixpanel-gdpr delete --ids - --compliance CCPA\n  $ mixpanel-gdpr --dry-run delete --ids users.csv --column user_id').action((o: StartOptions) =>
-    onRun((signal) => startJob('deletion', o, globals(), signal), startKind(o, globals())),
-  );
-  jobCommand('retrieve', 'Export users’ data: submit retrievals, then download each export when it is ready.', '  $ mixpanel-gdpr retrieve --ids access-requests.txt --out exports/ --wait\n  $ mixpanel-gdpr retrieve --ids users.ndjson --field id --compliance CCPA --disclosure categories')
-    .addOption(new Option('--disclosure <type>', 'CCPA only: what to disclose').choices(['data', 'categories', 'sources']))
+  jobCommand(
+    'delete',
+    'Delete users’ data: submit their ids in batches, record every task, optionally wait for the end.',
+    '  $ mixpanel-gdpr delete --ids erasure-requests.txt --wait\n  $ cat ids.txt | mixpanel-gdpr delete --ids - --compliance CCPA\n  $ mixpanel-gdpr --dry-run delete --ids users.csv --column user_id',
+  ).action((o: StartOptions) => onRun((signal) => startJob('deletion', o, globals(), signal), startKind(o, globals())));
+  jobCommand(
+    'retrieve',
+    'Export users’ data: submit retrievals, then download each export when it is ready.',
+    '  $ mixpanel-gdpr retrieve --ids access-requests.txt --out exports/ --wait\n  $ mixpanel-gdpr retrieve --ids users.ndjson --field id --compliance CCPA --disclosure categories',
+  )
+    .addOption(
+      new Option('--disclosure <type>', 'CCPA only: what to disclose').choices(['data', 'categories', 'sources']),
+    )
     .option('--out <dir>', 'where exports are written', WORKFLOW_DEFAULTS.exportDir)
-    .action((o: StartOptions) => onRun((signal) => startJob('retrieval', o, globals(), signal), startKind(o, globals())));
+    .action((o: StartOptions) =>
+      onRun((signal) => startJob('retrieval', o, globals(), signal), startKind(o, globals())),
+    );
 
   program
     .command('status [job]')
-    .description('One polling pass over the outstanding tasks of JOB (default: every unfinished job), downloading ready exports; sends no batch. Cron-friendly.')
-    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr status\n  */30 * * * * mixpanel-gdpr status --json >> gdpr.log')
+    .description(
+      'One polling pass over the outstanding tasks of JOB (default: every unfinished job), downloading ready exports; sends no batch. Cron-friendly.',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ mixpanel-gdpr status\n  */30 * * * * mixpanel-gdpr status --json >> gdpr.log',
+    )
     .action((job?: string) => onRun((signal) => followJobs('status', job, globals(), signal), WRITES));
   program
     .command('watch [job]')
-    .description('Send any batches JOB (default: every unfinished job) has not sent yet, then poll until every task has ended, downloading exports.')
+    .description(
+      'Send any batches JOB (default: every unfinished job) has not sent yet, then poll until every task has ended, downloading exports.',
+    )
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr watch job-20261129-101500-a1b2c3')
     .action((job?: string) => onRun((signal) => followJobs('watch', job, globals(), signal), WRITES));
   program
@@ -104,7 +148,9 @@ export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr:
     .description('Finish an interrupted job: send the batches it did not send, then (unless --no-wait) watch it.')
     .option('--no-wait', 'return once every batch is submitted')
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr resume job-20261129-101500-a1b2c3')
-    .action((job: string, o: { wait: boolean }) => onRun((signal) => followJobs('resume', job, globals(), signal, o.wait), WRITES));
+    .action((job: string, o: { wait: boolean }) =>
+      onRun((signal) => followJobs('resume', job, globals(), signal, o.wait), WRITES),
+    );
   program
     .command('cancel <job>')
     .description('Cancel a deletion job: send no more batches and cancel its tasks that have not started.')
@@ -112,7 +158,9 @@ export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr:
     .action((job: string) => onRun((signal) => cancel(job, globals(), signal), WRITES));
   program
     .command('jobs')
-    .description(`List the jobs in the ledger, newest first: those unfinished and those that ended in the last ${RECENT_DAYS} days (reads it without locking it).`)
+    .description(
+      `List the jobs in the ledger, newest first: those unfinished and those that ended in the last ${RECENT_DAYS} days (reads it without locking it).`,
+    )
     .option('--all', 'list every job')
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr jobs\n  $ mixpanel-gdpr jobs --all --json | jq .jobId')
     .action((o: { all?: boolean }) => onRun(() => jobs(globals(), { all: Boolean(o.all) }), READS));
@@ -121,14 +169,26 @@ export function buildProgram(onRun: (run: Run, kind: RunKind) => void, writeErr:
     .description('Per-id outcome (task, status, times) as JSON or CSV, or a summary in Markdown.')
     .addOption(new Option('--format <format>', 'report format').choices(['json', 'csv', 'md']).default('md'))
     .option('--output <file>', 'write to FILE (created owner-only) instead of stdout')
-    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr report JOB --format csv --output proof.csv\n  $ mixpanel-gdpr report JOB --format md')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ mixpanel-gdpr report JOB --format csv --output proof.csv\n  $ mixpanel-gdpr report JOB --format md',
+    )
     .action((job: string, o: { format: string; output?: string }) => onRun(() => report(job, o, globals()), READS));
   return program;
 }
 
 /** The global options each command uses (attribute names), the ones its --help shows. */
 const LEDGER_OPTIONS = ['ledger', 'json'];
-const API_OPTIONS = [...LEDGER_OPTIONS, 'region', 'baseUrl', 'rate', 'oauthToken', 'oauthTokenFile', 'projectToken', 'projectTokenFile'];
+const API_OPTIONS = [
+  ...LEDGER_OPTIONS,
+  'region',
+  'baseUrl',
+  'rate',
+  'oauthToken',
+  'oauthTokenFile',
+  'projectToken',
+  'projectTokenFile',
+];
 const WATCH_OPTIONS = [...API_OPTIONS, 'pollMinMs', 'pollMaxMs', 'watchDeadlineMs'];
 const GLOBALS_USED: Record<string, readonly string[]> = {
   delete: [...WATCH_OPTIONS, 'dryRun'],
@@ -154,6 +214,9 @@ const READS: RunKind = { readOnly: true };
 function startKind(o: StartOptions, globals: GlobalOptions): RunKind {
   if (globals.dryRun) return READS;
   const tokens = o.ids === '-' ? stdinCredentialSources(globals) : [];
-  if (tokens.length) throw new CliError(`--ids - and ${tokens.join(' and ')} cannot all read stdin: give ${tokens.length === 1 ? 'the token' : 'the tokens'} or the ids a file`);
+  if (tokens.length)
+    throw new CliError(
+      `--ids - and ${tokens.join(' and ')} cannot all read stdin: give ${tokens.length === 1 ? 'the token' : 'the tokens'} or the ids a file`,
+    );
   return WRITES;
 }

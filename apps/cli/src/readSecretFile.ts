@@ -18,17 +18,29 @@ const MAX_SECRET_BYTES = 16_384;
  */
 export function readSecretFile(path: string, from: string, warn: (message: string) => void): string {
   const where = path === '-' ? 'stdin' : JSON.stringify(path);
-  const fail = (why: string) => new CliError(escapeTerminal(`${from}: ${where} ${why}`, { newlines: false }), 'invalid_input');
+  const fail = (why: string) =>
+    new CliError(escapeTerminal(`${from}: ${where} ${why}`, { newlines: false }), 'invalid_input');
   let bytes: Buffer;
   try {
-    bytes = path === '-' ? readAll(0) : readFile(path, (mode) => warn(escapeTerminal(`warning: ${from}: ${where} can be read by group or others (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 it`, { newlines: false })));
+    bytes =
+      path === '-'
+        ? readAll(0)
+        : readFile(path, (mode) =>
+            warn(
+              escapeTerminal(
+                `warning: ${from}: ${where} can be read by group or others (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 it`,
+                { newlines: false },
+              ),
+            ),
+          );
   } catch (error) {
     if (error instanceof CliError) throw fail(error.message);
     throw fail(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   const text = bytes.toString('utf8').replace(/\r?\n$/, '');
   if (text === '') throw fail('is empty');
-  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(text)) throw fail('holds more than a token (whitespace, several lines or control characters)');
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(text))
+    throw fail('holds more than a token (whitespace, several lines or control characters)');
   return text;
 }
 

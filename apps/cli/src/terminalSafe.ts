@@ -11,7 +11,7 @@ import { escapeTerminal } from './escapeTerminal.js';
  */
 export function terminalSafe(out: NodeJS.WritableStream): Transform {
   const decoder = new StringDecoder('utf8');
-  const escape = new Transform({
+  const escaping = new Transform({
     transform(chunk: Buffer | string, _, done) {
       done(null, escapeTerminal(typeof chunk === 'string' ? chunk : decoder.write(chunk)));
     },
@@ -19,6 +19,6 @@ export function terminalSafe(out: NodeJS.WritableStream): Transform {
       done(null, escapeTerminal(decoder.end()));
     },
   });
-  escape.pipe(out, { end: false });
-  return escape;
+  escaping.pipe(out, { end: false });
+  return escaping;
 }

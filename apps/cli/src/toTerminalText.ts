@@ -23,7 +23,9 @@ const CLOSE = `\uE000${NONCE}/\uE001`;
 const MARKER = new RegExp(`\uE000${NONCE}(${STYLES.join('|')}|/)\uE001`, 'g');
 
 /** Colours as markers; the stream they are written to decides whether they show. */
-export const colors: Colors = Object.freeze(Object.fromEntries(STYLES.map((s) => [s, (text: string | number) => `${open(s)}${text}${CLOSE}`])) as Colors);
+export const colors: Colors = Object.freeze(
+  Object.fromEntries(STYLES.map((s) => [s, (text: string | number) => `${open(s)}${text}${CLOSE}`])) as Colors,
+);
 
 export interface TerminalTextOptions {
   /** false: a one-line message, where a newline is shown as `\x0a`. @default true */
@@ -33,7 +35,11 @@ export interface TerminalTextOptions {
 }
 
 /** `text` redacted, escaped for a terminal (see `escapeTerminal`), with our markers turned into colours, or dropped when `colorful` is false. */
-export function toTerminalText(text: string, colorful: boolean, { newlines = true, redact = (t) => t }: TerminalTextOptions = {}): string {
+export function toTerminalText(
+  text: string,
+  colorful: boolean,
+  { newlines = true, redact = (t) => t }: TerminalTextOptions = {},
+): string {
   const paint = pc.createColors(colorful);
   // A stack of open styles, each with the text written inside it so far: nested styles render like picocolors' own nesting.
   const stack: Array<{ style?: Style; text: string }> = [{ text: '' }];

@@ -20,7 +20,11 @@ export interface Stops {
  * save, so a closed stdout ends it at once with 0: waiting would gain nothing,
  * and a write waiting for 'drain' on a dead pipe would never end.
  */
-export function watchStops(controller: AbortController, readOnly: () => boolean, clearProgress: () => void = () => {}): Stops {
+export function watchStops(
+  controller: AbortController,
+  readOnly: () => boolean,
+  clearProgress: () => void = () => {},
+): Stops {
   const stops: Stops = {};
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
@@ -29,7 +33,9 @@ export function watchStops(controller: AbortController, readOnly: () => boolean,
       // The progress bar goes first, and on a terminal the echoed ^C with it: the message starts on a clean line.
       clearProgress();
       const clean = process.stderr.isTTY ? '\r\x1b[2K' : '';
-      process.stderr.write(`${clean}stopping: settling the request in flight and saving the ledger (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to quit now)\n`);
+      process.stderr.write(
+        `${clean}stopping: settling the request in flight and saving the ledger (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to quit now)\n`,
+      );
       controller.abort(new Error('interrupted'));
     });
   }

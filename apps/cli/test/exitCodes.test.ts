@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { EXIT, EXIT_CODES_HELP } from '../src/exitCodes.js';
 import { summaryExitCode } from '../src/formatSummary.js';
 
-function summary(byOutcome: Record<string, number>, complete: boolean, extra: { invalid?: number; failedBatches?: number } = {}): JobSummary {
+function summary(
+  byOutcome: Record<string, number>,
+  complete: boolean,
+  extra: { invalid?: number; failedBatches?: number } = {},
+): JobSummary {
   return {
     jobId: 'j',
     kind: 'deletion',
@@ -27,7 +31,8 @@ describe('exit code of a job', () => {
   });
 
   it('says some failed for a task that ended other than SUCCESS, even before the job is complete', () => {
-    for (const ended of ['FAILURE', 'REVOKED', 'NOT_FOUND']) expect(summaryExitCode(summary({ [ended]: 1, PENDING: 1 }, false), false)).toBe(EXIT.someFailed);
+    for (const ended of ['FAILURE', 'REVOKED', 'NOT_FOUND'])
+      expect(summaryExitCode(summary({ [ended]: 1, PENDING: 1 }, false), false)).toBe(EXIT.someFailed);
   });
 
   it('says some failed for a complete job with anything but SUCCESS, failed batches, invalid ids when waited on, or an unfinished wait', () => {
@@ -41,6 +46,8 @@ describe('exit code of a job', () => {
 describe('--help', () => {
   it('lists every exit code with its number, aligned', () => {
     for (const code of Object.values(EXIT)) expect(EXIT_CODES_HELP).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
-    expect(EXIT_CODES_HELP).toContain('\n  0    done (with --wait: every id succeeded; without: every batch submitted);\n       also when stdout is closed early');
+    expect(EXIT_CODES_HELP).toContain(
+      '\n  0    done (with --wait: every id succeeded; without: every batch submitted);\n       also when stdout is closed early',
+    );
   });
 });

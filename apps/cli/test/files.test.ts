@@ -1,10 +1,10 @@
 /** End to end: the built binary and the files it keeps (ledger, pace file, report), against hostile or odd files. */
-import { lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeMixpanel, type FakeMixpanel } from '@mixpanel-gdpr/testing';
+import { type FakeMixpanel, startFakeMixpanel } from '@mixpanel-gdpr/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ndjson, SECRETS, startCli, type CliRun } from './helpers.js';
+import { type CliRun, ndjson, SECRETS, startCli } from './helpers.js';
 
 let fake: FakeMixpanel;
 let root: string;
@@ -17,7 +17,11 @@ const DAY_MS = 86_400_000;
 const QUICK_MS = 20_000;
 
 beforeAll(async () => {
-  fake = await startFakeMixpanel({ oauthToken: SECRETS.oauth, projectToken: SECRETS.project, timings: { pendingMs: 100, stagingMs: 100, startedMs: 100 } });
+  fake = await startFakeMixpanel({
+    oauthToken: SECRETS.oauth,
+    projectToken: SECRETS.project,
+    timings: { pendingMs: 100, stagingMs: 100, startedMs: 100 },
+  });
   root = await mkdtemp(join(tmpdir(), 'mpgdpr-files-'));
 });
 afterAll(async () => {
@@ -27,7 +31,12 @@ afterAll(async () => {
 beforeEach(async () => {
   dir = await mkdtemp(join(root, 'case-'));
   ledger = join(dir, 'ledger.jsonl');
-  env = { MIXPANEL_GDPR_OAUTH_TOKEN: SECRETS.oauth, MIXPANEL_PROJECT_TOKEN: SECRETS.project, MIXPANEL_GDPR_BASE_URL: fake.url, MIXPANEL_GDPR_LEDGER: ledger };
+  env = {
+    MIXPANEL_GDPR_OAUTH_TOKEN: SECRETS.oauth,
+    MIXPANEL_PROJECT_TOKEN: SECRETS.project,
+    MIXPANEL_GDPR_BASE_URL: fake.url,
+    MIXPANEL_GDPR_LEDGER: ledger,
+  };
   await writeFile(join(dir, 'people.csv'), 'email,distinct_id\na@x.com,c-1\nb@x.com,c-2\n');
 });
 
@@ -62,7 +71,9 @@ describe('pace file', () => {
     await writeFile(pace, 'soon', { mode: 0o600 });
     const { code, stderr } = await run(deleteCsv());
     expect(code, stderr).toBe(0);
-    expect(stderr).toContain(`ignoring pace file ${pace}: it should hold the time of the last request in epoch ms, not "soon"`);
+    expect(stderr).toContain(
+      `ignoring pace file ${pace}: it should hold the time of the last request in epoch ms, not "soon"`,
+    );
   });
 
   it('neither reads nor writes through a pace file planted as a symlink, and replaces it', async () => {
@@ -141,6 +152,8 @@ describe('ledger', () => {
     await chmod(shared, 0o1777);
     const { code, stderr } = await run(['jobs'], { MIXPANEL_GDPR_LEDGER: join(shared, 'ledger.jsonl') });
     expect(code).not.toBe(0);
-    expect(stderr).toContain(`the directory ${shared} of ledger ${join(shared, 'ledger.jsonl')} is writable by its group and every user (mode 1777)`);
+    expect(stderr).toContain(
+      `the directory ${shared} of ledger ${join(shared, 'ledger.jsonl')} is writable by its group and every user (mode 1777)`,
+    );
   });
 });

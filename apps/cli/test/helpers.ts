@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 export const BIN = new URL('../dist/bin.js', import.meta.url).pathname;
 export const SECRETS = { oauth: 'e2e-OAUTH-secret-123', project: 'e2e-PROJECT-secret-456' };
@@ -12,7 +12,11 @@ export interface CliRun {
 /** Every byte any run printed, to check at the end that no secret ever appeared. */
 export const allOutput: string[] = [];
 
-export function startCli(args: string[], env: Record<string, string | undefined> = {}, input?: string): { child: ChildProcess; done: Promise<CliRun> } {
+export function startCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  input?: string,
+): { child: ChildProcess; done: Promise<CliRun> } {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -31,7 +35,8 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   return { child, done };
 }
 
-export const runCli = (args: string[], env: Record<string, string | undefined> = {}, input?: string) => startCli(args, env, input).done;
+export const runCli = (args: string[], env: Record<string, string | undefined> = {}, input?: string) =>
+  startCli(args, env, input).done;
 
 export const ndjson = (text: string) =>
   text

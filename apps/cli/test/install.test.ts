@@ -11,7 +11,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import { startFakeMixpanel, type FakeMixpanel } from '@mixpanel-gdpr/testing';
+import { type FakeMixpanel, startFakeMixpanel } from '@mixpanel-gdpr/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPnpm } from '../../../scripts/pnpm.mjs';
 
@@ -36,9 +36,17 @@ beforeAll(async () => {
   await runPnpm(['-r', '--filter-prod', '@mixpanel-gdpr/cli...', 'pack', '--pack-destination', packs], { cwd: ROOT });
   const tarballs = (await readdir(packs)).map((file) => join(packs, file));
   expect(tarballs.map((t) => basename(t)).sort()).toEqual(PACKAGES.map((p) => `mixpanel-gdpr-${p}-0.1.0.tgz`));
-  await run('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], { cwd: dir, env: cleanEnv() });
+  await run(
+    'npm',
+    ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', ...tarballs],
+    { cwd: dir, env: cleanEnv() },
+  );
 
-  fake = await startFakeMixpanel({ oauthToken: SECRETS.oauth, projectToken: SECRETS.project, timings: { pendingMs: 50, stagingMs: 50, startedMs: 50 } });
+  fake = await startFakeMixpanel({
+    oauthToken: SECRETS.oauth,
+    projectToken: SECRETS.project,
+    timings: { pendingMs: 50, stagingMs: 50, startedMs: 50 },
+  });
   await mkdir(join(dir, 'state'), { mode: 0o700 });
   await writeFile(join(dir, 'ids.txt'), 'erase-1\nerase-2\nerase-3\n');
   env = {
@@ -62,18 +70,31 @@ afterAll(async () => {
 const cli = (args: string[]) =>
   run('mixpanel-gdpr', args, { cwd: dir, env }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
   );
 
 describe('the packed CLI installed with npm install -g', () => {
   it('puts mixpanel-gdpr on PATH, from a publishable package, each package licensed', async () => {
     expect((await stat(join(prefix, 'bin', 'mixpanel-gdpr'))).isFile()).toBe(true);
-    const manifest = JSON.parse(await readFile(join(prefix, 'lib', 'node_modules', '@mixpanel-gdpr', 'cli', 'package.json'), 'utf8'));
+    const manifest = JSON.parse(
+      await readFile(join(prefix, 'lib', 'node_modules', '@mixpanel-gdpr', 'cli', 'package.json'), 'utf8'),
+    );
     // Changesets publishes (and versions) only packages that are not private.
     expect(manifest).not.toHaveProperty('private');
-    expect(manifest).toMatchObject({ license: 'MIT', engines: { node: '>=20.19' }, bin: { 'mixpanel-gdpr': expect.any(String) } });
+    expect(manifest).toMatchObject({
+      license: 'MIT',
+      engines: { node: '>=20.19' },
+      bin: { 'mixpanel-gdpr': expect.any(String) },
+    });
     const license = await readFile(join(ROOT, 'LICENSE'), 'utf8');
-    for (const name of PACKAGES) expect(await readFile(join(prefix, 'lib', 'node_modules', '@mixpanel-gdpr', name, 'LICENSE'), 'utf8')).toBe(license);
+    for (const name of PACKAGES)
+      expect(await readFile(join(prefix, 'lib', 'node_modules', '@mixpanel-gdpr', name, 'LICENSE'), 'utf8')).toBe(
+        license,
+      );
     const { code, stdout } = await cli(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('Usage: mixpanel-gdpr');
@@ -88,7 +109,18 @@ describe('the packed CLI installed with npm install -g', () => {
   });
 
   it('deletes for real against the fake, tokens from the environment, the ledger in a private folder', async () => {
-    const { code, stdout, stderr } = await cli(['--rate', '20', '--poll-min-ms', '50', '--poll-max-ms', '200', 'delete', '--ids', join(dir, 'ids.txt'), '--wait']);
+    const { code, stdout, stderr } = await cli([
+      '--rate',
+      '20',
+      '--poll-min-ms',
+      '50',
+      '--poll-max-ms',
+      '200',
+      'delete',
+      '--ids',
+      join(dir, 'ids.txt'),
+      '--wait',
+    ]);
     expect(code, stderr).toBe(0);
     const creates = fake.requests.filter((r) => r.operation === 'createDeletion' && r.status < 300);
     expect(creates.map((r) => r.ids)).toEqual([['erase-1', 'erase-2', 'erase-3']]);
@@ -104,11 +136,19 @@ describe('a fresh checkout', () => {
     const checkout = join(dir, 'checkout');
     // What a clone holds: nothing built, nothing installed.
     const generated = new Set(['node_modules', 'dist', '.turbo', '.git', 'demo-output', 'coverage']);
-    await cp(ROOT, checkout, { recursive: true, filter: (source) => !generated.has(basename(source)) && !source.endsWith('.tgz') });
+    await cp(ROOT, checkout, {
+      recursive: true,
+      filter: (source) => !generated.has(basename(source)) && !source.endsWith('.tgz'),
+    });
     // This workspace's store: on another disk, pnpm would otherwise start an empty one there and download everything.
     const store = (await runPnpm(['store', 'path'], { cwd: ROOT })).stdout.trim();
-    const { stdout, stderr } = await runPnpm(['install', '--frozen-lockfile', '--prefer-offline', '--store-dir', store], { cwd: checkout, env: cleanEnv() });
+    const { stdout, stderr } = await runPnpm(
+      ['install', '--frozen-lockfile', '--prefer-offline', '--store-dir', store],
+      { cwd: checkout, env: cleanEnv() },
+    );
     expect(`${stdout}${stderr}`).not.toMatch(/WARN/);
-    expect((await stat(join(checkout, 'packages', 'workflow', 'node_modules', '.bin', 'mixpanel-gdpr-fake'))).isFile()).toBe(true);
+    expect(
+      (await stat(join(checkout, 'packages', 'workflow', 'node_modules', '.bin', 'mixpanel-gdpr-fake'))).isFile(),
+    ).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeMixpanel, type FakeMixpanel } from '@mixpanel-gdpr/testing';
+import { type FakeMixpanel, startFakeMixpanel } from '@mixpanel-gdpr/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndjson, runCli, SECRETS, startCli } from './helpers.js';
 
@@ -15,9 +15,17 @@ let n = 0;
 const fresh = () => ({ ...env, MIXPANEL_GDPR_LEDGER: join(dir, `ledger-${++n}.jsonl`) });
 
 beforeAll(async () => {
-  fake = await startFakeMixpanel({ oauthToken: SECRETS.oauth, projectToken: SECRETS.project, timings: { pendingMs: 3_600_000 } });
+  fake = await startFakeMixpanel({
+    oauthToken: SECRETS.oauth,
+    projectToken: SECRETS.project,
+    timings: { pendingMs: 3_600_000 },
+  });
   dir = await mkdtemp(join(tmpdir(), 'mpgdpr-safety-'));
-  env = { MIXPANEL_GDPR_OAUTH_TOKEN: SECRETS.oauth, MIXPANEL_PROJECT_TOKEN: SECRETS.project, MIXPANEL_GDPR_BASE_URL: fake.url };
+  env = {
+    MIXPANEL_GDPR_OAUTH_TOKEN: SECRETS.oauth,
+    MIXPANEL_PROJECT_TOKEN: SECRETS.project,
+    MIXPANEL_GDPR_BASE_URL: fake.url,
+  };
   await writeFile(join(dir, 'ids.txt'), Array.from({ length: 50 }, (_, i) => `safe-${i}`).join('\n'));
 });
 
@@ -41,24 +49,33 @@ describe('a job is bound to its project', () => {
     ['resume', (job: string) => ['resume', job], () => ({ MIXPANEL_PROJECT_TOKEN: 'token-of-another-project' })],
     ['watch', (job: string) => ['watch', job], () => ({ MIXPANEL_PROJECT_TOKEN: 'token-of-another-project' })],
     ['status', (job: string) => ['status', job], () => ({ MIXPANEL_REGION: 'eu' })],
-    ['cancel', (job: string) => ['cancel', job], () => ({ MIXPANEL_GDPR_BASE_URL: fake.url.replace('127.0.0.1', 'localhost') })],
+    [
+      'cancel',
+      (job: string) => ['cancel', job],
+      () => ({ MIXPANEL_GDPR_BASE_URL: fake.url.replace('127.0.0.1', 'localhost') }),
+    ],
   ])('%s with other credentials, region or URL exits 2 and sends nothing', async (_, args, change) => {
     const e = fresh();
     const jobId = await startedJob(e);
     const before = fake.requests.length;
     const { code, stderr } = await runCli([...fast, ...args(jobId)], { ...e, ...change() });
     expect(code, stderr).toBe(2);
-    expect(stderr).toMatch(/belongs to another project: it was created for region us, .* project token sha256:[0-9a-f]{12}…, but this command calls/);
+    expect(stderr).toMatch(
+      /belongs to another project: it was created for region us, .* project token sha256:[0-9a-f]{12}…, but this command calls/,
+    );
     expect(stderr).not.toContain('token-of-another-project');
     expect(stderr).not.toContain(SECRETS.project);
     expect(fake.requests.length).toBe(before);
   });
 
-  it('status over every job leaves other projects\' jobs alone, and exits 2 if none is this project\'s', async () => {
+  it("status over every job leaves other projects' jobs alone, and exits 2 if none is this project's", async () => {
     const e = fresh();
     await startedJob(e);
     const before = fake.requests.length;
-    const { code, stderr } = await runCli([...fast, 'status'], { ...e, MIXPANEL_PROJECT_TOKEN: 'token-of-another-project' });
+    const { code, stderr } = await runCli([...fast, 'status'], {
+      ...e,
+      MIXPANEL_PROJECT_TOKEN: 'token-of-another-project',
+    });
     expect(code).toBe(2);
     expect(stderr).toMatch(/belongs to another project .* left alone/);
     expect(fake.requests.length).toBe(before);
@@ -87,7 +104,10 @@ describe('a cron pass always ends and covers every job', () => {
     const good = await startedJob(e);
     // A task id an older version took from a hostile server's answer.
     const at = Date.now();
-    await appendFile(e.MIXPANEL_GDPR_LEDGER, `${JSON.stringify({ type: 'batch.planned', jobId: bad, at, batchId: 'evil', ids: ['u-evil'] })}\n${JSON.stringify({ type: 'batch.submitted', jobId: bad, at, batchId: 'evil', taskId: '../../evil' })}\n`);
+    await appendFile(
+      e.MIXPANEL_GDPR_LEDGER,
+      `${JSON.stringify({ type: 'batch.planned', jobId: bad, at, batchId: 'evil', ids: ['u-evil'] })}\n${JSON.stringify({ type: 'batch.submitted', jobId: bad, at, batchId: 'evil', taskId: '../../evil' })}\n`,
+    );
     const before = fake.requests.length;
     const { code, stdout, stderr } = await runCli([...fast, '--json', 'status'], e);
     expect(code, stderr).toBe(4);
@@ -95,7 +115,11 @@ describe('a cron pass always ends and covers every job', () => {
     const polled = fake.requests.slice(before).filter((r) => r.operation === 'getDeletionStatus');
     expect(polled).toHaveLength(10);
     expect(fake.requests.slice(before).every((r) => !r.path.includes('evil'))).toBe(true);
-    expect(ndjson(stdout).filter((l) => l.type === 'summary').map((l) => l.jobId)).toEqual([bad, good]);
+    expect(
+      ndjson(stdout)
+        .filter((l) => l.type === 'summary')
+        .map((l) => l.jobId),
+    ).toEqual([bad, good]);
   });
 
   it('ends a status pass against a server that keeps failing', async () => {
@@ -116,7 +140,7 @@ describe('exit codes tell the truth', () => {
   it.each([
     ['an empty file', 'empty.txt', ''],
     ['a file of blank lines', 'blank.txt', '\n  \n\n'],
-    ['a file with no valid id', 'invalid.txt', 'a\u0001b\n' + 'x'.repeat(300) + '\n'],
+    ['a file with no valid id', 'invalid.txt', `a\u0001b\n${'x'.repeat(300)}\n`],
   ])('%s: exit 2, nothing sent, no job left behind', async (_, name, content) => {
     const e = fresh();
     await writeFile(join(dir, name), content);
@@ -147,10 +171,17 @@ describe('exit codes tell the truth', () => {
   });
 
   it('some ids invalid: the summary says how many and where, and --wait exits 1', async () => {
-    const quick = await startFakeMixpanel({ oauthToken: SECRETS.oauth, projectToken: SECRETS.project, timings: { pendingMs: 50, stagingMs: 50, startedMs: 50 } });
+    const quick = await startFakeMixpanel({
+      oauthToken: SECRETS.oauth,
+      projectToken: SECRETS.project,
+      timings: { pendingMs: 50, stagingMs: 50, startedMs: 50 },
+    });
     try {
       await writeFile(join(dir, 'mixed.txt'), 'ok-1\nbad\u0007id\nok-2\n');
-      const { code, stderr } = await runCli([...fast, 'delete', '--ids', join(dir, 'mixed.txt'), '--wait'], { ...fresh(), MIXPANEL_GDPR_BASE_URL: quick.url });
+      const { code, stderr } = await runCli([...fast, 'delete', '--ids', join(dir, 'mixed.txt'), '--wait'], {
+        ...fresh(),
+        MIXPANEL_GDPR_BASE_URL: quick.url,
+      });
       expect(code, stderr).toBe(1);
       expect(stderr).toMatch(/1 invalid id was not sent:\n\s+input position 2: contains control characters/);
     } finally {
@@ -171,9 +202,16 @@ describe('exit codes tell the truth', () => {
 
 describe('an interruption during a long 429 wait', () => {
   it('exits within seconds, not when Retry-After ends', async () => {
-    const slow = await startFakeMixpanel({ oauthToken: SECRETS.oauth, projectToken: SECRETS.project, faults: { rate429: 1, retryAfterSeconds: 3_600 } });
+    const slow = await startFakeMixpanel({
+      oauthToken: SECRETS.oauth,
+      projectToken: SECRETS.project,
+      faults: { rate429: 1, retryAfterSeconds: 3_600 },
+    });
     try {
-      const { child, done } = startCli([...fast, 'delete', '--ids', join(dir, 'ids.txt')], { ...fresh(), MIXPANEL_GDPR_BASE_URL: slow.url });
+      const { child, done } = startCli([...fast, 'delete', '--ids', join(dir, 'ids.txt')], {
+        ...fresh(),
+        MIXPANEL_GDPR_BASE_URL: slow.url,
+      });
       // Wait for the first 429 to come back, then interrupt.
       while (!slow.requests.some((r) => r.status === 429)) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 300));

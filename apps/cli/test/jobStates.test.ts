@@ -7,7 +7,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeMixpanel, type FakeMixpanel } from '@mixpanel-gdpr/testing';
+import { type FakeMixpanel, startFakeMixpanel } from '@mixpanel-gdpr/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndjson, runCli, SECRETS, startCli } from './helpers.js';
 
@@ -25,7 +25,11 @@ const fresh = () => ({ ...env, MIXPANEL_GDPR_LEDGER: join(dir, `ledger-${++n}.js
 beforeAll(async () => {
   fake = await startFakeMixpanel({ oauthToken: SECRETS.oauth, projectToken: SECRETS.project, now: () => fakeNow });
   dir = await mkdtemp(join(tmpdir(), 'mpgdpr-states-'));
-  env = { MIXPANEL_GDPR_OAUTH_TOKEN: SECRETS.oauth, MIXPANEL_PROJECT_TOKEN: SECRETS.project, MIXPANEL_GDPR_BASE_URL: fake.url };
+  env = {
+    MIXPANEL_GDPR_OAUTH_TOKEN: SECRETS.oauth,
+    MIXPANEL_PROJECT_TOKEN: SECRETS.project,
+    MIXPANEL_GDPR_BASE_URL: fake.url,
+  };
 });
 
 afterAll(async () => {
@@ -34,7 +38,11 @@ afterAll(async () => {
 });
 
 /** Submits a job of `count` new ids in batches of 10, without waiting; returns its id. */
-async function submitted(e: Record<string, string>, kind: 'delete' | 'retrieve' = 'delete', count = 50): Promise<string> {
+async function submitted(
+  e: Record<string, string>,
+  kind: 'delete' | 'retrieve' = 'delete',
+  count = 50,
+): Promise<string> {
   const file = join(dir, `ids-${++n}.txt`);
   await writeFile(file, Array.from({ length: count }, (_, i) => `s-${n}-${i}`).join('\n'));
   const extra = kind === 'retrieve' ? ['--out', join(dir, 'exports')] : [];
@@ -49,10 +57,21 @@ describe('a cancelled job', () => {
     const jobId = await submitted(e);
     const cancelled = await runCli([...fast, '--json', 'cancel', jobId], e);
     expect(cancelled.code, cancelled.stderr).toBe(0);
-    expect(ndjson(cancelled.stdout).at(-1)).toEqual({ type: 'cancel', jobId, cancelled: 5, tooLate: 0, nothingToCancel: false });
+    expect(ndjson(cancelled.stdout).at(-1)).toEqual({
+      type: 'cancel',
+      jobId,
+      cancelled: 5,
+      tooLate: 0,
+      nothingToCancel: false,
+    });
     const status = await runCli([...fast, '--json', 'status', jobId], e);
     expect(status.code, status.stderr).toBe(0);
-    expect(ndjson(status.stdout).at(-1)).toMatchObject({ state: 'cancelled', complete: true, ids: { byOutcome: { CANCELLED: 50 } }, tasks: { byStatus: { REVOKED: 5 } } });
+    expect(ndjson(status.stdout).at(-1)).toMatchObject({
+      state: 'cancelled',
+      complete: true,
+      ids: { byOutcome: { CANCELLED: 50 } },
+      tasks: { byStatus: { REVOKED: 5 } },
+    });
     const watched = await runCli([...fast, 'watch', jobId], e);
     expect(watched.code, watched.stderr).toBe(0);
     expect(watched.stdout).toMatch(/: cancelled\n/);
@@ -82,8 +101,17 @@ describe('a cancelled job', () => {
     const before = fake.requests.length;
     const run = await runCli([...fast, '--json', 'cancel', jobId], e);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(new RegExp(`^mixpanel-gdpr: error: job ${jobId} is a retrieval: only deletions can be cancelled\n$`));
-    expect(ndjson(run.stdout)).toEqual([{ type: 'error', code: 'invalid_input', message: `job ${jobId} is a retrieval: only deletions can be cancelled`, exitCode: 2 }]);
+    expect(run.stderr).toMatch(
+      new RegExp(`^mixpanel-gdpr: error: job ${jobId} is a retrieval: only deletions can be cancelled\n$`),
+    );
+    expect(ndjson(run.stdout)).toEqual([
+      {
+        type: 'error',
+        code: 'invalid_input',
+        message: `job ${jobId} is a retrieval: only deletions can be cancelled`,
+        exitCode: 2,
+      },
+    ]);
     expect(fake.requests.length).toBe(before);
   });
 });
@@ -94,18 +122,29 @@ describe('jobs', () => {
     // Refused at its first batch (401): recorded, nothing created.
     const ids = join(dir, 'never.txt');
     await writeFile(ids, 'never-1\nnever-2\n');
-    const refused = await runCli([...fast, 'delete', '--ids', ids], { ...e, MIXPANEL_GDPR_OAUTH_TOKEN: 'not-the-token' });
+    const refused = await runCli([...fast, 'delete', '--ids', ids], {
+      ...e,
+      MIXPANEL_GDPR_OAUTH_TOKEN: 'not-the-token',
+    });
     expect(refused.code, refused.stderr).toBe(3);
     const old = await submitted(e);
     fakeNow += HOUR_MS;
     expect((await runCli([...fast, 'watch', old], e)).code).toBe(0);
     // The finished job's every record moves eight days back, as if it had ended then.
-    const lines = (await readFile(e.MIXPANEL_GDPR_LEDGER, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { jobId?: string; at?: number });
-    await writeFile(e.MIXPANEL_GDPR_LEDGER, lines.map((r) => JSON.stringify(r.jobId === old ? { ...r, at: r.at! - 8 * DAY_MS } : r)).join('\n') + '\n');
+    const lines = (await readFile(e.MIXPANEL_GDPR_LEDGER, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { jobId?: string; at?: number });
+    await writeFile(
+      e.MIXPANEL_GDPR_LEDGER,
+      `${lines.map((r) => JSON.stringify(r.jobId === old ? { ...r, at: r.at! - 8 * DAY_MS } : r)).join('\n')}\n`,
+    );
 
     const recent = await runCli(['--json', 'jobs'], e);
     expect(ndjson(recent.stdout).map((j) => [j.state, j.jobId === old])).toEqual([['not started', false]]);
-    expect(recent.stderr).toContain('1 job that ended more than 7 days ago not shown: `mixpanel-gdpr jobs --all` lists every job');
+    expect(recent.stderr).toContain(
+      '1 job that ended more than 7 days ago not shown: `mixpanel-gdpr jobs --all` lists every job',
+    );
     const all = await runCli(['--json', 'jobs', '--all'], e);
     expect(ndjson(all.stdout).map((j) => j.state)).toEqual(['not started', 'complete']);
     expect((await runCli(['jobs'], e)).stdout).toMatch(/deletion +GDPR +2 ids +not started/);
@@ -119,7 +158,8 @@ describe('watch with no job', () => {
     const deletion = await submitted(e);
     const retrieval = await submitted(e, 'retrieve', 2);
     // The deletion comes first in the ledger, but the fake starts its tasks ten hours from now (its clock only moves forward: it keeps the rate).
-    for (const task of fake.tasks.values()) if (task.kind === 'deletion' && task.createdAt >= start) task.createdAt = start + 10 * HOUR_MS;
+    for (const task of fake.tasks.values())
+      if (task.kind === 'deletion' && task.createdAt >= start) task.createdAt = start + 10 * HOUR_MS;
     fakeNow = start + HOUR_MS;
     const { child, done } = startCli([...fast, '--json', 'watch'], e);
     const summaries: string[] = [];
@@ -144,6 +184,10 @@ describe('watch with no job', () => {
     clearTimeout(timer);
     expect(run.code, run.stderr).toBe(0);
     expect(summaries).toEqual([retrieval, deletion]);
-    expect(ndjson(run.stdout).filter((l) => l.type === 'summary').map((l) => l.state)).toEqual(['complete', 'complete']);
+    expect(
+      ndjson(run.stdout)
+        .filter((l) => l.type === 'summary')
+        .map((l) => l.state),
+    ).toEqual(['complete', 'complete']);
   });
 });

@@ -2,8 +2,8 @@
 import type { JobProgress } from '@mixpanel-gdpr/workflow';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatDuration } from '../src/formatDuration.js';
-import { counted } from '../src/plural.js';
 import { haltProgress, ProgressView } from '../src/ProgressView.js';
+import { counted } from '../src/plural.js';
 
 const CLEAR = '\r\x1b[2K';
 
@@ -16,13 +16,26 @@ function fakeStream(tty = true) {
 function view(tty = true, json = false) {
   const stdout = fakeStream(false);
   const stderr = fakeStream(tty);
-  const v = new ProgressView({ json, redact: (t) => t, stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream });
+  const v = new ProgressView({
+    json,
+    redact: (t) => t,
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stderr: stderr as unknown as NodeJS.WriteStream,
+  });
   /** What the bar shows now: the text after the last erase, if the line was not erased since. */
   const bar = () => stderr.text.split(CLEAR).at(-1)!;
   return { v, stdout, stderr, bar };
 }
 
-const progress = (p: Partial<JobProgress> = {}): JobProgress => ({ idsTotal: 0, idsSubmitted: 0, batchesWaiting: 0, tasksTotal: 0, tasksDone: 0, submitEtaMs: 0, ...p });
+const progress = (p: Partial<JobProgress> = {}): JobProgress => ({
+  idsTotal: 0,
+  idsSubmitted: 0,
+  batchesWaiting: 0,
+  tasksTotal: 0,
+  tasksDone: 0,
+  submitEtaMs: 0,
+  ...p,
+});
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -37,7 +50,9 @@ afterEach(() => {
 describe('the progress bar', () => {
   it('shows the submission ETA with its unit, from the rate limit', () => {
     const { v, bar } = view();
-    v.track('job-a', () => progress({ idsTotal: 4000, idsSubmitted: 2000, batchesWaiting: 125, tasksTotal: 1, submitEtaMs: 125_000 }));
+    v.track('job-a', () =>
+      progress({ idsTotal: 4000, idsSubmitted: 2000, batchesWaiting: 125, tasksTotal: 1, submitEtaMs: 125_000 }),
+    );
     expect(bar()).toMatch(/^submitting [█░]+ 2000\/4000 ids \| 1 task \| ETA 2 min 5 s$/);
   });
 
@@ -91,7 +106,9 @@ describe('without a terminal', () => {
     v.onEvent({ type: 'batch', jobId: 'job-b', batchId: 'b1', phase: 'sending', ids: 1 });
     a.tasksDone = 1;
     v.onEvent({ type: 'task', jobId: 'job-a', taskId: 't', status: 'SUCCESS', rawStatus: 'SUCCESS' });
-    expect(stderr.text).toBe('job job-b: submitting: 0/1 id (0 tasks)\njob job-a: waiting: 1/1 task done (2 ids submitted)\n');
+    expect(stderr.text).toBe(
+      'job job-b: submitting: 0/1 id (0 tasks)\njob job-a: waiting: 1/1 task done (2 ids submitted)\n',
+    );
   });
 });
 
@@ -100,25 +117,32 @@ describe('errors', () => {
     const { v, stdout, stderr } = view(false, true);
     v.error('deadline', 'stopped watching job-a', { jobId: 'job-a' });
     expect(stderr.text).toBe('mixpanel-gdpr: error: stopped watching job-a\n');
-    expect(JSON.parse(stdout.text)).toEqual({ type: 'error', code: 'deadline', message: 'stopped watching job-a', exitCode: 4, jobId: 'job-a' });
+    expect(JSON.parse(stdout.text)).toEqual({
+      type: 'error',
+      code: 'deadline',
+      message: 'stopped watching job-a',
+      exitCode: 4,
+      jobId: 'job-a',
+    });
   });
 });
 
 describe('words and times', () => {
   it('pluralises counts', () => {
-    expect([counted(0, 'task'), counted(1, 'task'), counted(2, 'id'), counted(1, 'batch', 'batches'), counted(3, 'batch', 'batches')]).toEqual(['0 tasks', '1 task', '2 ids', '1 batch', '3 batches']);
+    expect([
+      counted(0, 'task'),
+      counted(1, 'task'),
+      counted(2, 'id'),
+      counted(1, 'batch', 'batches'),
+      counted(3, 'batch', 'batches'),
+    ]).toEqual(['0 tasks', '1 task', '2 ids', '1 batch', '3 batches']);
   });
 
   it('writes durations in their two largest units, rounded up to the second', () => {
-    expect([0, 1, 999, 45_000, 125_000, 120_000, 3_600_000 + 20 * 60_000 + 5_000, 4 * 86_400_000 + 2 * 3_600_000].map(formatDuration)).toEqual([
-      '0 s',
-      '1 s',
-      '1 s',
-      '45 s',
-      '2 min 5 s',
-      '2 min',
-      '1 h 20 min',
-      '4 d 2 h',
-    ]);
+    expect(
+      [0, 1, 999, 45_000, 125_000, 120_000, 3_600_000 + 20 * 60_000 + 5_000, 4 * 86_400_000 + 2 * 3_600_000].map(
+        formatDuration,
+      ),
+    ).toEqual(['0 s', '1 s', '1 s', '45 s', '2 min 5 s', '2 min', '1 h 20 min', '4 d 2 h']);
   });
 });

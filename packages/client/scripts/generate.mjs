@@ -2,7 +2,7 @@
 // Generates src/generated/schema.ts from the project's spec with openapi-typescript.
 // `--check` regenerates in memory and fails when the committed file differs, so
 // CI catches a spec change that was not followed by `pnpm generate`.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 

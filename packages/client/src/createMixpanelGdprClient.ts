@@ -5,25 +5,25 @@ import { createRetryingFetch } from './createRetryingFetch.js';
 import type { RequestSummary } from './errors.js';
 import { fromResponse } from './fromResponse.js';
 import {
+  type DeletionStatus,
   parseJson,
+  type RetrievalStatus,
+  type TaskCreated,
   toDeletionStatus,
   toRetrievalStatus,
   toTaskCreated,
-  type DeletionStatus,
-  type RetrievalStatus,
-  type TaskCreated,
 } from './normalize.js';
 import type { ClientOptions } from './options.js';
 import { createRedactor, REDACTED } from './redact.js';
 import type { Region } from './regions.js';
 import { resolveOptions } from './resolveOptions.js';
 import {
+  type ComplianceType,
+  type DisclosureType,
   parseComplianceType,
   parseDisclosureType,
   validateDistinctIds,
   validateTaskId,
-  type ComplianceType,
-  type DisclosureType,
 } from './validate.js';
 
 export interface CallOptions {
@@ -84,7 +84,8 @@ export function createMixpanelGdprClient(options: ClientOptions): MixpanelGdprCl
     const { data, error, response } = await send();
     const { status } = response;
     if (status === answerStatus) return parse(error, status, request);
-    if (!response.ok) throw fromResponse(response, error, { request, region: o.region, baseUrl: o.baseUrl, redact, now: o.now });
+    if (!response.ok)
+      throw fromResponse(response, error, { request, region: o.region, baseUrl: o.baseUrl, redact, now: o.now });
     return parse(status === 204 ? undefined : parseJson(data, status, request), status, request);
   }
 
@@ -115,21 +116,31 @@ export function createMixpanelGdprClient(options: ClientOptions): MixpanelGdprCl
     async getDeletionStatus(taskId, { signal } = {}) {
       const params = { path: { taskId: validateTaskId(taskId) } };
       const send = () => raw.GET(`${DELETIONS}/{taskId}`, { params, signal, parseAs: 'text' });
-      return run('GET', `${DELETIONS}/${taskId}`, send, (body, status, request) => toDeletionStatus(body, taskId, status, request));
+      return run('GET', `${DELETIONS}/${taskId}`, send, (body, status, request) =>
+        toDeletionStatus(body, taskId, status, request),
+      );
     },
 
     async getRetrievalStatus(taskId, { signal } = {}) {
       const params = { path: { taskId: validateTaskId(taskId) } };
       const send = () => raw.GET(`${RETRIEVALS}/{taskId}`, { params, signal, parseAs: 'text' });
-      return run('GET', `${RETRIEVALS}/${taskId}`, send, (body, status, request) => toRetrievalStatus(body, taskId, status, request));
+      return run('GET', `${RETRIEVALS}/${taskId}`, send, (body, status, request) =>
+        toRetrievalStatus(body, taskId, status, request),
+      );
     },
 
     async cancelDeletion(taskId, { signal } = {}) {
       const params = { path: { taskId: validateTaskId(taskId) } };
       const send = () => raw.DELETE(`${DELETIONS}/{taskId}`, { params, signal, parseAs: 'text' });
       // 405 is an answer, not a failure: the task has started (or ended), too late to cancel.
-      return run('DELETE', `${DELETIONS}/${taskId}`, send, (_, status): CancelResult =>
-        status === 405 ? { taskId, cancelled: false, reason: 'started or ended: too late to cancel (405)' } : { taskId, cancelled: true },
+      return run(
+        'DELETE',
+        `${DELETIONS}/${taskId}`,
+        send,
+        (_, status): CancelResult =>
+          status === 405
+            ? { taskId, cancelled: false, reason: 'started or ended: too late to cancel (405)' }
+            : { taskId, cancelled: true },
         405,
       );
     },

@@ -1,6 +1,13 @@
-import { AbortError, ConnectionError, MixpanelGdprError, ResponseTooLargeError, TimeoutError, type RequestSummary } from './errors.js';
+import {
+  AbortError,
+  ConnectionError,
+  type MixpanelGdprError,
+  type RequestSummary,
+  ResponseTooLargeError,
+  TimeoutError,
+} from './errors.js';
 import { unexpected } from './normalize.js';
-import { redactUrl, type Redactor } from './redact.js';
+import { type Redactor, redactUrl } from './redact.js';
 import type { ResolvedOptions } from './resolveOptions.js';
 import { backoffDelayMs, isRetryable, nextDelayMs, parseRetryAfterMs } from './retryPolicy.js';
 import { abortErrorFrom, throwIfAborted } from './sleep.js';
@@ -8,7 +15,14 @@ import { abortErrorFrom, throwIfAborted } from './sleep.js';
 type Attempt = { response: Response } | { error: MixpanelGdprError & { neverSent?: boolean } };
 
 /** Error codes meaning no connection was made, so the server never saw the request. */
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NEVER_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /**
  * A `fetch` for openapi-fetch that adds what it lacks: a per-attempt timeout,
@@ -31,14 +45,20 @@ export function createRetryingFetch(o: ResolvedOptions, redact: Redactor): typeo
       let delayMs: number | undefined;
       if ('response' in outcome) {
         const { response } = outcome;
-        if (response.ok || !canRetry || !isRetryable({ method: request.method, status: response.status })) return response;
+        if (response.ok || !canRetry || !isRetryable({ method: request.method, status: response.status }))
+          return response;
         const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), o.now());
         delayMs = nextDelayMs(retry, retryAfterMs, o, o.random);
         // Asked to wait beyond our cap: hand the 429 to the caller with its Retry-After.
         if (delayMs === undefined) return response;
       } else {
         const { error } = outcome;
-        if (error instanceof AbortError || !canRetry || !isRetryable({ method: request.method, neverSent: error.neverSent })) throw error;
+        if (
+          error instanceof AbortError ||
+          !canRetry ||
+          !isRetryable({ method: request.method, neverSent: error.neverSent })
+        )
+          throw error;
         delayMs = backoffDelayMs(retry, o, o.random);
       }
       await o.sleep(delayMs, userSignal);
@@ -47,7 +67,13 @@ export function createRetryingFetch(o: ResolvedOptions, redact: Redactor): typeo
 }
 
 /** One attempt, body included, bounded by `timeoutMs` and the caller's signal. */
-async function attemptOnce(request: Request, userSignal: AbortSignal, summarize: () => RequestSummary, o: ResolvedOptions, redact: Redactor): Promise<Attempt> {
+async function attemptOnce(
+  request: Request,
+  userSignal: AbortSignal,
+  summarize: () => RequestSummary,
+  o: ResolvedOptions,
+  redact: Redactor,
+): Promise<Attempt> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -63,10 +89,25 @@ async function attemptOnce(request: Request, userSignal: AbortSignal, summarize:
     const response = await o.fetch(request, { signal: controller.signal, redirect: 'manual' });
     // Read the body inside the attempt: a connection that drops mid-body is a
     // failed attempt (retried where safe), and the timeout covers the body too.
-    const body = [204, 205, 304].includes(response.status) ? null : await readBody(response, controller.signal, o.maxResponseBytes);
+    const body = [204, 205, 304].includes(response.status)
+      ? null
+      : await readBody(response, controller.signal, o.maxResponseBytes);
     // An error status means what it says without its body: an oversized one is dropped, so a 429 or a 503 is still retried.
-    if (body !== undefined || !response.ok) return { response: new Response(body ?? null, { status: response.status, statusText: response.statusText, headers: response.headers }) };
-    throw unexpected(response.status, undefined, summarize(), `a body over maxResponseBytes (${o.maxResponseBytes} bytes)`, ResponseTooLargeError);
+    if (body !== undefined || !response.ok)
+      return {
+        response: new Response(body ?? null, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        }),
+      };
+    throw unexpected(
+      response.status,
+      undefined,
+      summarize(),
+      `a body over maxResponseBytes (${o.maxResponseBytes} bytes)`,
+      ResponseTooLargeError,
+    );
   } catch (cause) {
     // Not retried, whatever the method: the same server would only send the same answer again.
     if (cause instanceof ResponseTooLargeError) throw cause;
@@ -94,7 +135,11 @@ async function attemptOnce(request: Request, userSignal: AbortSignal, summarize:
  * fetch undoes gzip) is ever held; undefined past that. Rejects as soon as
  * `signal` fires: a custom fetch may not tie its body to the signal.
  */
-async function readBody(response: Response, signal: AbortSignal, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | null | undefined> {
+async function readBody(
+  response: Response,
+  signal: AbortSignal,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer> | null | undefined> {
   const reader = response.body?.getReader();
   if (!reader) return null;
   // Cancelling ends a pending read at once (as if the body had ended); the check after the loop turns that into the abort.
@@ -104,7 +149,7 @@ async function readBody(response: Response, signal: AbortSignal, maxBytes: numbe
   try {
     const chunks: Array<Uint8Array<ArrayBuffer>> = [];
     let size = 0;
-    for (let chunk; !(chunk = await reader.read()).done; ) {
+    for (let chunk: ReadableStreamReadResult<Uint8Array>; !(chunk = await reader.read()).done; ) {
       // Past the bound: stop reading (and downloading, and inflating) at once.
       if ((size += chunk.value.length) > maxBytes) return cancel();
       chunks.push(chunk.value as Uint8Array<ArrayBuffer>);
@@ -122,7 +167,11 @@ async function readBody(response: Response, signal: AbortSignal, maxBytes: numbe
 }
 
 function errorCode(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = error, depth = 0;
+    e && typeof e === 'object' && depth < 4;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') return code;
   }

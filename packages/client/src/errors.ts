@@ -147,7 +147,10 @@ export class UnexpectedResponseError extends MixpanelGdprError {
   declare readonly request: RequestSummary;
   constructor(options: UnexpectedResponseErrorOptions) {
     const { status, request } = options;
-    super(options.message ?? `Mixpanel answered ${status} to ${request.method} ${request.url} with an unusable body`, options);
+    super(
+      options.message ?? `Mixpanel answered ${status} to ${request.method} ${request.url} with an unusable body`,
+      options,
+    );
     this.status = status;
     this.body = options.body;
     this.request = request;

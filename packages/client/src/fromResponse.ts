@@ -30,16 +30,31 @@ export function fromResponse(response: Response, rawBody: unknown, ctx: ErrorCon
   const headers = Object.fromEntries([...response.headers].map(([name, value]) => [name, ctx.redact(value)]));
   const { status } = response;
   const head = `Mixpanel answered ${status} to ${ctx.request.method} ${ctx.request.url}: ${mixpanelMessage ?? (response.statusText || 'no message')}.`;
-  const fields = (hint: string) => ({ status, mixpanelMessage, body, headers, request: ctx.request, message: hint ? `${head} ${hint}` : head });
+  const fields = (hint: string) => ({
+    status,
+    mixpanelMessage,
+    body,
+    headers,
+    request: ctx.request,
+    message: hint ? `${head} ${hint}` : head,
+  });
   const region = regionHint(ctx);
 
   if (status > 299 && status < 400) {
     // Only the host is named: the rest of the target may carry anything, the project token included.
     const location = response.headers.get('location');
-    const to = location && URL.canParse(location, ctx.request.url) ? `to ${new URL(location, ctx.request.url).host}` : 'without a Location';
-    return new RedirectError(fields(`A redirect ${to}: the base URL is probably wrong; nothing is followed, so the token is never sent elsewhere.`));
+    const to =
+      location && URL.canParse(location, ctx.request.url)
+        ? `to ${new URL(location, ctx.request.url).host}`
+        : 'without a Location';
+    return new RedirectError(
+      fields(
+        `A redirect ${to}: the base URL is probably wrong; nothing is followed, so the token is never sent elsewhere.`,
+      ),
+    );
   }
-  if (status === 400) return new BadRequestError(fields('Check the ids and the compliance type; a batch may be too large.'));
+  if (status === 400)
+    return new BadRequestError(fields('Check the ids and the compliance type; a batch may be too large.'));
   if (status === 401) {
     return new AuthenticationError(
       fields(
@@ -48,7 +63,8 @@ export function fromResponse(response: Response, rawBody: unknown, ctx: ErrorCon
       ),
     );
   }
-  if (status === 403) return new PermissionDeniedError(fields(`Only project owners and admins may use the GDPR API. ${region}`));
+  if (status === 403)
+    return new PermissionDeniedError(fields(`Only project owners and admins may use the GDPR API. ${region}`));
   if (status === 404) return new NotFoundError(fields(`No such task for this project. ${region}`));
   if (status === 409) {
     const { ids, taskIds } = conflictDetail(body);
@@ -58,7 +74,10 @@ export function fromResponse(response: Response, rawBody: unknown, ctx: ErrorCon
   if (status === 429) {
     const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), ctx.now());
     const wait = retryAfterMs === undefined ? 'Back off and retry.' : `Retry after ${retryAfterMs} ms.`;
-    return new RateLimitError({ ...fields(`The GDPR API allows 1 request/s per project and a limited number of outstanding scans. ${wait}`), retryAfterMs });
+    return new RateLimitError({
+      ...fields(`The GDPR API allows 1 request/s per project and a limited number of outstanding scans. ${wait}`),
+      retryAfterMs,
+    });
   }
   if (status >= 500) return new InternalServerError(fields(''));
   return new ApiError(fields(''));
@@ -67,7 +86,8 @@ export function fromResponse(response: Response, rawBody: unknown, ctx: ErrorCon
 /** Where to look when Mixpanel does not know the caller: the region, unless a base URL of one's own overrides it. */
 function regionHint({ region, baseUrl }: ErrorContext): string {
   // With a proxy or a mock in front, the region setting changes nothing: the URL is what to check.
-  if (!Object.values(REGION_BASE_URLS).includes(baseUrl)) return `Check the base URL (now ${baseUrl}): it must reach Mixpanel's GDPR API for the project's region.`;
+  if (!Object.values(REGION_BASE_URLS).includes(baseUrl))
+    return `Check the base URL (now ${baseUrl}): it must reach Mixpanel's GDPR API for the project's region.`;
   return `If the project lives in another data residency region, set the region (now '${region}', calling ${baseUrl}): 'us', 'eu' or 'in'.`;
 }
 

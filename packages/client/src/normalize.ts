@@ -1,6 +1,6 @@
-import { InvalidTaskIdError, UnexpectedResponseError, type RequestSummary } from './errors.js';
+import { InvalidTaskIdError, type RequestSummary, UnexpectedResponseError } from './errors.js';
 import { isObject } from './isObject.js';
-import { toReportedStatus, type ReportedStatus } from './taskStatus.js';
+import { type ReportedStatus, toReportedStatus } from './taskStatus.js';
 import { COMPLIANCE_TYPES, describeValue, validateTaskId } from './validate.js';
 import { withoutUndefined } from './withoutUndefined.js';
 
@@ -33,8 +33,19 @@ export interface DeletionStatus extends TaskState {
 }
 
 /** The one shape of an unusable answer's message. */
-export function unexpected(status: number, body: unknown, request: RequestSummary, what: string, Class = UnexpectedResponseError): UnexpectedResponseError {
-  return new Class({ status, body, request, message: `Mixpanel answered ${status} to ${request.method} ${request.url} with ${what}` });
+export function unexpected(
+  status: number,
+  body: unknown,
+  request: RequestSummary,
+  what: string,
+  Class = UnexpectedResponseError,
+): UnexpectedResponseError {
+  return new Class({
+    status,
+    body,
+    request,
+    message: `Mixpanel answered ${status} to ${request.method} ${request.url} with ${what}`,
+  });
 }
 
 export function parseJson(text: unknown, status: number, request: RequestSummary): unknown {
@@ -57,15 +68,32 @@ export function toTaskCreated(body: unknown, status: number, request: RequestSum
   const results = isObject(body) ? body.results : undefined;
   const first = Array.isArray(results) ? results[0] : results;
   const taskId = isObject(first) ? (nonEmpty(first.task_id) ?? nonEmpty(first.tracking_id)) : undefined;
-  if (taskId === undefined) throw unexpected(status, body, request, 'no task id: the request may have been accepted, check the body of this error');
+  if (taskId === undefined)
+    throw unexpected(
+      status,
+      body,
+      request,
+      'no task id: the request may have been accepted, check the body of this error',
+    );
   try {
     return { taskId: validateTaskId(taskId) };
   } catch {
-    throw unexpected(status, body, request, `an unusable task id ${describeValue(taskId)}; the request may have made a task`, InvalidTaskIdError);
+    throw unexpected(
+      status,
+      body,
+      request,
+      `an unusable task id ${describeValue(taskId)}; the request may have made a task`,
+      InvalidTaskIdError,
+    );
   }
 }
 
-function toTaskState(body: unknown, taskId: string, status: number, request: RequestSummary): [TaskState, Record<string, unknown>] {
+function toTaskState(
+  body: unknown,
+  taskId: string,
+  status: number,
+  request: RequestSummary,
+): [TaskState, Record<string, unknown>] {
   const results = isObject(body) ? body.results : undefined;
   const rawStatus = isObject(results) ? results.status : undefined;
   if (!isObject(results) || typeof rawStatus !== 'string' || rawStatus.trim() === '') {
@@ -74,19 +102,31 @@ function toTaskState(body: unknown, taskId: string, status: number, request: Req
   return [{ taskId, status: toReportedStatus(rawStatus), rawStatus }, results];
 }
 
-export function toRetrievalStatus(body: unknown, taskId: string, status: number, request: RequestSummary): RetrievalStatus {
+export function toRetrievalStatus(
+  body: unknown,
+  taskId: string,
+  status: number,
+  request: RequestSummary,
+): RetrievalStatus {
   const [state, results] = toTaskState(body, taskId, status, request);
   // The link has three names across Mixpanel's sources; empty until complete.
   const downloadUrl = nonEmpty(results.result) ?? nonEmpty(results.results) ?? nonEmpty(results.download_url);
   return downloadUrl === undefined ? state : { ...state, downloadUrl };
 }
 
-export function toDeletionStatus(body: unknown, taskId: string, status: number, request: RequestSummary): DeletionStatus {
+export function toDeletionStatus(
+  body: unknown,
+  taskId: string,
+  status: number,
+  request: RequestSummary,
+): DeletionStatus {
   const [state, r] = toTaskState(body, taskId, status, request);
   const compliance = nonEmpty(r.compliance_type);
   const upper = compliance?.toUpperCase();
   const projectId = typeof r.project_id === 'number' ? String(r.project_id) : nonEmpty(r.project_id);
-  const distinctIds = Array.isArray(r.distinct_ids) ? r.distinct_ids.filter((x): x is string => typeof x === 'string') : undefined;
+  const distinctIds = Array.isArray(r.distinct_ids)
+    ? r.distinct_ids.filter((x): x is string => typeof x === 'string')
+    : undefined;
   const extra: Omit<DeletionStatus, keyof TaskState> = {
     trackingId: nonEmpty(r.tracking_id),
     requestingUser: nonEmpty(r.requesting_user),

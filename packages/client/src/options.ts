@@ -1,5 +1,5 @@
 import type { Region } from './regions.js';
-import { sleep, type Sleep } from './sleep.js';
+import { type Sleep, sleep } from './sleep.js';
 
 /**
  * Options of `createMixpanelGdprClient`. An optional option set to `undefined`

@@ -2,8 +2,8 @@ import { ValidationError } from './errors.js';
 import { API_MAX_IDS_PER_REQUEST, CLIENT_DEFAULTS, type ClientOptions } from './options.js';
 import { isRegion, REGION_BASE_URLS, type Region } from './regions.js';
 import { MAX_TIMER_MS, type Sleep } from './sleep.js';
-import { withoutUndefined } from './withoutUndefined.js';
 import { describeValue, validateBaseUrl, validateInteger, validateSecret } from './validate.js';
+import { withoutUndefined } from './withoutUndefined.js';
 
 export interface ResolvedOptions {
   oauthToken: string;
@@ -32,10 +32,14 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   }
   const merged = { ...CLIENT_DEFAULTS, ...withoutUndefined(options) };
   if (!isRegion(merged.region)) {
-    throw new ValidationError('region', `region must be one of ${Object.keys(REGION_BASE_URLS).join(', ')} (got ${describeValue(merged.region)})`);
+    throw new ValidationError(
+      'region',
+      `region must be one of ${Object.keys(REGION_BASE_URLS).join(', ')} (got ${describeValue(merged.region)})`,
+    );
   }
   const fetchImpl = merged.fetch;
-  if (typeof fetchImpl !== 'function') throw new ValidationError('fetch', 'fetch must be a function (none given, and no global fetch)');
+  if (typeof fetchImpl !== 'function')
+    throw new ValidationError('fetch', 'fetch must be a function (none given, and no global fetch)');
   const minRetryDelayMs = validateInteger(merged.minRetryDelayMs, 'minRetryDelayMs', 0);
   return {
     oauthToken: validateSecret(merged.oauthToken, 'oauthToken'),

@@ -60,7 +60,11 @@ export interface BackoffOptions {
  * exponential backoff with equal jitter (half fixed, half random), so that
  * clients that failed together do not retry together.
  */
-export function backoffDelayMs(retry: number, { minRetryDelayMs, maxRetryDelayMs }: BackoffOptions, random: () => number): number {
+export function backoffDelayMs(
+  retry: number,
+  { minRetryDelayMs, maxRetryDelayMs }: BackoffOptions,
+  random: () => number,
+): number {
   const ceiling = Math.min(maxRetryDelayMs, minRetryDelayMs * 2 ** retry);
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
@@ -71,7 +75,12 @@ export function backoffDelayMs(retry: number, { minRetryDelayMs, maxRetryDelayMs
  * server asks for longer, so the caller gives up and surfaces the wait
  * (`RateLimitError.retryAfterMs`) instead of blocking or retrying too early.
  */
-export function nextDelayMs(retry: number, retryAfterMs: number | undefined, options: BackoffOptions, random: () => number): number | undefined {
+export function nextDelayMs(
+  retry: number,
+  retryAfterMs: number | undefined,
+  options: BackoffOptions,
+  random: () => number,
+): number | undefined {
   if (retryAfterMs === undefined) return backoffDelayMs(retry, options, random);
   return retryAfterMs <= options.maxRetryDelayMs ? retryAfterMs : undefined;
 }

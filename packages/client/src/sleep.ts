@@ -19,11 +19,14 @@ export const sleep: Sleep = (ms, signal) =>
       reject(abortErrorFrom(signal!));
     };
     const wait = (left: number): void => {
-      timer = setTimeout(() => {
-        if (left > MAX_TIMER_MS) return wait(left - MAX_TIMER_MS);
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.min(left, MAX_TIMER_MS));
+      timer = setTimeout(
+        () => {
+          if (left > MAX_TIMER_MS) return wait(left - MAX_TIMER_MS);
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.min(left, MAX_TIMER_MS),
+      );
     };
     wait(ms);
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -8,7 +8,16 @@ export type TaskStatus = components['schemas']['TaskState'];
  * have; `Exhaustive` below refuses a list that misses one, so a state added
  * to the spec breaks the build here instead of going unrecognised.
  */
-export const TASK_STATUSES = ['PENDING', 'STAGING', 'STARTED', 'SUCCESS', 'FAILURE', 'REVOKED', 'NOT_FOUND', 'UNKNOWN'] as const satisfies readonly TaskStatus[];
+export const TASK_STATUSES = [
+  'PENDING',
+  'STAGING',
+  'STARTED',
+  'SUCCESS',
+  'FAILURE',
+  'REVOKED',
+  'NOT_FOUND',
+  'UNKNOWN',
+] as const satisfies readonly TaskStatus[];
 
 /**
  * What a status call reports when Mixpanel sends a state this version does
@@ -23,11 +32,16 @@ export type ReportedStatus = TaskStatus | typeof UNRECOGNISED_STATUS;
 type OngoingStatus = Subset<TaskStatus, 'PENDING' | 'STAGING' | 'STARTED' | 'UNKNOWN'>;
 
 /** SUCCESS, FAILURE, REVOKED and NOT_FOUND end a task. UNKNOWN is transient. */
-const TERMINAL = new Set(['SUCCESS', 'FAILURE', 'REVOKED', 'NOT_FOUND'] as const satisfies ReadonlyArray<Exclude<TaskStatus, OngoingStatus>>);
+const TERMINAL = new Set(['SUCCESS', 'FAILURE', 'REVOKED', 'NOT_FOUND'] as const satisfies ReadonlyArray<
+  Exclude<TaskStatus, OngoingStatus>
+>);
 export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = TERMINAL;
 
 /** A deletion can be cancelled until it starts. */
-export const CANCELLABLE_STATUSES: ReadonlySet<TaskStatus> = new Set(['PENDING', 'STAGING'] as const satisfies readonly OngoingStatus[]);
+export const CANCELLABLE_STATUSES: ReadonlySet<TaskStatus> = new Set([
+  'PENDING',
+  'STAGING',
+] as const satisfies readonly OngoingStatus[]);
 
 export function isTerminalStatus(status: ReportedStatus): boolean {
   return TERMINAL_STATUSES.has(status as TaskStatus);
@@ -44,7 +58,8 @@ type Subset<All, Of extends All> = Of;
 /** Compiles only when `Missing` is empty; the error names what is missing. */
 type Exhaustive<Missing extends never> = Missing;
 // Every state of the spec is listed, and is either ongoing or terminal (checked by the compiler; no runtime cost).
-type ListsCoverTheSpec = [
+/** A compile-time check, exported only so that no linter or compiler calls it unused; never imported. */
+export type ListsCoverTheSpec = [
   Exhaustive<Exclude<TaskStatus, (typeof TASK_STATUSES)[number]>>,
   Exhaustive<Exclude<TaskStatus, OngoingStatus | (typeof TERMINAL extends Set<infer Terminal> ? Terminal : never)>>,
 ];

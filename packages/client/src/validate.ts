@@ -34,7 +34,10 @@ const UNPRINTABLE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 /** A short, printable rendering of a bad value for an error message. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') {
-    const shown = JSON.stringify(value.slice(0, 60)).replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const shown = JSON.stringify(value.slice(0, 60)).replace(
+      UNPRINTABLE,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
     return value.length > 60 ? `${shown}… (${value.length} characters)` : shown;
   }
   if (Array.isArray(value)) return `an array of ${value.length}`;
@@ -78,15 +81,24 @@ export function parseComplianceType(value: unknown, field = 'complianceType'): C
 }
 
 /** Disclosure types exist for CCPA retrievals only; any casing is accepted. */
-export function parseDisclosureType(value: unknown, complianceType: ComplianceType, field = 'disclosureType'): DisclosureType | undefined {
+export function parseDisclosureType(
+  value: unknown,
+  complianceType: ComplianceType,
+  field = 'disclosureType',
+): DisclosureType | undefined {
   if (value === undefined) return undefined;
-  if (complianceType !== 'CCPA') throw invalid(field, `be left out: it applies to CCPA retrievals only, not ${complianceType}`, value);
+  if (complianceType !== 'CCPA')
+    throw invalid(field, `be left out: it applies to CCPA retrievals only, not ${complianceType}`, value);
   return oneOf(DISCLOSURE_TYPES, value, field);
 }
 
 export function validateTaskId(value: unknown, field = 'taskId'): string {
   if (typeof value === 'string' && TASK_ID.test(value)) return value;
-  throw invalid(field, "be 1-200 letters, digits, '_', '-' or '.', not starting with '.', so that it cannot change the request path", value);
+  throw invalid(
+    field,
+    "be 1-200 letters, digits, '_', '-' or '.', not starting with '.', so that it cannot change the request path",
+    value,
+  );
 }
 
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
@@ -99,24 +111,39 @@ export function isLoopbackHost(hostname: string): boolean {
 export function validateBaseUrl(value: unknown, field = 'baseUrl'): string {
   const url = URL.canParse(String(value)) ? new URL(String(value)) : undefined;
   if (!url || !/^https?:$/.test(url.protocol)) throw invalid(field, 'be an absolute http(s) URL', value);
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) throw invalid(field, 'use https: plain http is allowed only on loopback', value);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
+    throw invalid(field, 'use https: plain http is allowed only on loopback', value);
   // The value is not shown here: it may hold a password.
-  if (url.username || url.password || url.search || url.hash) throw invalid(field, 'not carry credentials, a query or a fragment', value, `${url.origin}${url.pathname}`);
+  if (url.username || url.password || url.search || url.hash)
+    throw invalid(field, 'not carry credentials, a query or a fragment', value, `${url.origin}${url.pathname}`);
   return url.toString().replace(/\/+$/, '');
 }
 
 /** A secret must be a non-empty, header-safe string. Its value is never shown. */
 export function validateSecret(value: unknown, field: string): string {
   if (typeof value === 'string' && value.trim() && !/[\s\u0000-\u001f\u007f]/.test(value)) return value;
-  throw invalid(field, 'be a non-empty string without whitespace or control characters', value, typeof value === 'string' ? 'value hidden' : String(value));
+  throw invalid(
+    field,
+    'be a non-empty string without whitespace or control characters',
+    value,
+    typeof value === 'string' ? 'value hidden' : String(value),
+  );
 }
 
 export function validateInteger(value: unknown, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-  throw invalid(field, `be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}`, value);
+  throw invalid(
+    field,
+    `be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}`,
+    value,
+  );
 }
 
 /** Compiles only when `Missing` is empty; the error names what is missing. */
 type Exhaustive<Missing extends never> = Missing;
 // A compliance or disclosure type added to the spec breaks the build here (checked by the compiler; no runtime cost).
-type ListsCoverTheSpec = [Exhaustive<Exclude<ComplianceType, (typeof COMPLIANCE_TYPES)[number]>>, Exhaustive<Exclude<DisclosureType, (typeof DISCLOSURE_TYPES)[number]>>];
+/** A compile-time check, exported only so that no linter or compiler calls it unused; never imported. */
+export type ListsCoverTheSpec = [
+  Exhaustive<Exclude<ComplianceType, (typeof COMPLIANCE_TYPES)[number]>>,
+  Exhaustive<Exclude<DisclosureType, (typeof DISCLOSURE_TYPES)[number]>>,
+];

@@ -5,7 +5,10 @@ import { created, fakeFetch, json, SECRETS, testOptions } from './helpers/fakeFe
 describe('auth and request shape', () => {
   it('sends the bearer token, the project token, JSON and a user agent to the region URL', async () => {
     const f = fakeFetch(created());
-    await createMixpanelGdprClient(testOptions(f, { region: 'eu' }).options).createDeletion({ distinctIds: ['u1'], complianceType: 'GDPR' });
+    await createMixpanelGdprClient(testOptions(f, { region: 'eu' }).options).createDeletion({
+      distinctIds: ['u1'],
+      complianceType: 'GDPR',
+    });
     const [request] = f.requests;
     expect(request!.method).toBe('POST');
     expect(request!.url).toBe(`https://eu.mixpanel.com/api/app/data-deletions/v3.0?token=${SECRETS.projectToken}`);
@@ -17,7 +20,9 @@ describe('auth and request shape', () => {
   it('uses the India host for region "in"', async () => {
     const f = fakeFetch(json({ status: 'ok', results: { status: 'PENDING' } }));
     await createMixpanelGdprClient(testOptions(f, { region: 'in' }).options).getRetrievalStatus('t1');
-    expect(f.requests[0]!.url).toBe(`https://in.mixpanel.com/api/app/data-retrievals/v3.0/t1?token=${SECRETS.projectToken}`);
+    expect(f.requests[0]!.url).toBe(
+      `https://in.mixpanel.com/api/app/data-retrievals/v3.0/t1?token=${SECRETS.projectToken}`,
+    );
   });
 
   it('fills in the project token on raw calls', async () => {

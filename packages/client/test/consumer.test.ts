@@ -4,8 +4,8 @@
  * schema types and calls the client.
  */
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,15 +42,27 @@ afterAll(async () => {
 });
 
 describe('a consumer project', () => {
-  it('installs the tarball, type-checks against the schema types and calls the client', { timeout: 180_000 }, async () => {
+  it('installs the tarball, type-checks against the schema types and calls the client', {
+    timeout: 180_000,
+  }, async () => {
     await runPnpm(['pack', '--pack-destination', dir], { cwd: PACKAGE_DIR });
     const tarball = (await readdir(dir)).find((f) => f.endsWith('.tgz'))!;
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', `./${tarball}`], { cwd: dir });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', `./${tarball}`], {
+      cwd: dir,
+    });
     await writeFile(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, lib: ['ES2022', 'DOM'], types: [], outDir: 'out' },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          lib: ['ES2022', 'DOM'],
+          types: [],
+          outDir: 'out',
+        },
         files: ['consumer.ts'],
       }),
     );
@@ -88,15 +100,27 @@ console.log(JSON.stringify({ created, status: status.status, link: status.downlo
   });
 
   it('finds the exact spec its types came from at @mixpanel-gdpr/client/openapi.yml', async () => {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@mixpanel-gdpr/client/openapi.yml'))"], { cwd: dir });
+    const { stdout } = await run(
+      process.execPath,
+      ['--input-type=module', '-e', "console.log(import.meta.resolve('@mixpanel-gdpr/client/openapi.yml'))"],
+      { cwd: dir },
+    );
     const shipped = new URL(stdout.trim());
     expect(shipped.pathname).toMatch(/node_modules\/@mixpanel-gdpr\/client\/dist\/openapi\.yml$/);
     expect(await readFile(shipped, 'utf8')).toBe(await readFile(SPEC_PATH, 'utf8'));
   });
 
-  it('fails to type-check a consumer that misuses the schema types (so the check above is real)', { timeout: 60_000 }, async () => {
-    await writeFile(join(dir, 'bad.ts'), `import type { TaskStatus } from '@mixpanel-gdpr/client/schema';\nconst s: TaskStatus = 'DONE';\nexport { s };\n`);
-    await writeFile(join(dir, 'tsconfig.bad.json'), JSON.stringify({ extends: './tsconfig.json', files: ['bad.ts'], compilerOptions: { noEmit: true } }));
+  it('fails to type-check a consumer that misuses the schema types (so the check above is real)', {
+    timeout: 60_000,
+  }, async () => {
+    await writeFile(
+      join(dir, 'bad.ts'),
+      `import type { TaskStatus } from '@mixpanel-gdpr/client/schema';\nconst s: TaskStatus = 'DONE';\nexport { s };\n`,
+    );
+    await writeFile(
+      join(dir, 'tsconfig.bad.json'),
+      JSON.stringify({ extends: './tsconfig.json', files: ['bad.ts'], compilerOptions: { noEmit: true } }),
+    );
     const result = await run(process.execPath, [TSC, '-p', 'tsconfig.bad.json'], { cwd: dir }).then(
       () => 'passed',
       (error: { stdout: string }) => error.stdout,

@@ -5,9 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrism } from '../../../scripts/prism.mjs';
-import { createMixpanelGdprClient, type MixpanelGdprClient } from '../src/index.js';
 import {
-  ApiError,
+  type ApiError,
   AuthenticationError,
   BadRequestError,
   ConflictError,
@@ -16,6 +15,7 @@ import {
   PermissionDeniedError,
   RateLimitError,
 } from '../src/errors.js';
+import { createMixpanelGdprClient, type MixpanelGdprClient } from '../src/index.js';
 import { specOperations } from './helpers/spec.js';
 
 let prism: Awaited<ReturnType<typeof startPrism>>;
@@ -48,7 +48,8 @@ function clientPreferring(prefer?: string): MixpanelGdprClient {
 
 const TASK = '8ab1c0d2-3f4e-4a5b-9c6d-7e8f9a0b1c2d';
 const calls: Record<string, (c: MixpanelGdprClient) => Promise<unknown>> = {
-  createRetrievalRequest: (c) => c.createRetrieval({ distinctIds: ['u1', 'u2'], complianceType: 'CCPA', disclosureType: 'Categories' }),
+  createRetrievalRequest: (c) =>
+    c.createRetrieval({ distinctIds: ['u1', 'u2'], complianceType: 'CCPA', disclosureType: 'Categories' }),
   checkRetrievalStatus: (c) => c.getRetrievalStatus(TASK),
   createDeletionRequest: (c) => c.createDeletion({ distinctIds: ['u1', 'u2'], complianceType: 'GDPR' }),
   checkDeletionStatus: (c) => c.getDeletionStatus(TASK),
@@ -85,7 +86,8 @@ describe.each(operations)('$method $path ($op.operationId)', ({ op }) => {
     if (status < 300) {
       expect(outcome).toHaveProperty('value');
       if (op.operationId.startsWith('create')) expect((outcome as { value: unknown }).value).toEqual({ taskId: TASK });
-      if (op.operationId === 'cancelDeletionRequest') expect((outcome as { value: unknown }).value).toEqual({ taskId: TASK, cancelled: true });
+      if (op.operationId === 'cancelDeletionRequest')
+        expect((outcome as { value: unknown }).value).toEqual({ taskId: TASK, cancelled: true });
     } else if (status === 405) {
       expect((outcome as { value: unknown }).value).toMatchObject({ taskId: TASK, cancelled: false });
     } else {
@@ -102,8 +104,11 @@ describe.each(operations)('$method $path ($op.operationId)', ({ op }) => {
   const examples = Object.keys(op.responses['200']?.content?.['application/json']?.examples ?? {});
   it.runIf(examples.length > 0).each(examples)('parses the named example %s', async (name) => {
     const status = (await call(clientPreferring(`example=${name}`))) as { status: string; downloadUrl?: string };
-    expect(status.status).toBe(name.split('_')[0] === 'NOT' ? 'NOT_FOUND' : name.replace(/_(results|download_url)$/, ''));
-    if (op.operationId === 'checkRetrievalStatus' && name.startsWith('SUCCESS')) expect(status.downloadUrl).toMatch(/^https:\/\//);
+    expect(status.status).toBe(
+      name.split('_')[0] === 'NOT' ? 'NOT_FOUND' : name.replace(/_(results|download_url)$/, ''),
+    );
+    if (op.operationId === 'checkRetrievalStatus' && name.startsWith('SUCCESS'))
+      expect(status.downloadUrl).toMatch(/^https:\/\//);
     expect(violations).toEqual([]);
   });
 });

@@ -26,7 +26,14 @@ const failWith = (response: Response | Error, extra = {}) =>
 /** Every way an error can be printed, serialised or walked. */
 function everyRendering(error: unknown): string {
   const e = error as Error;
-  return [String(e), e.message, e.stack, JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }), JSON.stringify(Object.entries(e))].join('\n');
+  return [
+    String(e),
+    e.message,
+    e.stack,
+    JSON.stringify(e),
+    inspect(e, { depth: 10, showHidden: true }),
+    JSON.stringify(Object.entries(e)),
+  ].join('\n');
 }
 
 describe('error tree', () => {
@@ -47,7 +54,10 @@ describe('error tree', () => {
     expect(error.status).toBe(status);
     expect(error.mixpanelMessage).toBe('server says no');
     expect(error.message).toContain(hint);
-    expect(error.request).toEqual({ method: 'POST', url: 'https://mixpanel.com/api/app/data-deletions/v3.0?token=[REDACTED]' });
+    expect(error.request).toEqual({
+      method: 'POST',
+      url: 'https://mixpanel.com/api/app/data-deletions/v3.0?token=[REDACTED]',
+    });
   });
 
   it('suggests the region on 401, 403 and 404, naming the one in use', async () => {
@@ -67,7 +77,13 @@ describe('error tree', () => {
 
   it('carries the conflicting ids and task ids of a 409', async () => {
     const error = await failWith(
-      json({ status: 'error', error: { error: 'in progress', conflicting_distinct_ids: ['u1', 'u3'], conflicting_task_ids: ['t-old'] } }, 409),
+      json(
+        {
+          status: 'error',
+          error: { error: 'in progress', conflicting_distinct_ids: ['u1', 'u3'], conflicting_task_ids: ['t-old'] },
+        },
+        409,
+      ),
     );
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.conflictingDistinctIds).toEqual(['u1', 'u3']);
@@ -76,9 +92,15 @@ describe('error tree', () => {
   });
 
   it('reads a plain-text 429 and its Retry-After', async () => {
-    const error = await failWith(new Response('Too Many Requests, this API is limited to 1 req/s', { status: 429, headers: { 'retry-after': '7' } }), {
-      maxRetryDelayMs: 1000,
-    });
+    const error = await failWith(
+      new Response('Too Many Requests, this API is limited to 1 req/s', {
+        status: 429,
+        headers: { 'retry-after': '7' },
+      }),
+      {
+        maxRetryDelayMs: 1000,
+      },
+    );
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error.retryAfterMs).toBe(7000);
     expect(error.mixpanelMessage).toBe('Too Many Requests, this API is limited to 1 req/s');
@@ -91,19 +113,49 @@ describe('building errors (for fakes and tests)', () => {
   it('builds an API error from its status and request alone, with a message naming both', () => {
     const error = new NotFoundError({ status: 404, request });
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ name: 'NotFoundError', status: 404, request, headers: {}, body: undefined, mixpanelMessage: undefined });
+    expect(error).toMatchObject({
+      name: 'NotFoundError',
+      status: 404,
+      request,
+      headers: {},
+      body: undefined,
+      mixpanelMessage: undefined,
+    });
     expect(error.message).toBe(`Mixpanel answered 404 to GET ${request.url}`);
   });
 
   it('keeps every field it is given, the cause included', () => {
     const cause = new Error('underneath');
-    const error = new InternalServerError({ status: 503, request, mixpanelMessage: 'down', body: { error: 'down' }, headers: { 'retry-after': '1' }, message: 'custom', cause });
-    expect(error).toMatchObject({ status: 503, mixpanelMessage: 'down', body: { error: 'down' }, headers: { 'retry-after': '1' }, message: 'custom', cause });
+    const error = new InternalServerError({
+      status: 503,
+      request,
+      mixpanelMessage: 'down',
+      body: { error: 'down' },
+      headers: { 'retry-after': '1' },
+      message: 'custom',
+      cause,
+    });
+    expect(error).toMatchObject({
+      status: 503,
+      mixpanelMessage: 'down',
+      body: { error: 'down' },
+      headers: { 'retry-after': '1' },
+      message: 'custom',
+      cause,
+    });
   });
 
   it('gives a 409 empty conflict lists unless told, and a 429 its Retry-After', () => {
-    expect(new ConflictError({ status: 409, request })).toMatchObject({ conflictingDistinctIds: [], conflictingTaskIds: [] });
-    const conflict = new ConflictError({ status: 409, request, conflictingDistinctIds: ['u1'], conflictingTaskIds: ['t-old'] });
+    expect(new ConflictError({ status: 409, request })).toMatchObject({
+      conflictingDistinctIds: [],
+      conflictingTaskIds: [],
+    });
+    const conflict = new ConflictError({
+      status: 409,
+      request,
+      conflictingDistinctIds: ['u1'],
+      conflictingTaskIds: ['t-old'],
+    });
     expect(conflict).toMatchObject({ conflictingDistinctIds: ['u1'], conflictingTaskIds: ['t-old'] });
     expect(new RateLimitError({ status: 429, request }).retryAfterMs).toBeUndefined();
     expect(new RateLimitError({ status: 429, request, retryAfterMs: 7000 }).retryAfterMs).toBe(7000);
@@ -121,7 +173,9 @@ describe('building errors (for fakes and tests)', () => {
 
 describe('secrets never leak', () => {
   it('keeps both tokens out of API errors, even when the server echoes them', async () => {
-    const echo = json({ status: 'error', error: `bad token ${SECRETS.oauthToken} for ${SECRETS.projectToken}` }, 401, { 'x-echo': SECRETS.projectToken });
+    const echo = json({ status: 'error', error: `bad token ${SECRETS.oauthToken} for ${SECRETS.projectToken}` }, 401, {
+      'x-echo': SECRETS.projectToken,
+    });
     const error = await failWith(echo);
     const text = everyRendering(error);
     expect(text).not.toContain(SECRETS.oauthToken);
@@ -130,9 +184,14 @@ describe('secrets never leak', () => {
   });
 
   it('keeps both tokens out of connection errors whose cause quotes the URL and headers', async () => {
-    const leaky = new TypeError(`fetch failed for https://mixpanel.com/x?token=${SECRETS.projectToken} (Bearer ${SECRETS.oauthToken})`, {
-      cause: Object.assign(new Error(`connect ECONNRESET ${encodeURIComponent(SECRETS.projectToken)}`), { code: 'ECONNRESET' }),
-    });
+    const leaky = new TypeError(
+      `fetch failed for https://mixpanel.com/x?token=${SECRETS.projectToken} (Bearer ${SECRETS.oauthToken})`,
+      {
+        cause: Object.assign(new Error(`connect ECONNRESET ${encodeURIComponent(SECRETS.projectToken)}`), {
+          code: 'ECONNRESET',
+        }),
+      },
+    );
     const error = await failWith(leaky);
     expect(error).toBeInstanceOf(ConnectionError);
     const text = everyRendering(error);

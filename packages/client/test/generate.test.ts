@@ -28,13 +28,18 @@ describe('pnpm generate', () => {
   it('carries a spec change into the generated types', async () => {
     const spec = await readFile(SPEC_PATH, 'utf8');
     const changed = spec
-      .replace('enum: [PENDING, STAGING, STARTED, SUCCESS, FAILURE, REVOKED, NOT_FOUND, UNKNOWN]', 'enum: [PENDING, STAGING, STARTED, SUCCESS, FAILURE, REVOKED, NOT_FOUND, UNKNOWN, ARCHIVED]')
+      .replace(
+        'enum: [PENDING, STAGING, STARTED, SUCCESS, FAILURE, REVOKED, NOT_FOUND, UNKNOWN]',
+        'enum: [PENDING, STAGING, STARTED, SUCCESS, FAILURE, REVOKED, NOT_FOUND, UNKNOWN, ARCHIVED]',
+      )
       .replace('operationId: cancelDeletionRequest', 'operationId: revokeDeletionRequest');
     expect(changed).not.toBe(spec);
     const before = await generate();
     const after = await generateFrom(changed);
     expect(before).not.toContain('"ARCHIVED"');
-    expect(after).toContain('TaskState: "PENDING" | "STAGING" | "STARTED" | "SUCCESS" | "FAILURE" | "REVOKED" | "NOT_FOUND" | "UNKNOWN" | "ARCHIVED";');
+    expect(after).toContain(
+      'TaskState: "PENDING" | "STAGING" | "STARTED" | "SUCCESS" | "FAILURE" | "REVOKED" | "NOT_FOUND" | "UNKNOWN" | "ARCHIVED";',
+    );
     expect(after).toContain('revokeDeletionRequest: {');
     expect(after).not.toContain('cancelDeletionRequest: {');
   });
@@ -45,14 +50,28 @@ const GENERATED = join(SRC, 'generated', 'schema.ts');
 
 /** Type-checks the client's `src` as the build does, with `generated` standing in for the committed schema; returns the errors. */
 function typeErrorsWith(generated: string): string[] {
-  const { config } = ts.readConfigFile(fileURLToPath(new URL('../tsconfig.build.json', import.meta.url)), ts.sys.readFile);
-  const { options, fileNames } = ts.parseJsonConfigFileContent(config, ts.sys, fileURLToPath(new URL('..', import.meta.url)));
+  const { config } = ts.readConfigFile(
+    fileURLToPath(new URL('../tsconfig.build.json', import.meta.url)),
+    ts.sys.readFile,
+  );
+  const { options, fileNames } = ts.parseJsonConfigFileContent(
+    config,
+    ts.sys,
+    fileURLToPath(new URL('..', import.meta.url)),
+  );
   const host = ts.createCompilerHost({ ...options, noEmit: true });
   const read = host.getSourceFile.bind(host);
   host.getSourceFile = (file, language, ...rest) =>
-    ts.sys.resolvePath(file) === ts.sys.resolvePath(GENERATED) ? ts.createSourceFile(file, generated, language) : read(file, language, ...rest);
+    ts.sys.resolvePath(file) === ts.sys.resolvePath(GENERATED)
+      ? ts.createSourceFile(file, generated, language)
+      : read(file, language, ...rest);
   const program = ts.createProgram(fileNames, { ...options, noEmit: true }, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? d.file.fileName.slice(SRC.length) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map(
+      (d) =>
+        `${d.file ? d.file.fileName.slice(SRC.length) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+    );
 }
 
 describe('a spec change the runtime lists do not follow', () => {

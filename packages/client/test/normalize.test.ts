@@ -3,7 +3,8 @@ import { createMixpanelGdprClient } from '../src/createMixpanelGdprClient.js';
 import { InvalidTaskIdError, UnexpectedResponseError } from '../src/errors.js';
 import { fakeFetch, json, testOptions } from './helpers/fakeFetch.js';
 
-const clientAnswering = (response: Response) => createMixpanelGdprClient(testOptions(fakeFetch(response), { maxRetries: 0 }).options);
+const clientAnswering = (response: Response) =>
+  createMixpanelGdprClient(testOptions(fakeFetch(response), { maxRetries: 0 }).options);
 const del = { distinctIds: ['u1'], complianceType: 'GDPR' } as const;
 
 describe('tolerant parsing of create responses', () => {
@@ -23,7 +24,9 @@ describe('tolerant parsing of create responses', () => {
     ['an empty results array', json({ status: 'ok', results: [] })],
     ['a numeric task id', json({ status: 'ok', results: { task_id: 12 } })],
   ])('throws UnexpectedResponseError on %s, keeping the body', async (_, response) => {
-    const error = await clientAnswering(response).createRetrieval(del).catch((e) => e);
+    const error = await clientAnswering(response)
+      .createRetrieval(del)
+      .catch((e) => e);
     expect(error).toBeInstanceOf(UnexpectedResponseError);
     expect(error.status).toBe(200);
   });
@@ -36,7 +39,9 @@ describe('tolerant parsing of create responses', () => {
     ['a terminal escape', 'a\u001b[2Jb', '"a\\u001b[2Jb"'],
     ['a C1 control and a bidi override', 'a\u009b\u202eb', '"a\\u009b\\u202eb"'],
   ])('refuses a task id with %s as InvalidTaskIdError, shown escaped and short', async (_, taskId, shown) => {
-    const error = await clientAnswering(json({ status: 'ok', results: { task_id: taskId } })).createDeletion(del).catch((e) => e);
+    const error = await clientAnswering(json({ status: 'ok', results: { task_id: taskId } }))
+      .createDeletion(del)
+      .catch((e) => e);
     expect(error).toBeInstanceOf(InvalidTaskIdError);
     expect(error).toBeInstanceOf(UnexpectedResponseError);
     expect(error.message).toContain('with an unusable task id "');
@@ -55,22 +60,34 @@ describe('tolerant parsing of status responses', () => {
     ['result empty, results set', { status: 'SUCCESS', result: '', results: 'https://x.example/a.zip' }],
   ])('reads the export link from %s', async (_, results) => {
     const status = await clientAnswering(json({ status: 'ok', results })).getRetrievalStatus('t1');
-    expect(status).toEqual({ taskId: 't1', status: 'SUCCESS', rawStatus: results.status, downloadUrl: 'https://x.example/a.zip' });
+    expect(status).toEqual({
+      taskId: 't1',
+      status: 'SUCCESS',
+      rawStatus: results.status,
+      downloadUrl: 'https://x.example/a.zip',
+    });
   });
 
   it('has no downloadUrl while the link is empty', async () => {
-    const status = await clientAnswering(json({ status: 'ok', results: { status: 'PENDING', result: '' } })).getRetrievalStatus('t1');
+    const status = await clientAnswering(
+      json({ status: 'ok', results: { status: 'PENDING', result: '' } }),
+    ).getRetrievalStatus('t1');
     expect(status).toEqual({ taskId: 't1', status: 'PENDING', rawStatus: 'PENDING' });
   });
 
-  it.each(['pending', 'Staging', 'STARTED', 'success', 'failure', 'revoked', 'not_found', 'unknown'])('maps %s case-insensitively', async (raw) => {
-    const status = await clientAnswering(json({ status: 'ok', results: { status: raw } })).getDeletionStatus('t1');
-    expect(status.status).toBe(raw.toUpperCase());
-    expect(status.rawStatus).toBe(raw);
-  });
+  it.each(['pending', 'Staging', 'STARTED', 'success', 'failure', 'revoked', 'not_found', 'unknown'])(
+    'maps %s case-insensitively',
+    async (raw) => {
+      const status = await clientAnswering(json({ status: 'ok', results: { status: raw } })).getDeletionStatus('t1');
+      expect(status.status).toBe(raw.toUpperCase());
+      expect(status.rawStatus).toBe(raw);
+    },
+  );
 
   it('surfaces an unrecognised status as such, never as a known one', async () => {
-    const status = await clientAnswering(json({ status: 'ok', results: { status: 'ARCHIVED' } })).getDeletionStatus('t1');
+    const status = await clientAnswering(json({ status: 'ok', results: { status: 'ARCHIVED' } })).getDeletionStatus(
+      't1',
+    );
     expect(status).toEqual({ taskId: 't1', status: 'UNRECOGNISED', rawStatus: 'ARCHIVED' });
   });
 

@@ -1,31 +1,31 @@
 import type { Client } from 'openapi-fetch';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  ApiError,
-  ConflictError,
-  NotFoundError,
-  RateLimitError,
-  TimeoutError,
-  COMPLIANCE_TYPES,
-  createMixpanelGdprClient,
-  DISCLOSURE_TYPES,
-  TASK_STATUSES,
+  type ApiError,
   type ApiErrorOptions,
-  type ConflictErrorOptions,
-  type RateLimitErrorOptions,
-  type TimeoutErrorOptions,
   type CancelResult,
   type ClientPaths,
+  type TaskStatus as ClientTaskStatus,
+  type COMPLIANCE_TYPES,
+  type ConflictError,
+  type ConflictErrorOptions,
+  createMixpanelGdprClient,
   type DeletionStatus,
+  type DISCLOSURE_TYPES,
+  NotFoundError,
+  type RateLimitError,
+  type RateLimitErrorOptions,
   type ReportedStatus,
   type RetrievalStatus,
+  type TASK_STATUSES,
   type TaskCreated,
-  type TaskStatus as ClientTaskStatus,
+  type TimeoutError,
+  type TimeoutErrorOptions,
 } from '../src/index.js';
 import type {
   ComplianceType,
-  components,
   ConflictResponse,
+  components,
   DisclosureType,
   operations,
   paths,
@@ -47,7 +47,10 @@ describe('public API types', () => {
 
   it('accepts only the documented compliance and disclosure types', () => {
     expectTypeOf(client.createDeletion).parameter(0).toHaveProperty('complianceType').toEqualTypeOf<'GDPR' | 'CCPA'>();
-    expectTypeOf(client.createRetrieval).parameter(0).toHaveProperty('disclosureType').toEqualTypeOf<'Data' | 'Categories' | 'Sources' | undefined>();
+    expectTypeOf(client.createRetrieval)
+      .parameter(0)
+      .toHaveProperty('disclosureType')
+      .toEqualTypeOf<'Data' | 'Categories' | 'Sources' | undefined>();
     // @ts-expect-error: not a compliance type
     void client.createDeletion({ distinctIds: ['a'], complianceType: 'HIPAA' });
     expectTypeOf(client.getDeletionStatus).parameter(1).toEqualTypeOf<{ signal?: AbortSignal } | undefined>();
@@ -78,14 +81,22 @@ describe('error constructors', () => {
 
 describe('schema types', () => {
   it('generates the spec faithfully', () => {
-    expectTypeOf<TaskStatus>().toEqualTypeOf<'PENDING' | 'STAGING' | 'STARTED' | 'SUCCESS' | 'FAILURE' | 'REVOKED' | 'NOT_FOUND' | 'UNKNOWN'>();
+    expectTypeOf<TaskStatus>().toEqualTypeOf<
+      'PENDING' | 'STAGING' | 'STARTED' | 'SUCCESS' | 'FAILURE' | 'REVOKED' | 'NOT_FOUND' | 'UNKNOWN'
+    >();
     expectTypeOf<ComplianceType>().toEqualTypeOf<'GDPR' | 'CCPA'>();
     expectTypeOf<DisclosureType>().toEqualTypeOf<'Data' | 'Categories' | 'Sources'>();
     expectTypeOf<ConflictResponse['error']['conflicting_task_ids']>().toEqualTypeOf<string[]>();
-    expectTypeOf<paths['/data-deletions/v3.0/{taskId}']['delete']>().toEqualTypeOf<operations['cancelDeletionRequest']>();
+    expectTypeOf<paths['/data-deletions/v3.0/{taskId}']['delete']>().toEqualTypeOf<
+      operations['cancelDeletionRequest']
+    >();
     expectTypeOf<operations['createDeletionRequest']['parameters']['query']>().toEqualTypeOf<{ token: string }>();
-    expectTypeOf<keyof operations['createDeletionRequest']['responses']>().toEqualTypeOf<200 | 201 | 400 | 401 | 403 | 409 | 429 | 500>();
-    expectTypeOf<components['schemas']['RetrievalStatusResponse']['results']>().toHaveProperty('download_url').toEqualTypeOf<string | undefined>();
+    expectTypeOf<keyof operations['createDeletionRequest']['responses']>().toEqualTypeOf<
+      200 | 201 | 400 | 401 | 403 | 409 | 429 | 500
+    >();
+    expectTypeOf<components['schemas']['RetrievalStatusResponse']['results']>()
+      .toHaveProperty('download_url')
+      .toEqualTypeOf<string | undefined>();
   });
 
   it('ties the runtime lists to the spec: exactly its states, compliance and disclosure types', () => {

@@ -17,15 +17,45 @@ async function rejected(promise: Promise<unknown>): Promise<ValidationError> {
 
 describe('input validation happens before any request', () => {
   it.each([
-    ['empty ids', { distinctIds: [], complianceType: 'GDPR' }, 'distinctIds', 'must be a non-empty array of strings (got an array of 0)'],
-    ['ids as a string', { distinctIds: 'u1', complianceType: 'GDPR' }, 'distinctIds', 'must be a non-empty array of strings (got "u1")'],
+    [
+      'empty ids',
+      { distinctIds: [], complianceType: 'GDPR' },
+      'distinctIds',
+      'must be a non-empty array of strings (got an array of 0)',
+    ],
+    [
+      'ids as a string',
+      { distinctIds: 'u1', complianceType: 'GDPR' },
+      'distinctIds',
+      'must be a non-empty array of strings (got "u1")',
+    ],
     ['an empty id', { distinctIds: ['ok', ''], complianceType: 'GDPR' }, 'distinctIds[1]', 'is empty (got "")'],
     ['a blank id', { distinctIds: ['   '], complianceType: 'GDPR' }, 'distinctIds[0]', 'only whitespace'],
     ['a number', { distinctIds: [42], complianceType: 'GDPR' }, 'distinctIds[0]', 'not a string (got 42)'],
-    ['a newline', { distinctIds: ['a\nb'], complianceType: 'GDPR' }, 'distinctIds[0]', 'control characters (got "a\\nb")'],
-    ['a long id', { distinctIds: ['x'.repeat(256)], complianceType: 'GDPR' }, 'distinctIds[0]', 'longer than 255 characters (got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"… (256 characters))'],
-    ['an unknown regulation', { distinctIds: ['u1'], complianceType: 'HIPAA' }, 'complianceType', 'must be one of GDPR, CCPA (got "HIPAA")'],
-    ['2000 ids', { distinctIds: Array.from({ length: 2000 }, (_, i) => `u${i}`), complianceType: 'GDPR' }, 'distinctIds', 'hold at most 1999 ids per request: split into batches (got an array of 2000)'],
+    [
+      'a newline',
+      { distinctIds: ['a\nb'], complianceType: 'GDPR' },
+      'distinctIds[0]',
+      'control characters (got "a\\nb")',
+    ],
+    [
+      'a long id',
+      { distinctIds: ['x'.repeat(256)], complianceType: 'GDPR' },
+      'distinctIds[0]',
+      'longer than 255 characters (got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"… (256 characters))',
+    ],
+    [
+      'an unknown regulation',
+      { distinctIds: ['u1'], complianceType: 'HIPAA' },
+      'complianceType',
+      'must be one of GDPR, CCPA (got "HIPAA")',
+    ],
+    [
+      '2000 ids',
+      { distinctIds: Array.from({ length: 2000 }, (_, i) => `u${i}`), complianceType: 'GDPR' },
+      'distinctIds',
+      'hold at most 1999 ids per request: split into batches (got an array of 2000)',
+    ],
   ])('createDeletion with %s', async (_, input, field, message) => {
     const { f, client: c } = client();
     const error = await rejected(c.createDeletion(input as never));
@@ -37,34 +67,59 @@ describe('input validation happens before any request', () => {
   it('allows 2000 ids per retrieval but not 2001', async () => {
     const { f, client: c } = client();
     const ids = Array.from({ length: 2001 }, (_, i) => `u${i}`);
-    await expect(c.createRetrieval({ distinctIds: ids.slice(0, 2000), complianceType: 'GDPR' })).resolves.toEqual({ taskId: 'task-1' });
+    await expect(c.createRetrieval({ distinctIds: ids.slice(0, 2000), complianceType: 'GDPR' })).resolves.toEqual({
+      taskId: 'task-1',
+    });
     await rejected(c.createRetrieval({ distinctIds: ids, complianceType: 'GDPR' }));
     expect(f.requests).toHaveLength(1);
   });
 
   it('accepts disclosureType for CCPA only, in any casing, and sends the canonical form', async () => {
     const { f, client: c } = client();
-    await c.createRetrieval({ distinctIds: ['u1'], complianceType: 'ccpa' as never, disclosureType: 'SOURCES' as never });
-    expect(JSON.parse(f.bodies[0]!)).toEqual({ distinct_ids: ['u1'], compliance_type: 'CCPA', disclosure_type: 'Sources' });
-    const gdpr = await rejected(c.createRetrieval({ distinctIds: ['u1'], complianceType: 'GDPR', disclosureType: 'Data' }));
+    await c.createRetrieval({
+      distinctIds: ['u1'],
+      complianceType: 'ccpa' as never,
+      disclosureType: 'SOURCES' as never,
+    });
+    expect(JSON.parse(f.bodies[0]!)).toEqual({
+      distinct_ids: ['u1'],
+      compliance_type: 'CCPA',
+      disclosure_type: 'Sources',
+    });
+    const gdpr = await rejected(
+      c.createRetrieval({ distinctIds: ['u1'], complianceType: 'GDPR', disclosureType: 'Data' }),
+    );
     expect(gdpr.field).toBe('disclosureType');
     expect(gdpr.message).toContain('CCPA retrievals only, not GDPR (got "Data")');
-    const bad = await rejected(c.createRetrieval({ distinctIds: ['u1'], complianceType: 'CCPA', disclosureType: 'Everything' as never }));
+    const bad = await rejected(
+      c.createRetrieval({ distinctIds: ['u1'], complianceType: 'CCPA', disclosureType: 'Everything' as never }),
+    );
     expect(bad.message).toContain('got "Everything"');
     expect(f.requests).toHaveLength(1);
   });
 
-  it.each(['..', '.', '', 'a/b', '../admin', 'a?b=1', 'a#b', '%2e%2e', 'a b', 'a\\b', '.hidden', 'x'.repeat(201), 'tâche'])(
-    'rejects the task id %j before any request, on every operation',
-    async (taskId) => {
-      const { f, client: c } = client();
-      for (const op of [c.getDeletionStatus, c.getRetrievalStatus, c.cancelDeletion]) {
-        const error = await rejected(op(taskId));
-        expect(error.field).toBe('taskId');
-      }
-      expect(f.requests).toHaveLength(0);
-    },
-  );
+  it.each([
+    '..',
+    '.',
+    '',
+    'a/b',
+    '../admin',
+    'a?b=1',
+    'a#b',
+    '%2e%2e',
+    'a b',
+    'a\\b',
+    '.hidden',
+    'x'.repeat(201),
+    'tâche',
+  ])('rejects the task id %j before any request, on every operation', async (taskId) => {
+    const { f, client: c } = client();
+    for (const op of [c.getDeletionStatus, c.getRetrievalStatus, c.cancelDeletion]) {
+      const error = await rejected(op(taskId));
+      expect(error.field).toBe('taskId');
+    }
+    expect(f.requests).toHaveLength(0);
+  });
 
   it('rejects a path-changing task id on the raw client too', async () => {
     const { f, client: c } = client();
@@ -117,19 +172,26 @@ describe('option validation', () => {
       const f = fakeFetch(created('t-global'));
       vi.stubGlobal('fetch', f.fetch);
       expect(CLIENT_DEFAULTS.fetch).toBe(f.fetch);
-      const { taskId } = await createMixpanelGdprClient({ ...SECRETS, maxRetries: 0 }).createDeletion({ distinctIds: ['u1'], complianceType: 'GDPR' });
+      const { taskId } = await createMixpanelGdprClient({ ...SECRETS, maxRetries: 0 }).createDeletion({
+        distinctIds: ['u1'],
+        complianceType: 'GDPR',
+      });
       expect(taskId).toBe('t-global');
     });
 
     it('fails on fetch when there is no global fetch either', () => {
       vi.stubGlobal('fetch', undefined);
-      expect(() => createMixpanelGdprClient({ ...SECRETS })).toThrow('fetch must be a function (none given, and no global fetch)');
+      expect(() => createMixpanelGdprClient({ ...SECRETS })).toThrow(
+        'fetch must be a function (none given, and no global fetch)',
+      );
     });
   });
 
   it('never echoes a malformed token', () => {
     const bad = 'tok with spaces SECRETISH';
-    expect(() => createMixpanelGdprClient({ ...base, oauthToken: bad })).toThrow(/oauthToken must be a non-empty string without whitespace or control characters \(got value hidden\)/);
+    expect(() => createMixpanelGdprClient({ ...base, oauthToken: bad })).toThrow(
+      /oauthToken must be a non-empty string without whitespace or control characters \(got value hidden\)/,
+    );
     try {
       createMixpanelGdprClient({ ...base, oauthToken: bad });
     } catch (e) {
@@ -138,7 +200,9 @@ describe('option validation', () => {
   });
 
   it('allows http on loopback and picks the region URL otherwise', () => {
-    expect(createMixpanelGdprClient({ ...base, baseUrl: 'http://127.0.0.1:4010/' }).baseUrl).toBe('http://127.0.0.1:4010');
+    expect(createMixpanelGdprClient({ ...base, baseUrl: 'http://127.0.0.1:4010/' }).baseUrl).toBe(
+      'http://127.0.0.1:4010',
+    );
     expect(createMixpanelGdprClient({ ...base, baseUrl: 'http://localhost:1' }).baseUrl).toBe('http://localhost:1');
     expect(createMixpanelGdprClient({ ...base, baseUrl: 'http://[::1]:1' }).baseUrl).toBe('http://[::1]:1');
     expect(createMixpanelGdprClient({ ...base, region: 'in' }).baseUrl).toBe('https://in.mixpanel.com/api/app');

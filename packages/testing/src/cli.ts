@@ -4,7 +4,7 @@
 // [--rate-malformed P] [--latency-ms MS] [--seed N] [--export-link-ttl-ms MS] [--export-bytes N]
 // [--url-file FILE] …` (`--help` lists them all): runs the fake on loopback until SIGINT/SIGTERM and prints its URL.
 import { writeFileSync } from 'node:fs';
-import { FAKE_HELP, FakeArgsError, parseFakeArgs, type FakeArgs } from './parseFakeArgs.js';
+import { FAKE_HELP, type FakeArgs, FakeArgsError, parseFakeArgs } from './parseFakeArgs.js';
 import { startFakeMixpanel } from './startFakeMixpanel.js';
 
 let args: FakeArgs;
@@ -25,4 +25,5 @@ if (urlFile) writeFileSync(urlFile, fake.url);
 // Only the default tokens are echoed: ones given on the command line may be someone's test secrets.
 const tokens = `oauth token ${options.oauthToken === undefined ? '"fake-oauth-token"' : 'as given'}, project token ${options.projectToken === undefined ? '"fake-project-token"' : 'as given'}`;
 console.log(`fake Mixpanel GDPR API at ${fake.url} (exports at ${fake.exportOrigin}); ${tokens}`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void fake.close().then(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void fake.close().then(() => process.exit(0)));

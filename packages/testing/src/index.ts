@@ -1,5 +1,11 @@
-export { startFakeMixpanel } from './startFakeMixpanel.js';
-export type { ExportRequest, FakeFaults, FakeMixpanel, FakeMixpanelOptions, RequestLogEntry } from './startFakeMixpanel.js';
-export { fakeTaskStatus } from './FakeTask.js';
 export type { FakeTask, FakeTaskKind, FakeTimings } from './FakeTask.js';
+export { fakeTaskStatus } from './FakeTask.js';
 export { seededRandom } from './seededRandom.js';
+export type {
+  ExportRequest,
+  FakeFaults,
+  FakeMixpanel,
+  FakeMixpanelOptions,
+  RequestLogEntry,
+} from './startFakeMixpanel.js';
+export { startFakeMixpanel } from './startFakeMixpanel.js';

@@ -21,27 +21,125 @@ const FRACTION: Rule = { ok: (n) => n >= 0 && n <= 1, expected: 'a number from 0
 const POSITIVE: Rule = { ok: (n) => n > 0 && Number.isFinite(n), expected: 'a positive number' };
 const MS = integer(0);
 
-const timing = (key: 'pendingMs' | 'stagingMs' | 'startedMs') => (o: FakeMixpanelOptions, n: number) => void (o.timings = { ...o.timings, [key]: n });
-const fault = (key: keyof FakeFaults) => (o: FakeMixpanelOptions, n: number) => void (o.faults = { ...o.faults, [key]: n });
+const timing = (key: 'pendingMs' | 'stagingMs' | 'startedMs') => (o: FakeMixpanelOptions, n: number) =>
+  void (o.timings = { ...o.timings, [key]: n });
+const fault = (key: keyof FakeFaults) => (o: FakeMixpanelOptions, n: number) =>
+  void (o.faults = { ...o.faults, [key]: n });
 
 /** Every numeric flag, mapped onto one `FakeMixpanelOptions` field; the help text is built from this table. */
-const NUMBER_FLAGS: { flag: string; value: string; help: string; rule: Rule; apply: (o: FakeMixpanelOptions, n: number) => void }[] = [
-  { flag: 'port', value: 'n', help: 'port of the API on 127.0.0.1 (default: a free port)', rule: integer(0, 65_535), apply: (o, n) => void (o.port = n) },
-  { flag: 'pending-ms', value: 'ms', help: 'time a task stays PENDING (default 200)', rule: MS, apply: timing('pendingMs') },
-  { flag: 'staging-ms', value: 'ms', help: 'time a task stays STAGING (default 200)', rule: MS, apply: timing('stagingMs') },
-  { flag: 'started-ms', value: 'ms', help: 'time a task stays STARTED before SUCCESS or FAILURE (default 400)', rule: MS, apply: timing('startedMs') },
-  { flag: 'rate', value: 'req-per-s', help: "answer 429 to requests closer than 1/rate apart, like Mixpanel's 1/s (default: no limit)", rule: POSITIVE, apply: (o, n) => void (o.ratePerSecond = n) },
-  { flag: 'rate-tolerance', value: 'fraction', help: 'slack on that spacing, as a fraction of the interval (default 0.05)', rule: FRACTION, apply: (o, n) => void (o.rateTolerance = n) },
-  { flag: 'max-ids-per-request', value: 'n', help: 'ids accepted per create, more is a 400 (default 2000)', rule: integer(1), apply: (o, n) => void (o.maxIdsPerRequest = n) },
-  { flag: 'rate-429', value: 'p', help: 'probability of an injected 429 per request (default 0)', rule: FRACTION, apply: fault('rate429') },
+const NUMBER_FLAGS: {
+  flag: string;
+  value: string;
+  help: string;
+  rule: Rule;
+  apply: (o: FakeMixpanelOptions, n: number) => void;
+}[] = [
+  {
+    flag: 'port',
+    value: 'n',
+    help: 'port of the API on 127.0.0.1 (default: a free port)',
+    rule: integer(0, 65_535),
+    apply: (o, n) => void (o.port = n),
+  },
+  {
+    flag: 'pending-ms',
+    value: 'ms',
+    help: 'time a task stays PENDING (default 200)',
+    rule: MS,
+    apply: timing('pendingMs'),
+  },
+  {
+    flag: 'staging-ms',
+    value: 'ms',
+    help: 'time a task stays STAGING (default 200)',
+    rule: MS,
+    apply: timing('stagingMs'),
+  },
+  {
+    flag: 'started-ms',
+    value: 'ms',
+    help: 'time a task stays STARTED before SUCCESS or FAILURE (default 400)',
+    rule: MS,
+    apply: timing('startedMs'),
+  },
+  {
+    flag: 'rate',
+    value: 'req-per-s',
+    help: "answer 429 to requests closer than 1/rate apart, like Mixpanel's 1/s (default: no limit)",
+    rule: POSITIVE,
+    apply: (o, n) => void (o.ratePerSecond = n),
+  },
+  {
+    flag: 'rate-tolerance',
+    value: 'fraction',
+    help: 'slack on that spacing, as a fraction of the interval (default 0.05)',
+    rule: FRACTION,
+    apply: (o, n) => void (o.rateTolerance = n),
+  },
+  {
+    flag: 'max-ids-per-request',
+    value: 'n',
+    help: 'ids accepted per create, more is a 400 (default 2000)',
+    rule: integer(1),
+    apply: (o, n) => void (o.maxIdsPerRequest = n),
+  },
+  {
+    flag: 'rate-429',
+    value: 'p',
+    help: 'probability of an injected 429 per request (default 0)',
+    rule: FRACTION,
+    apply: fault('rate429'),
+  },
   { flag: 'rate-5xx', value: 'p', help: 'probability of an injected 500', rule: FRACTION, apply: fault('rate5xx') },
-  { flag: 'rate-drop', value: 'p', help: 'probability of a dropped connection (before or after acting)', rule: FRACTION, apply: fault('rateDrop') },
-  { flag: 'rate-malformed', value: 'p', help: 'probability of a 200 whose body is cut short', rule: FRACTION, apply: fault('rateMalformed') },
-  { flag: 'latency-ms', value: 'ms', help: 'delay before every answer (default 0)', rule: MS, apply: fault('latencyMs') },
-  { flag: 'retry-after-seconds', value: 's', help: 'Retry-After sent with injected 429s, in seconds as on the wire (default 1)', rule: integer(0), apply: fault('retryAfterSeconds') },
-  { flag: 'seed', value: 'n', help: 'seed of the fault dice (default 1)', rule: integer(Number.MIN_SAFE_INTEGER), apply: (o, n) => void (o.seed = n) },
-  { flag: 'export-link-ttl-ms', value: 'ms', help: 'lifetime of an export link (default 60000)', rule: integer(1), apply: (o, n) => void (o.exportLinkTtlMs = n) },
-  { flag: 'export-bytes', value: 'n', help: 'size of each fake export (default 4096)', rule: integer(0), apply: (o, n) => void (o.exportBytes = n) },
+  {
+    flag: 'rate-drop',
+    value: 'p',
+    help: 'probability of a dropped connection (before or after acting)',
+    rule: FRACTION,
+    apply: fault('rateDrop'),
+  },
+  {
+    flag: 'rate-malformed',
+    value: 'p',
+    help: 'probability of a 200 whose body is cut short',
+    rule: FRACTION,
+    apply: fault('rateMalformed'),
+  },
+  {
+    flag: 'latency-ms',
+    value: 'ms',
+    help: 'delay before every answer (default 0)',
+    rule: MS,
+    apply: fault('latencyMs'),
+  },
+  {
+    flag: 'retry-after-seconds',
+    value: 's',
+    help: 'Retry-After sent with injected 429s, in seconds as on the wire (default 1)',
+    rule: integer(0),
+    apply: fault('retryAfterSeconds'),
+  },
+  {
+    flag: 'seed',
+    value: 'n',
+    help: 'seed of the fault dice (default 1)',
+    rule: integer(Number.MIN_SAFE_INTEGER),
+    apply: (o, n) => void (o.seed = n),
+  },
+  {
+    flag: 'export-link-ttl-ms',
+    value: 'ms',
+    help: 'lifetime of an export link (default 60000)',
+    rule: integer(1),
+    apply: (o, n) => void (o.exportLinkTtlMs = n),
+  },
+  {
+    flag: 'export-bytes',
+    value: 'n',
+    help: 'size of each fake export (default 4096)',
+    rule: integer(0),
+    apply: (o, n) => void (o.exportBytes = n),
+  },
 ];
 
 const STRING_FLAGS = [
@@ -59,7 +157,9 @@ export const FAKE_HELP = [
   'until SIGINT or SIGTERM. Prints its URL: give it to the client as baseUrl, or to the CLI as MIXPANEL_GDPR_BASE_URL.',
   '',
   'Options:',
-  ...[...STRING_FLAGS, ...NUMBER_FLAGS].map(({ flag, value, help }) => `  ${`--${flag} <${value}>`.padEnd(30)} ${help}`),
+  ...[...STRING_FLAGS, ...NUMBER_FLAGS].map(
+    ({ flag, value, help }) => `  ${`--${flag} <${value}>`.padEnd(30)} ${help}`,
+  ),
   `  ${'-h, --help'.padEnd(30)} show this help`,
   '',
   'Example: mixpanel-gdpr-fake --port 4010 --rate 1 --rate-429 0.05 --fail-id doomed-user',
@@ -99,7 +199,10 @@ export function parseFakeArgs(argv: string[]): FakeArgs {
   if (values['fail-id']) options.failIds = values['fail-id'] as string[];
   const exportHost = text('export-host');
   // The fake has no real auth and serves links to anyone who asks: it stays on loopback.
-  if (exportHost !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(exportHost)) throw new FakeArgsError(`--export-host must be a loopback IPv4 address such as 127.0.0.2 (got ${JSON.stringify(exportHost)})`);
+  if (exportHost !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(exportHost))
+    throw new FakeArgsError(
+      `--export-host must be a loopback IPv4 address such as 127.0.0.2 (got ${JSON.stringify(exportHost)})`,
+    );
   if (exportHost !== undefined) options.exportHost = exportHost;
   return { help: false, options, urlFile: text('url-file') };
 }

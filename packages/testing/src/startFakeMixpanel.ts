@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fakeTaskStatus, type FakeTask, type FakeTimings } from './FakeTask.js';
+import { type FakeTask, type FakeTimings, fakeTaskStatus } from './FakeTask.js';
 import { seededRandom } from './seededRandom.js';
 
 /** Probabilities (0-1) per API request of each fault, plus fixed latency. */
@@ -49,7 +49,13 @@ export interface RequestLogEntry {
   at: number;
   method: string;
   path: string;
-  operation: 'createDeletion' | 'createRetrieval' | 'getDeletionStatus' | 'getRetrievalStatus' | 'cancelDeletion' | 'unknown';
+  operation:
+    | 'createDeletion'
+    | 'createRetrieval'
+    | 'getDeletionStatus'
+    | 'getRetrievalStatus'
+    | 'cancelDeletion'
+    | 'unknown';
   status: number;
   /** Injected fault, or 'rate-limit' when the request broke the configured rate. */
   fault?: string;
@@ -78,7 +84,14 @@ export interface FakeMixpanel {
   close(): Promise<void>;
 }
 
-type Handled = { status: number; body?: unknown; headers?: Record<string, string>; log?: Partial<RequestLogEntry>; drop?: boolean; malformed?: boolean };
+type Handled = {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  log?: Partial<RequestLogEntry>;
+  drop?: boolean;
+  malformed?: boolean;
+};
 
 /** Starts the fake on loopback (a free port unless `port` is given); `close()` stops both of its servers. */
 export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Promise<FakeMixpanel> {
@@ -108,7 +121,8 @@ export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Prom
     throw error;
   });
 
-  const sign = (taskId: string, expires: number) => createHmac('sha256', signingKey).update(`${taskId}:${expires}`).digest('hex');
+  const sign = (taskId: string, expires: number) =>
+    createHmac('sha256', signingKey).update(`${taskId}:${expires}`).digest('hex');
   const exportLink = (taskId: string) => {
     const expires = now() + ttlMs;
     return `${exportOrigin}/exports/${taskId}.zip?expires=${expires}&sig=${sign(taskId, expires)}`;
@@ -124,9 +138,13 @@ export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Prom
     const outcome = handle(req, body, entry);
     Object.assign(entry, outcome.log, { status: outcome.drop ? 0 : outcome.status });
     if (outcome.drop) return void req.socket.destroy();
-    const text = outcome.body === undefined ? '' : typeof outcome.body === 'string' ? outcome.body : JSON.stringify(outcome.body);
+    const text =
+      outcome.body === undefined ? '' : typeof outcome.body === 'string' ? outcome.body : JSON.stringify(outcome.body);
     const sent = outcome.malformed ? text.slice(0, Math.max(1, Math.floor(text.length / 2))) : text;
-    res.writeHead(outcome.status, { 'content-type': typeof outcome.body === 'string' ? 'text/plain' : 'application/json', ...outcome.headers });
+    res.writeHead(outcome.status, {
+      'content-type': typeof outcome.body === 'string' ? 'text/plain' : 'application/json',
+      ...outcome.headers,
+    });
     res.end(outcome.status === 204 ? undefined : sent);
   }
 
@@ -138,25 +156,40 @@ export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Prom
     const taskId = match[2] && decodeURIComponent(match[2]);
     entry.operation = operationOf(req.method, kind, taskId);
     entry.taskId = taskId;
-    if (req.headers.authorization !== `Bearer ${oauthToken}`) return { status: 401, body: { status: 'error', error: 'Invalid or expired OAuth token' } };
-    if (url.searchParams.get('token') !== projectToken) return { status: 403, body: { status: 'error', error: 'Invalid project token' } };
+    if (req.headers.authorization !== `Bearer ${oauthToken}`)
+      return { status: 401, body: { status: 'error', error: 'Invalid or expired OAuth token' } };
+    if (url.searchParams.get('token') !== projectToken)
+      return { status: 403, body: { status: 'error', error: 'Invalid project token' } };
 
     const interval = options.ratePerSecond ? 1000 / options.ratePerSecond : 0;
     if (entry.at - lastAcceptedAt < interval * (1 - (options.rateTolerance ?? 0.05))) {
-      return { status: 429, body: 'Too Many Requests, this API is limited to 1 req/s', headers: { 'retry-after': '1' }, log: { fault: 'rate-limit' } };
+      return {
+        status: 429,
+        body: 'Too Many Requests, this API is limited to 1 req/s',
+        headers: { 'retry-after': '1' },
+        log: { fault: 'rate-limit' },
+      };
     }
     lastAcceptedAt = entry.at;
     const dice = random();
     let edge = faults.rate429 ?? 0;
-    if (dice < edge) return { status: 429, body: { status: 'error', error: 'Too Many Requests, this API is limited to 1 req/s' }, headers: { 'retry-after': String(faults.retryAfterSeconds ?? 1) }, log: { fault: '429' } };
-    if (dice < (edge += faults.rate5xx ?? 0)) return { status: 500, body: { status: 'error', error: 'Internal server error' }, log: { fault: '5xx' } };
+    if (dice < edge)
+      return {
+        status: 429,
+        body: { status: 'error', error: 'Too Many Requests, this API is limited to 1 req/s' },
+        headers: { 'retry-after': String(faults.retryAfterSeconds ?? 1) },
+        log: { fault: '429' },
+      };
+    if (dice < (edge += faults.rate5xx ?? 0))
+      return { status: 500, body: { status: 'error', error: 'Internal server error' }, log: { fault: '5xx' } };
     const dropEdge = (edge += faults.rateDrop ?? 0);
     const malformedEdge = (edge += faults.rateMalformed ?? 0);
     // Half of the drops happen before acting, half after: a create's outcome is then truly unknown.
     if (dice < dropEdge && random() < 0.5) return { status: 0, drop: true, log: { fault: 'drop-before' } };
     const outcome = taskId === undefined ? create(kind, rawBody, entry) : existing(req.method ?? '', kind, taskId);
     if (dice < dropEdge) return { ...outcome, drop: true, log: { ...outcome.log, fault: 'drop-after' } };
-    if (dice < malformedEdge && outcome.body !== undefined) return { ...outcome, status: 200, malformed: true, log: { ...outcome.log, fault: 'malformed' } };
+    if (dice < malformedEdge && outcome.body !== undefined)
+      return { ...outcome, status: 200, malformed: true, log: { ...outcome.log, fault: 'malformed' } };
     return outcome;
   }
 
@@ -168,18 +201,42 @@ export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Prom
       return { status: 400, body: { status: 'error', error: 'Request body is not valid JSON' } };
     }
     const ids = body.distinct_ids;
-    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string' && id)) return { status: 400, body: { status: 'error', error: 'distinct_ids must be a non-empty array of strings' } };
-    if (ids.length > maxIds) return { status: 400, body: { status: 'error', error: `Too many distinct_ids: at most ${maxIds} are allowed per request` } };
-    if (body.compliance_type !== 'GDPR' && body.compliance_type !== 'CCPA') return { status: 400, body: { status: 'error', error: 'compliance_type must be GDPR or CCPA' } };
+    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string' && id))
+      return { status: 400, body: { status: 'error', error: 'distinct_ids must be a non-empty array of strings' } };
+    if (ids.length > maxIds)
+      return {
+        status: 400,
+        body: { status: 'error', error: `Too many distinct_ids: at most ${maxIds} are allowed per request` },
+      };
+    if (body.compliance_type !== 'GDPR' && body.compliance_type !== 'CCPA')
+      return { status: 400, body: { status: 'error', error: 'compliance_type must be GDPR or CCPA' } };
     entry.ids = ids;
     if (kind === 'deletion') {
       const conflicts = runningDeletionsFor(ids);
       if (conflicts.ids.length) {
-        return { status: 409, body: { status: 'error', error: { error: 'Some distinct_ids already have a deletion task in progress', conflicting_distinct_ids: conflicts.ids, conflicting_task_ids: conflicts.taskIds } } };
+        return {
+          status: 409,
+          body: {
+            status: 'error',
+            error: {
+              error: 'Some distinct_ids already have a deletion task in progress',
+              conflicting_distinct_ids: conflicts.ids,
+              conflicting_task_ids: conflicts.taskIds,
+            },
+          },
+        };
       }
     }
     const taskId = randomUUID();
-    const task: FakeTask = { taskId, kind, ids, complianceType: body.compliance_type, ...(typeof body.disclosure_type === 'string' && { disclosureType: body.disclosure_type }), createdAt: now(), fails: ids.some((id) => failIds.has(id)) };
+    const task: FakeTask = {
+      taskId,
+      kind,
+      ids,
+      complianceType: body.compliance_type,
+      ...(typeof body.disclosure_type === 'string' && { disclosureType: body.disclosure_type }),
+      createdAt: now(),
+      fails: ids.some((id) => failIds.has(id)),
+    };
     tasks.set(taskId, task);
     // A newer deletion of an id replaces the older one: only a running task conflicts, and the newest is the one that can be.
     if (kind === 'deletion') for (const id of ids) deletionByDistinctId.set(id, task);
@@ -204,19 +261,37 @@ export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Prom
     if (!task || task.kind !== kind) return { status: 404, body: { status: 'error', error: 'Task not found' } };
     const status = fakeTaskStatus(task, timings, now());
     if (method === 'DELETE' && kind === 'deletion') {
-      if (status !== 'PENDING' && status !== 'STAGING') return { status: 405, body: { status: 'error', error: 'Task cannot be cancelled once it has started' } };
+      if (status !== 'PENDING' && status !== 'STAGING')
+        return { status: 405, body: { status: 'error', error: 'Task cannot be cancelled once it has started' } };
       task.revokedAt = now();
       return { status: 204 };
     }
     if (method !== 'GET') return { status: 405, body: { status: 'error', error: 'Method not allowed' } };
-    if (kind === 'retrieval') return { status: 200, body: { status: 'ok', results: { status, result: status === 'SUCCESS' ? exportLink(taskId) : '' } } };
-    const results = { status, tracking_id: taskId, requesting_user: 'dpo@example.com', compliance_type: task.complianceType.toLowerCase(), project_id: 1234567, date_requested: new Date(task.createdAt).toISOString().slice(0, 19), distinct_ids: task.ids };
+    if (kind === 'retrieval')
+      return {
+        status: 200,
+        body: { status: 'ok', results: { status, result: status === 'SUCCESS' ? exportLink(taskId) : '' } },
+      };
+    const results = {
+      status,
+      tracking_id: taskId,
+      requesting_user: 'dpo@example.com',
+      compliance_type: task.complianceType.toLowerCase(),
+      project_id: 1234567,
+      date_requested: new Date(task.createdAt).toISOString().slice(0, 19),
+      distinct_ids: task.ids,
+    };
     return { status: 200, body: { status: 'ok', results } };
   }
 
   function serveExport(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://x');
-    const record: ExportRequest = { at: now(), path: url.pathname, status: 200, ...(req.headers.authorization && { authorization: req.headers.authorization }) };
+    const record: ExportRequest = {
+      at: now(),
+      path: url.pathname,
+      status: 200,
+      ...(req.headers.authorization && { authorization: req.headers.authorization }),
+    };
     exportRequests.push(record);
     const taskId = /^\/exports\/([^/]+)\.zip$/.exec(url.pathname)?.[1] ?? '';
     const expires = Number(url.searchParams.get('expires'));
@@ -240,7 +315,11 @@ export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Prom
   };
 }
 
-function operationOf(method: string | undefined, kind: FakeTask['kind'], taskId: string | undefined): RequestLogEntry['operation'] {
+function operationOf(
+  method: string | undefined,
+  kind: FakeTask['kind'],
+  taskId: string | undefined,
+): RequestLogEntry['operation'] {
   if (method === 'POST' && taskId === undefined) return kind === 'deletion' ? 'createDeletion' : 'createRetrieval';
   if (method === 'GET' && taskId !== undefined) return kind === 'deletion' ? 'getDeletionStatus' : 'getRetrievalStatus';
   if (method === 'DELETE' && taskId !== undefined && kind === 'deletion') return 'cancelDeletion';

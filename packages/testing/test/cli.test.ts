@@ -1,7 +1,7 @@
 /** The built `mixpanel-gdpr-fake` command, run through its bin file as a child node process (killed directly, never through a wrapper). */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,7 +23,12 @@ function startFake(args: string[]) {
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as string | null, stdout, stderr }));
+  const exited = once(child, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as string | null,
+    stdout,
+    stderr,
+  }));
   const firstLine = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', () => stdout.includes('\n') && resolve(stdout.split('\n')[0]!));
     void exited.then((r) => reject(new Error(`exited ${r.code} before listening: ${r.stderr}`)));
@@ -37,7 +42,25 @@ describe('mixpanel-gdpr-fake', () => {
   it('--help exits 0 and lists every flag', async () => {
     const { code, stdout } = await startFake(['--help']).exited;
     expect(code).toBe(0);
-    for (const flag of ['--port', '--oauth-token', '--project-token', '--pending-ms', '--staging-ms', '--started-ms', '--fail-id', '--rate', '--rate-429', '--rate-5xx', '--rate-drop', '--rate-malformed', '--latency-ms', '--seed', '--export-link-ttl-ms', '--export-bytes', '--url-file']) {
+    for (const flag of [
+      '--port',
+      '--oauth-token',
+      '--project-token',
+      '--pending-ms',
+      '--staging-ms',
+      '--started-ms',
+      '--fail-id',
+      '--rate',
+      '--rate-429',
+      '--rate-5xx',
+      '--rate-drop',
+      '--rate-malformed',
+      '--latency-ms',
+      '--seed',
+      '--export-link-ttl-ms',
+      '--export-bytes',
+      '--url-file',
+    ]) {
       expect(stdout).toContain(`  ${flag} <`);
     }
   });
@@ -59,15 +82,39 @@ describe('mixpanel-gdpr-fake', () => {
     const port = await freePort();
     const dir = await mkdtemp(join(tmpdir(), 'mpgdpr-fake-cli-'));
     try {
-      const fake = startFake(['--port', String(port), '--oauth-token', 'cli-oauth', '--project-token', 'cli-project', '--fail-id', 'doomed', '--pending-ms', '0', '--staging-ms', '0', '--started-ms', '0', '--url-file', join(dir, 'url')]);
+      const fake = startFake([
+        '--port',
+        String(port),
+        '--oauth-token',
+        'cli-oauth',
+        '--project-token',
+        'cli-project',
+        '--fail-id',
+        'doomed',
+        '--pending-ms',
+        '0',
+        '--staging-ms',
+        '0',
+        '--started-ms',
+        '0',
+        '--url-file',
+        join(dir, 'url'),
+      ]);
       const line = await fake.firstLine;
       const url = `http://127.0.0.1:${port}`;
       expect(line).toContain(`fake Mixpanel GDPR API at ${url} `);
       expect(line).not.toContain('cli-oauth');
       expect(await readFile(join(dir, 'url'), 'utf8')).toBe(url);
 
-      const call = (path: string, init: RequestInit, token = 'cli-oauth') => fetch(`${url}${path}?token=cli-project`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
-      const created = await call('/data-deletions/v3.0', { method: 'POST', body: JSON.stringify({ distinct_ids: ['doomed'], compliance_type: 'GDPR' }) });
+      const call = (path: string, init: RequestInit, token = 'cli-oauth') =>
+        fetch(`${url}${path}?token=cli-project`, {
+          ...init,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        });
+      const created = await call('/data-deletions/v3.0', {
+        method: 'POST',
+        body: JSON.stringify({ distinct_ids: ['doomed'], compliance_type: 'GDPR' }),
+      });
       expect([200, 201]).toContain(created.status);
       const taskId = ((await created.json()) as { results: { task_id: string } }).results.task_id;
       const status = await (await call(`/data-deletions/v3.0/${taskId}`, { method: 'GET' })).json();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeMixpanel, type FakeMixpanel } from '../src/index.js';
+import { type FakeMixpanel, startFakeMixpanel } from '../src/index.js';
 
 let fake: FakeMixpanel | undefined;
 afterEach(async () => {
@@ -9,13 +9,19 @@ afterEach(async () => {
 
 const auth = { authorization: 'Bearer fake-oauth-token', 'content-type': 'application/json' };
 const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = auth) =>
-  fetch(`${fake!.url}${path}${path.includes('?') ? '&' : '?'}token=fake-project-token`, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
+  fetch(`${fake!.url}${path}${path.includes('?') ? '&' : '?'}token=fake-project-token`, {
+    method,
+    headers,
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
 
 describe('the fake Mixpanel', () => {
   it('moves a task PENDING → STAGING → STARTED → SUCCESS over the configured times', async () => {
     let now = 0;
     fake = await startFakeMixpanel({ timings: { pendingMs: 10, stagingMs: 10, startedMs: 10 }, now: () => now });
-    const created = await (await call('POST', '/data-deletions/v3.0', { distinct_ids: ['u1'], compliance_type: 'GDPR' })).json();
+    const created = await (
+      await call('POST', '/data-deletions/v3.0', { distinct_ids: ['u1'], compliance_type: 'GDPR' })
+    ).json();
     const taskId = created.results.task_id as string;
     const seen: string[] = [];
     for (const t of [0, 10, 20, 30]) {
@@ -28,11 +34,21 @@ describe('the fake Mixpanel', () => {
   it('answers 409 naming the running task, cancels with 204 until started and 405 after', async () => {
     let now = 0;
     fake = await startFakeMixpanel({ timings: { pendingMs: 10, stagingMs: 10, startedMs: 10 }, now: () => now });
-    const first = (await (await call('POST', '/data-deletions/v3.0', { distinct_ids: ['u1', 'u2'], compliance_type: 'GDPR' })).json()).results.task_id;
-    const conflict = await call('POST', '/data-deletions/v3.0', { distinct_ids: ['u2', 'u3'], compliance_type: 'GDPR' });
+    const first = (
+      await (await call('POST', '/data-deletions/v3.0', { distinct_ids: ['u1', 'u2'], compliance_type: 'GDPR' })).json()
+    ).results.task_id;
+    const conflict = await call('POST', '/data-deletions/v3.0', {
+      distinct_ids: ['u2', 'u3'],
+      compliance_type: 'GDPR',
+    });
     expect(conflict.status).toBe(409);
-    expect((await conflict.json()).error).toMatchObject({ conflicting_distinct_ids: ['u2'], conflicting_task_ids: [first] });
-    const second = (await (await call('POST', '/data-deletions/v3.0', { distinct_ids: ['u3'], compliance_type: 'GDPR' })).json()).results.task_id;
+    expect((await conflict.json()).error).toMatchObject({
+      conflicting_distinct_ids: ['u2'],
+      conflicting_task_ids: [first],
+    });
+    const second = (
+      await (await call('POST', '/data-deletions/v3.0', { distinct_ids: ['u3'], compliance_type: 'GDPR' })).json()
+    ).results.task_id;
     expect((await call('DELETE', `/data-deletions/v3.0/${second}`)).status).toBe(204);
     now = 25;
     expect((await call('DELETE', `/data-deletions/v3.0/${first}`)).status).toBe(405);
@@ -42,7 +58,9 @@ describe('the fake Mixpanel', () => {
   it('refuses bad credentials, too many ids, and unknown tasks', async () => {
     fake = await startFakeMixpanel({ maxIdsPerRequest: 2 });
     expect((await call('GET', '/data-deletions/v3.0/x', undefined, {})).status).toBe(401);
-    expect((await call('POST', '/data-deletions/v3.0', { distinct_ids: ['a', 'b', 'c'], compliance_type: 'GDPR' })).status).toBe(400);
+    expect(
+      (await call('POST', '/data-deletions/v3.0', { distinct_ids: ['a', 'b', 'c'], compliance_type: 'GDPR' })).status,
+    ).toBe(400);
     expect((await call('GET', '/data-retrievals/v3.0/nope')).status).toBe(404);
   });
 
@@ -56,8 +74,14 @@ describe('the fake Mixpanel', () => {
 
   it('serves export links on another loopback address, logging any Authorization header, expiring them', async () => {
     let now = 0;
-    fake = await startFakeMixpanel({ timings: { pendingMs: 0, stagingMs: 0, startedMs: 0 }, exportLinkTtlMs: 100, now: () => now });
-    const taskId = (await (await call('POST', '/data-retrievals/v3.0', { distinct_ids: ['u1'], compliance_type: 'GDPR' })).json()).results.task_id;
+    fake = await startFakeMixpanel({
+      timings: { pendingMs: 0, stagingMs: 0, startedMs: 0 },
+      exportLinkTtlMs: 100,
+      now: () => now,
+    });
+    const taskId = (
+      await (await call('POST', '/data-retrievals/v3.0', { distinct_ids: ['u1'], compliance_type: 'GDPR' })).json()
+    ).results.task_id;
     const link = (await (await call('GET', `/data-retrievals/v3.0/${taskId}`)).json()).results.result as string;
     expect(new URL(link).hostname).toBe('127.0.0.2');
     expect((await fetch(link)).status).toBe(200);

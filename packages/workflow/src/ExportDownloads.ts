@@ -1,6 +1,6 @@
+import { downloadTaskExport } from './downloadTaskExport.js';
 import type { JobContext } from './JobContext.js';
 import type { JobState, TaskRecord } from './ledger/LedgerState.js';
-import { downloadTaskExport } from './downloadTaskExport.js';
 
 /**
  * Export downloads running beside the polls, at most `exportConcurrency` at

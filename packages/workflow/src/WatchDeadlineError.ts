@@ -12,13 +12,22 @@ export class WatchDeadlineError extends MixpanelGdprError {
     /** Last known status of each task still outstanding. */
     readonly lastStatuses: Record<string, number>,
   ) {
-    const statuses = Object.entries(lastStatuses).map(([s, n]) => `${s} ${n}`).join(', ');
-    super(`stopped watching job ${jobId} after ${deadlineMs} ms and ${polls} polls with tasks still outstanding (last seen: ${statuses}); they stay in the ledger: poll or watch again later`);
+    const statuses = Object.entries(lastStatuses)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ');
+    super(
+      `stopped watching job ${jobId} after ${deadlineMs} ms and ${polls} polls with tasks still outstanding (last seen: ${statuses}); they stay in the ledger: poll or watch again later`,
+    );
   }
 
-  static from(jobId: string, deadlineMs: number, outcome: { polls: number; outstanding: TaskRecord[] }): WatchDeadlineError {
+  static from(
+    jobId: string,
+    deadlineMs: number,
+    outcome: { polls: number; outstanding: TaskRecord[] },
+  ): WatchDeadlineError {
     const lastStatuses: Record<string, number> = {};
-    for (const task of outcome.outstanding) lastStatuses[task.status ?? 'SUBMITTED'] = (lastStatuses[task.status ?? 'SUBMITTED'] ?? 0) + 1;
+    for (const task of outcome.outstanding)
+      lastStatuses[task.status ?? 'SUBMITTED'] = (lastStatuses[task.status ?? 'SUBMITTED'] ?? 0) + 1;
     return new WatchDeadlineError(jobId, deadlineMs, outcome.polls, lastStatuses);
   }
 }

@@ -6,6 +6,9 @@ import type { ProjectIdentity } from './project/ProjectIdentity.js';
  * says which project the client calls; when present, jobs are bound to it
  * (`createWorkflowClient` sets it).
  */
-export type WorkflowClient = Pick<MixpanelGdprClient, 'createDeletion' | 'createRetrieval' | 'getDeletionStatus' | 'getRetrievalStatus' | 'cancelDeletion'> & {
+export type WorkflowClient = Pick<
+  MixpanelGdprClient,
+  'createDeletion' | 'createRetrieval' | 'getDeletionStatus' | 'getRetrievalStatus' | 'cancelDeletion'
+> & {
   readonly project?: ProjectIdentity;
 };

@@ -1,11 +1,22 @@
-import { ConnectionError, InternalServerError, RateLimitError, TimeoutError, UnexpectedResponseError } from '@mixpanel-gdpr/client';
+import {
+  ConnectionError,
+  InternalServerError,
+  RateLimitError,
+  TimeoutError,
+  UnexpectedResponseError,
+} from '@mixpanel-gdpr/client';
 import { GaveUpError } from './GaveUpError.js';
 import type { JobContext } from './JobContext.js';
 import type { Priority } from './RateLimiter.js';
 
 /** Failures worth another try after a wait: the server or the network, not the request. */
 export function isTransient(error: unknown): boolean {
-  return error instanceof InternalServerError || error instanceof ConnectionError || error instanceof TimeoutError || error instanceof UnexpectedResponseError;
+  return (
+    error instanceof InternalServerError ||
+    error instanceof ConnectionError ||
+    error instanceof TimeoutError ||
+    error instanceof UnexpectedResponseError
+  );
 }
 
 export function errorBackoffMs(ctx: JobContext, failures: number): number {
@@ -58,7 +69,11 @@ export interface CallSpec {
  * its caller, which records the outcome as unknown first. `ctx.limits`
  * bounds the whole: then a `GaveUpError` says why.
  */
-export async function callApi<T>(ctx: JobContext, { kind, signal }: CallSpec, call: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+export async function callApi<T>(
+  ctx: JobContext,
+  { kind, signal }: CallSpec,
+  call: (signal?: AbortSignal) => Promise<T>,
+): Promise<T> {
   const { priority, idempotent } = CALL_KINDS[kind];
   for (let failures = 0; ; ) {
     checkWait(ctx, ctx.limiter.delayMs, failures);
@@ -97,9 +112,17 @@ function checkWait(ctx: JobContext, waitMs: number, failures: number, last?: unk
     throw new GaveUpError('failures', `gave up after ${failures} failed attempts${lastSeen}`, cause);
   }
   if (limits.maxWaitMs !== undefined && waitMs > limits.maxWaitMs) {
-    throw new GaveUpError('wait', `gave up rather than wait ${Math.round(waitMs)} ms (longer than ${limits.maxWaitMs} ms)${lastSeen}`, cause);
+    throw new GaveUpError(
+      'wait',
+      `gave up rather than wait ${Math.round(waitMs)} ms (longer than ${limits.maxWaitMs} ms)${lastSeen}`,
+      cause,
+    );
   }
   if (limits.deadlineAt !== undefined && ctx.now() + waitMs > limits.deadlineAt) {
-    throw new GaveUpError('deadline', `the deadline passes before the next attempt could be made (${Math.round(waitMs)} ms away)${lastSeen}`, cause);
+    throw new GaveUpError(
+      'deadline',
+      `the deadline passes before the next attempt could be made (${Math.round(waitMs)} ms away)${lastSeen}`,
+      cause,
+    );
   }
 }

@@ -1,9 +1,9 @@
 import { ValidationError } from '@mixpanel-gdpr/client';
 import { callApi } from './callApi.js';
 import type { JobContext } from './JobContext.js';
-import { WAITING_PHASES, type TaskRecord } from './ledger/LedgerState.js';
-import { assertJobProject } from './project/assertJobProject.js';
 import { isTaskTerminal, jobOf } from './jobQueries.js';
+import { type TaskRecord, WAITING_PHASES } from './ledger/LedgerState.js';
+import { assertJobProject } from './project/assertJobProject.js';
 
 export interface CancelJobResult {
   /** Tasks Mixpanel cancelled (204: they end REVOKED, their ids are not deleted). */
@@ -24,7 +24,8 @@ export interface CancelJobResult {
  */
 export async function cancelJob(ctx: JobContext, jobId: string, signal?: AbortSignal): Promise<CancelJobResult> {
   const job = jobOf(ctx, jobId);
-  if (job.kind !== 'deletion') throw new ValidationError('jobId', `job ${jobId} is a retrieval: only deletions can be cancelled`);
+  if (job.kind !== 'deletion')
+    throw new ValidationError('jobId', `job ${jobId} is a retrieval: only deletions can be cancelled`);
   assertJobProject(ctx, job);
   // Asked even when the last poll said STARTED: only Mixpanel's answer is proof either way.
   const askable = [...job.tasks.values()].filter((t) => cancellable(t));
@@ -34,8 +35,17 @@ export async function cancelJob(ctx: JobContext, jobId: string, signal?: AbortSi
   let cancelled = 0;
   let tooLate = 0;
   for (const task of askable) {
-    const result = await callApi(ctx, { kind: 'cancel', signal }, (s) => ctx.client.cancelDeletion(task.taskId, { signal: s }));
-    await ctx.ledger.append({ type: 'task.cancel', jobId, at: ctx.now(), taskId: task.taskId, cancelled: result.cancelled, ...(!result.cancelled && { reason: result.reason }) });
+    const result = await callApi(ctx, { kind: 'cancel', signal }, (s) =>
+      ctx.client.cancelDeletion(task.taskId, { signal: s }),
+    );
+    await ctx.ledger.append({
+      type: 'task.cancel',
+      jobId,
+      at: ctx.now(),
+      taskId: task.taskId,
+      cancelled: result.cancelled,
+      ...(!result.cancelled && { reason: result.reason }),
+    });
     ctx.emit({ type: 'cancel', jobId, taskId: task.taskId, cancelled: result.cancelled });
     if (result.cancelled) cancelled++;
     else tooLate++;

@@ -1,24 +1,24 @@
 import { CLIENT_DEFAULTS, type Sleep } from '@mixpanel-gdpr/client';
-import { cancelJob, type CancelJobResult } from './cancelJob.js';
+import { type CancelJobResult, cancelJob } from './cancelJob.js';
+import { GaveUpError } from './GaveUpError.js';
 import { ingestIds, type NewJob } from './ingestIds.js';
-import { jobProgress, type JobProgress } from './jobProgress.js';
 import type { JobContext } from './JobContext.js';
+import { type JobProgress, jobProgress } from './jobProgress.js';
+import { jobOf } from './jobQueries.js';
 import type { Ledger } from './ledger/Ledger.js';
 import type { JobState } from './ledger/LedgerState.js';
-import { GaveUpError } from './GaveUpError.js';
-import { pollOnce, withDownloads, type PassResult } from './pollTasks.js';
-import { assertJobProject } from './project/assertJobProject.js';
-import { StatusAnswers } from './StatusAnswers.js';
-import { watchTasks, type WatchOutcome } from './watchTasks.js';
-import { WatchDeadlineError } from './WatchDeadlineError.js';
+import { type PassResult, pollOnce, withDownloads } from './pollTasks.js';
 import type { ProgressListener } from './progress.js';
+import { assertJobProject } from './project/assertJobProject.js';
 import { RateLimiter } from './RateLimiter.js';
 import { resolveWorkflowOptions, type WorkflowTunables } from './resolveWorkflowOptions.js';
-import { jobOf } from './jobQueries.js';
+import { StatusAnswers } from './StatusAnswers.js';
 import { submitBatches } from './submitBatches.js';
-import { summarizeJob, type JobSummary } from './summarizeJob.js';
+import { type JobSummary, summarizeJob } from './summarizeJob.js';
+import { WatchDeadlineError } from './WatchDeadlineError.js';
 import type { WorkflowClient } from './WorkflowClient.js';
-import { writeReport, type ReportFormat } from './writeReport.js';
+import { type WatchOutcome, watchTasks } from './watchTasks.js';
+import { type ReportFormat, writeReport } from './writeReport.js';
 
 export interface WorkflowOptions extends WorkflowTunables {
   /**
@@ -80,7 +80,13 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
   const sleep = options.sleep ?? CLIENT_DEFAULTS.sleep;
   const limiter =
     options.limiter ??
-    new RateLimiter({ ...resolved, ...(options.now && { now }), sleep, ...(options.lastRequestAt !== undefined && { lastRequestAt: options.lastRequestAt }), ...(options.onRequestGranted && { onGrant: options.onRequestGranted }) });
+    new RateLimiter({
+      ...resolved,
+      ...(options.now && { now }),
+      sleep,
+      ...(options.lastRequestAt !== undefined && { lastRequestAt: options.lastRequestAt }),
+      ...(options.onRequestGranted && { onGrant: options.onRequestGranted }),
+    });
   const ctx: JobContext = {
     client: options.client,
     ledger: options.ledger,

@@ -1,5 +1,5 @@
-import { createMixpanelGdprClient, type ClientOptions, type MixpanelGdprClient } from '@mixpanel-gdpr/client';
-import { projectIdentity, type ProjectIdentity } from './project/ProjectIdentity.js';
+import { type ClientOptions, createMixpanelGdprClient, type MixpanelGdprClient } from '@mixpanel-gdpr/client';
+import { type ProjectIdentity, projectIdentity } from './project/ProjectIdentity.js';
 
 /**
  * A client for the workflow: it does not retry on its own (the workflow
@@ -7,7 +7,11 @@ import { projectIdentity, type ProjectIdentity } from './project/ProjectIdentity
  * retry would bypass), otherwise as configured. It carries the identity of
  * the project it calls, so that jobs are bound to their project.
  */
-export function createWorkflowClient(options: Omit<ClientOptions, 'maxRetries'>): MixpanelGdprClient & { readonly project: ProjectIdentity } {
+export function createWorkflowClient(
+  options: Omit<ClientOptions, 'maxRetries'>,
+): MixpanelGdprClient & { readonly project: ProjectIdentity } {
   const client = createMixpanelGdprClient({ ...options, maxRetries: 0 });
-  return Object.assign(client, { project: projectIdentity({ projectToken: options.projectToken, region: client.region, baseUrl: client.baseUrl }) });
+  return Object.assign(client, {
+    project: projectIdentity({ projectToken: options.projectToken, region: client.region, baseUrl: client.baseUrl }),
+  });
 }

@@ -53,8 +53,14 @@ export async function downloadExport(link: string, file: string, options: Downlo
     return await save(opened.response, url, file, options.maxBytes, signal, idle.touch);
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    if (idle.signal.aborted) throw new MixpanelGdprError(`the export download from ${url.host} stalled: no data for ${idleMs} ms (exportIdleTimeoutMs)`);
-    if (whole.aborted) throw new MixpanelGdprError(`the export download from ${url.host} took longer than ${options.timeoutMs} ms (exportTimeoutMs)`);
+    if (idle.signal.aborted)
+      throw new MixpanelGdprError(
+        `the export download from ${url.host} stalled: no data for ${idleMs} ms (exportIdleTimeoutMs)`,
+      );
+    if (whole.aborted)
+      throw new MixpanelGdprError(
+        `the export download from ${url.host} took longer than ${options.timeoutMs} ms (exportTimeoutMs)`,
+      );
     throw error;
   } finally {
     idle.stop();
@@ -62,19 +68,32 @@ export async function downloadExport(link: string, file: string, options: Downlo
 }
 
 /** Checks the answer, then writes its body to `file`, counting and hashing the bytes as they pass. */
-async function save(response: Response, url: URL, file: string, maxBytes: number, signal: AbortSignal, onData: () => void): Promise<Downloaded> {
+async function save(
+  response: Response,
+  url: URL,
+  file: string,
+  maxBytes: number,
+  signal: AbortSignal,
+  onData: () => void,
+): Promise<Downloaded> {
   // A body left unread holds its connection until garbage collection: let it go before any refusal.
   const refuse = async (error: Error) => {
     await response.body?.cancel().catch(() => {});
     return error;
   };
-  if ([403, 404, 410].includes(response.status)) throw await refuse(new ExpiredLinkError(`the export link on ${url.host} has expired (${response.status})`));
-  if (!response.ok || !response.body) throw await refuse(new MixpanelGdprError(`downloading the export from ${url.host} failed with ${response.status}`));
+  if ([403, 404, 410].includes(response.status))
+    throw await refuse(new ExpiredLinkError(`the export link on ${url.host} has expired (${response.status})`));
+  if (!response.ok || !response.body)
+    throw await refuse(new MixpanelGdprError(`downloading the export from ${url.host} failed with ${response.status}`));
   // fetch undoes a Content-Encoding (gzip, br…), and Content-Length then counts the encoded
   // bytes, not the ones received: compare with it only when nothing was encoded.
   const encoding = response.headers.get('content-encoding')?.trim().toLowerCase();
-  const declared = !encoding || encoding === 'identity' ? Number(response.headers.get('content-length') ?? Number.NaN) : Number.NaN;
-  if (declared > maxBytes) throw await refuse(new MixpanelGdprError(`the export on ${url.host} is ${declared} bytes, over maxExportBytes (${maxBytes})`));
+  const declared =
+    !encoding || encoding === 'identity' ? Number(response.headers.get('content-length') ?? Number.NaN) : Number.NaN;
+  if (declared > maxBytes)
+    throw await refuse(
+      new MixpanelGdprError(`the export on ${url.host} is ${declared} bytes, over maxExportBytes (${maxBytes})`),
+    );
 
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const partial = `${file}.partial`;
@@ -84,14 +103,21 @@ async function save(response: Response, url: URL, file: string, maxBytes: number
     transform(chunk: Buffer, _, done) {
       onData();
       bytes += chunk.length;
-      if (bytes > maxBytes) return done(new MixpanelGdprError(`the export on ${url.host} exceeds maxExportBytes (${maxBytes})`));
+      if (bytes > maxBytes)
+        return done(new MixpanelGdprError(`the export on ${url.host} exceeds maxExportBytes (${maxBytes})`));
       hash.update(chunk);
       done(null, chunk);
     },
   });
   try {
-    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), meter, createWriteStream(partial, { mode: 0o600 }), { signal });
-    if (Number.isFinite(declared) && bytes !== declared) throw new MixpanelGdprError(`the export on ${url.host} was cut short: ${bytes} of ${declared} bytes`);
+    await pipeline(
+      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
+      meter,
+      createWriteStream(partial, { mode: 0o600 }),
+      { signal },
+    );
+    if (Number.isFinite(declared) && bytes !== declared)
+      throw new MixpanelGdprError(`the export on ${url.host} was cut short: ${bytes} of ${declared} bytes`);
     await rename(partial, file);
   } catch (error) {
     await rm(partial, { force: true });

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { NotFoundError } from '@mixpanel-gdpr/client';
 import { downloadExport, ExpiredLinkError } from './downloadExport.js';
-import type { JobContext } from './JobContext.js';
-import type { JobState, TaskRecord } from './ledger/LedgerState.js';
 import { fetchStatus } from './fetchStatus.js';
 import { isSkippable } from './isSkippable.js';
+import type { JobContext } from './JobContext.js';
+import type { JobState, TaskRecord } from './ledger/LedgerState.js';
 
 /**
  * Downloads a finished retrieval's export as soon as it is seen. An expired
@@ -12,7 +12,13 @@ import { isSkippable } from './isSkippable.js';
  * a new link, up to `maxExportLinkRefreshes` times; then the failure is
  * recorded (and retried by the next `status` pass).
  */
-export async function downloadTaskExport(ctx: JobContext, job: JobState, task: TaskRecord, firstLink: string | undefined, signal?: AbortSignal): Promise<void> {
+export async function downloadTaskExport(
+  ctx: JobContext,
+  job: JobState,
+  task: TaskRecord,
+  firstLink: string | undefined,
+  signal?: AbortSignal,
+): Promise<void> {
   const file = join(job.exportDir ?? ctx.options.exportDir, job.jobId, `${task.taskId}.zip`);
   let link = firstLink;
   let lastError = 'Mixpanel reported SUCCESS without an export link';
@@ -30,8 +36,22 @@ export async function downloadTaskExport(ctx: JobContext, job: JobState, task: T
     if (!link) continue;
     try {
       const { exportTimeoutMs: timeoutMs, exportIdleTimeoutMs: idleTimeoutMs, maxExportBytes: maxBytes } = ctx.options;
-      const { bytes, sha256 } = await downloadExport(link, file, { fetch: ctx.fetch, maxBytes, timeoutMs, idleTimeoutMs, signal });
-      await ctx.ledger.append({ type: 'export.downloaded', jobId: job.jobId, at: ctx.now(), taskId: task.taskId, file, bytes, sha256 });
+      const { bytes, sha256 } = await downloadExport(link, file, {
+        fetch: ctx.fetch,
+        maxBytes,
+        timeoutMs,
+        idleTimeoutMs,
+        signal,
+      });
+      await ctx.ledger.append({
+        type: 'export.downloaded',
+        jobId: job.jobId,
+        at: ctx.now(),
+        taskId: task.taskId,
+        file,
+        bytes,
+        sha256,
+      });
       ctx.emit({ type: 'export', jobId: job.jobId, taskId: task.taskId, file, bytes });
       return;
     } catch (error) {
@@ -40,6 +60,12 @@ export async function downloadTaskExport(ctx: JobContext, job: JobState, task: T
       if (!(error instanceof ExpiredLinkError)) await ctx.sleep(ctx.options.errorBackoffMs, signal);
     }
   }
-  await ctx.ledger.append({ type: 'export.failed', jobId: job.jobId, at: ctx.now(), taskId: task.taskId, error: lastError });
+  await ctx.ledger.append({
+    type: 'export.failed',
+    jobId: job.jobId,
+    at: ctx.now(),
+    taskId: task.taskId,
+    error: lastError,
+  });
   ctx.emit({ type: 'export', jobId: job.jobId, taskId: task.taskId, error: lastError });
 }

@@ -1,6 +1,6 @@
-import { ValidationError, type ComplianceType, type DisclosureType } from '@mixpanel-gdpr/client';
 import { randomBytes } from 'node:crypto';
-import { emptyIdStats, normalizeIds, type IdSource, type IdStats } from './ids/normalizeIds.js';
+import { type ComplianceType, type DisclosureType, ValidationError } from '@mixpanel-gdpr/client';
+import { emptyIdStats, type IdSource, type IdStats, normalizeIds } from './ids/normalizeIds.js';
 import type { JobContext } from './JobContext.js';
 import type { JobKind, LedgerRecord } from './ledger/records.js';
 
@@ -48,7 +48,8 @@ export async function ingestIds(ctx: JobContext, job: NewJob, signal?: AbortSign
   let batch: string[] = [];
   let batches = 0;
   const flush = async () => {
-    if (batch.length) pending.push({ type: 'batch.planned', jobId, at: ctx.now(), batchId: batchId(++batches), ids: batch });
+    if (batch.length)
+      pending.push({ type: 'batch.planned', jobId, at: ctx.now(), batchId: batchId(++batches), ids: batch });
     batch = [];
     if (batches === 0 || pending.length === 0) return;
     await ctx.ledger.append(...pending);
@@ -74,7 +75,8 @@ export async function ingestIds(ctx: JobContext, job: NewJob, signal?: AbortSign
 
 function noValidIdMessage(source: string | undefined, stats: IdStats): string {
   const from = source ? ` in ${source}` : '';
-  if (stats.read === 0) return `no id${from}: the input is empty (blank lines only, or nothing on stdin); nothing was recorded or sent`;
+  if (stats.read === 0)
+    return `no id${from}: the input is empty (blank lines only, or nothing on stdin); nothing was recorded or sent`;
   const first = stats.invalid[0];
   const where = first ? `; first at position ${first.position}: ${first.reason} (${first.value})` : '';
   return `no valid id${from}: ${stats.read} read, ${stats.invalid.length} invalid${where}; nothing was recorded or sent`;

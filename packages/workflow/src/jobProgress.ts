@@ -1,5 +1,5 @@
 import { isTaskTerminal } from './jobQueries.js';
-import { IN_TASK_PHASES, WAITING_PHASES, type JobState } from './ledger/LedgerState.js';
+import { IN_TASK_PHASES, type JobState, WAITING_PHASES } from './ledger/LedgerState.js';
 
 export interface JobProgress {
   /** Distinct valid ids in the job. */
@@ -25,5 +25,12 @@ export function jobProgress(job: JobState, intervalMs: number): JobProgress {
   }
   let tasksDone = 0;
   for (const t of job.tasks.values()) if (isTaskTerminal(t)) tasksDone++;
-  return { idsTotal: job.ingested?.valid ?? 0, idsSubmitted, batchesWaiting, tasksTotal: job.tasks.size, tasksDone, submitEtaMs: Math.round(batchesWaiting * intervalMs) };
+  return {
+    idsTotal: job.ingested?.valid ?? 0,
+    idsSubmitted,
+    batchesWaiting,
+    tasksTotal: job.tasks.size,
+    tasksDone,
+    submitEtaMs: Math.round(batchesWaiting * intervalMs),
+  };
 }

@@ -1,4 +1,4 @@
-import { MixpanelGdprError, TERMINAL_STATUSES, type TaskStatus } from '@mixpanel-gdpr/client';
+import { MixpanelGdprError, type TaskStatus, TERMINAL_STATUSES } from '@mixpanel-gdpr/client';
 import type { JobContext } from './JobContext.js';
 import type { JobState, TaskRecord } from './ledger/LedgerState.js';
 
@@ -11,7 +11,8 @@ import type { JobState, TaskRecord } from './ledger/LedgerState.js';
 export function jobOf(ctx: JobContext, jobId: string): JobState {
   const job = ctx.ledger.state.jobs.get(jobId);
   if (!job) throw new MixpanelGdprError(`no job ${JSON.stringify(jobId)} in the ledger`);
-  if (!job.ingested) throw new MixpanelGdprError(`job ${jobId} stopped while reading its ids and sent nothing: start it again`);
+  if (!job.ingested)
+    throw new MixpanelGdprError(`job ${jobId} stopped while reading its ids and sent nothing: start it again`);
   return job;
 }
 
@@ -23,7 +24,9 @@ export function isTaskTerminal(task: TaskRecord): boolean {
 /** Is there anything left to do for this task: a poll, or an export to fetch? */
 export function isOutstanding(job: JobState, task: TaskRecord): boolean {
   if (!isTaskTerminal(task)) return true;
-  return job.kind === 'retrieval' && task.status === 'SUCCESS' && task.origin === 'submitted' && task.export === undefined;
+  return (
+    job.kind === 'retrieval' && task.status === 'SUCCESS' && task.origin === 'submitted' && task.export === undefined
+  );
 }
 
 /** The job's tasks with something left to do, in the order they were created. */

@@ -45,6 +45,13 @@ export async function notFoundRule(ctx: JobContext, job: JobState, task: TaskRec
   const spanMs = missing.lastWitnessedAt! - missing.firstWitnessedAt!;
   if (missing.witnessed < ctx.options.notFoundConfirmations || spanMs < ctx.options.notFoundMinSpanMs) return;
   const rawStatus = `HTTP 404 on ${missing.witnessed} polls over ${Math.round(spanMs / 3_600_000)} h while other tasks of the project answered`;
-  await ctx.ledger.append({ type: 'task.status', jobId: job.jobId, at: ctx.now(), taskId: task.taskId, status: 'NOT_FOUND', rawStatus });
+  await ctx.ledger.append({
+    type: 'task.status',
+    jobId: job.jobId,
+    at: ctx.now(),
+    taskId: task.taskId,
+    status: 'NOT_FOUND',
+    rawStatus,
+  });
   ctx.emit({ type: 'task', jobId: job.jobId, taskId: task.taskId, status: 'NOT_FOUND', rawStatus });
 }

@@ -13,16 +13,23 @@ export const MAX_EXPORT_REDIRECTS = 5;
  * called as each hop's headers arrive. Messages name hosts only: the link,
  * its query above all, is a bearer credential for the export.
  */
-export async function openExport(link: URL, fetchImpl: typeof fetch, signal: AbortSignal, onResponse: () => void): Promise<{ response: Response; url: URL }> {
+export async function openExport(
+  link: URL,
+  fetchImpl: typeof fetch,
+  signal: AbortSignal,
+  onResponse: () => void,
+): Promise<{ response: Response; url: URL }> {
   let url = link;
   for (let hops = 0; ; hops++) {
     const response = await fetchHop(url, fetchImpl, signal);
     onResponse();
     if (!REDIRECTS.has(response.status)) return { response, url };
     await response.body?.cancel();
-    if (hops === MAX_EXPORT_REDIRECTS) throw new MixpanelGdprError(`the export on ${url.host} redirected more than ${MAX_EXPORT_REDIRECTS} times`);
+    if (hops === MAX_EXPORT_REDIRECTS)
+      throw new MixpanelGdprError(`the export on ${url.host} redirected more than ${MAX_EXPORT_REDIRECTS} times`);
     const location = response.headers.get('location');
-    if (!location) throw new MixpanelGdprError(`the export host ${url.host} answered ${response.status} without a Location`);
+    if (!location)
+      throw new MixpanelGdprError(`the export host ${url.host} answered ${response.status} without a Location`);
     url = exportUrl(location, url);
   }
 }
@@ -40,7 +47,9 @@ async function fetchHop(url: URL, fetchImpl: typeof fetch, signal: AbortSignal):
     if (signal.aborted) throw error;
     // A fetch's own message may quote the URL: keep the host and the error code only.
     const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    throw new MixpanelGdprError(`downloading the export from ${url.host} failed${typeof code === 'string' ? ` (${code})` : ''}`);
+    throw new MixpanelGdprError(
+      `downloading the export from ${url.host} failed${typeof code === 'string' ? ` (${code})` : ''}`,
+    );
   }
 }
 
@@ -50,8 +59,13 @@ export function exportUrl(link: string, from?: URL): URL {
   if (!URL.canParse(link, from)) throw new MixpanelGdprError(`the export link${via} is not a valid URL`);
   const url = new URL(link, from);
   if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname)))) {
-    throw new MixpanelGdprError(`refusing to download the export from ${url.protocol}//${url.host}${via}: only https (or http on loopback) is allowed`);
+    throw new MixpanelGdprError(
+      `refusing to download the export from ${url.protocol}//${url.host}${via}: only https (or http on loopback) is allowed`,
+    );
   }
-  if (url.username || url.password) throw new MixpanelGdprError(`refusing to download the export from ${url.host}${via}: the link carries a user name or password`);
+  if (url.username || url.password)
+    throw new MixpanelGdprError(
+      `refusing to download the export from ${url.host}${via}: the link carries a user name or password`,
+    );
   return url;
 }

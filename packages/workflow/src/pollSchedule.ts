@@ -18,8 +18,15 @@ export interface PollScheduleOptions {
  * ln(30 d / min) / ln(1 + fraction) + (30 d / max) polls instead of one per
  * few seconds: a 1M-id job's 500 tasks cannot starve its own submissions.
  */
-export function nextPollDelayMs(ageMs: number, options: PollScheduleOptions, random: () => number = CLIENT_DEFAULTS.random): number {
-  const base = Math.min(options.pollMaxDelayMs, Math.max(options.pollMinDelayMs, Math.max(0, ageMs) * options.pollAgeFraction));
+export function nextPollDelayMs(
+  ageMs: number,
+  options: PollScheduleOptions,
+  random: () => number = CLIENT_DEFAULTS.random,
+): number {
+  const base = Math.min(
+    options.pollMaxDelayMs,
+    Math.max(options.pollMinDelayMs, Math.max(0, ageMs) * options.pollAgeFraction),
+  );
   const spread = -base * options.pollJitter * random();
   return Math.round(Math.min(options.pollMaxDelayMs, Math.max(options.pollMinDelayMs, base + spread)));
 }

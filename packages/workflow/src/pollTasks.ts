@@ -2,8 +2,8 @@ import { NotFoundError } from '@mixpanel-gdpr/client';
 import { downloadTaskExport } from './downloadTaskExport.js';
 import { ExportDownloads } from './ExportDownloads.js';
 import { fetchStatus } from './fetchStatus.js';
-import type { JobContext } from './JobContext.js';
 import { isSkippable } from './isSkippable.js';
+import type { JobContext } from './JobContext.js';
 import { isOutstanding, jobOf } from './jobQueries.js';
 import type { JobState, TaskRecord } from './ledger/LedgerState.js';
 import { notFoundRule } from './notFoundRule.js';
@@ -23,13 +23,33 @@ export async function pollTask(ctx: JobContext, job: JobState, task: TaskRecord,
     throw error;
   }
   if (status.status !== task.status || status.rawStatus !== task.rawStatus) {
-    await ctx.ledger.append({ type: 'task.status', jobId: job.jobId, at: ctx.now(), taskId: task.taskId, status: status.status, rawStatus: status.rawStatus });
-    ctx.emit({ type: 'task', jobId: job.jobId, taskId: task.taskId, status: status.status, rawStatus: status.rawStatus });
+    await ctx.ledger.append({
+      type: 'task.status',
+      jobId: job.jobId,
+      at: ctx.now(),
+      taskId: task.taskId,
+      status: status.status,
+      rawStatus: status.rawStatus,
+    });
+    ctx.emit({
+      type: 'task',
+      jobId: job.jobId,
+      taskId: task.taskId,
+      status: status.status,
+      rawStatus: status.rawStatus,
+    });
   }
-  if (isOutstanding(job, task) && task.status === 'SUCCESS') await fetchExport(ctx, job, task, (status as { downloadUrl?: string }).downloadUrl, signal);
+  if (isOutstanding(job, task) && task.status === 'SUCCESS')
+    await fetchExport(ctx, job, task, (status as { downloadUrl?: string }).downloadUrl, signal);
 }
 
-function fetchExport(ctx: JobContext, job: JobState, task: TaskRecord, link: string | undefined, signal?: AbortSignal): Promise<void> {
+function fetchExport(
+  ctx: JobContext,
+  job: JobState,
+  task: TaskRecord,
+  link: string | undefined,
+  signal?: AbortSignal,
+): Promise<void> {
   if (!ctx.downloads) return downloadTaskExport(ctx, job, task, link, signal);
   ctx.downloads.start(job, task, link, signal);
   return Promise.resolve();
@@ -40,7 +60,11 @@ function fetchExport(ctx: JobContext, job: JobState, task: TaskRecord, link: str
  * downloads are stopped and awaited before the error goes on, so nothing
  * keeps running after the command has failed.
  */
-export async function withDownloads<T>(ctx: JobContext, signal: AbortSignal | undefined, body: (ctx: JobContext, signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withDownloads<T>(
+  ctx: JobContext,
+  signal: AbortSignal | undefined,
+  body: (ctx: JobContext, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const stop = new AbortController();
   const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   const downloads = new ExportDownloads({ ...ctx });
@@ -74,7 +98,9 @@ export async function pollOnce(ctx: JobContext, jobId: string, signal?: AbortSig
   const job = jobOf(ctx, jobId);
   assertJobProject(ctx, job);
   const limits = { maxFailures: ctx.options.onePassMaxFailures, maxWaitMs: ctx.options.onePassMaxWaitMs };
-  const tasks = [...job.tasks.values()].sort((a, b) => Number(a.missing !== undefined) - Number(b.missing !== undefined));
+  const tasks = [...job.tasks.values()].sort(
+    (a, b) => Number(a.missing !== undefined) - Number(b.missing !== undefined),
+  );
   return withDownloads({ ...ctx, limits }, signal, async (pass, passSignal) => {
     const result: PassResult = { polled: 0, skipped: [] };
     for (const task of tasks) {
@@ -83,7 +109,8 @@ export async function pollOnce(ctx: JobContext, jobId: string, signal?: AbortSig
         if (isOutstanding(job, task) && !pass.downloads!.has(task.taskId)) {
           await pollTask(pass, job, task, passSignal);
           result.polled++;
-        } else if (task.export && 'error' in task.export && task.status === 'SUCCESS') pass.downloads!.start(job, task, undefined, passSignal);
+        } else if (task.export && 'error' in task.export && task.status === 'SUCCESS')
+          pass.downloads!.start(job, task, undefined, passSignal);
       } catch (error) {
         if (passSignal.aborted || !isSkippable(error)) throw error;
         const reason = (error as Error).message;

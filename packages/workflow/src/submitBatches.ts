@@ -11,10 +11,10 @@ import {
 } from '@mixpanel-gdpr/client';
 import { callApi, errorBackoffMs, isTransient } from './callApi.js';
 import { GaveUpError } from './GaveUpError.js';
-import { jobOf } from './jobQueries.js';
-import { assertJobProject } from './project/assertJobProject.js';
 import type { JobContext } from './JobContext.js';
-import { WAITING_PHASES, type BatchState, type JobState } from './ledger/LedgerState.js';
+import { jobOf } from './jobQueries.js';
+import { type BatchState, type JobState, WAITING_PHASES } from './ledger/LedgerState.js';
+import { assertJobProject } from './project/assertJobProject.js';
 
 /** Mixpanel's 400 for an oversized batch; the wording varies, so match loosely. */
 const TOO_LARGE = /too (many|large|big)|maximum|limit|exceed/i;
@@ -32,7 +32,8 @@ export async function submitBatches(ctx: JobContext, jobId: string, signal?: Abo
   for (;;) {
     if (job.cancelledAt !== undefined) return;
     const deadlineAt = ctx.limits?.deadlineAt;
-    if (deadlineAt !== undefined && ctx.now() >= deadlineAt) throw new GaveUpError('deadline', `the deadline passed with batches of job ${jobId} still to send`);
+    if (deadlineAt !== undefined && ctx.now() >= deadlineAt)
+      throw new GaveUpError('deadline', `the deadline passed with batches of job ${jobId} still to send`);
     // Batches left `sending` by a dead process were marked unknown above, so this is every batch still to send.
     const batch = [...job.batches.values()].find((b) => WAITING_PHASES.has(b.phase));
     if (!batch) return;
@@ -44,7 +45,14 @@ export async function submitBatches(ctx: JobContext, jobId: string, signal?: Abo
 async function markInterrupted(ctx: JobContext, job: JobState): Promise<void> {
   for (const batch of job.batches.values()) {
     if (batch.phase === 'sending') {
-      await ctx.ledger.append({ type: 'batch.unknown', jobId: job.jobId, at: ctx.now(), batchId: batch.batchId, reason: 'the process stopped after deciding to send and before recording an answer: the request may or may not have reached Mixpanel' });
+      await ctx.ledger.append({
+        type: 'batch.unknown',
+        jobId: job.jobId,
+        at: ctx.now(),
+        batchId: batch.batchId,
+        reason:
+          'the process stopped after deciding to send and before recording an answer: the request may or may not have reached Mixpanel',
+      });
     }
   }
 }
@@ -69,10 +77,19 @@ function create(ctx: JobContext, job: JobState, distinctIds: string[], signal?: 
   const { complianceType, disclosureType } = job;
   return job.kind === 'deletion'
     ? ctx.client.createDeletion({ distinctIds, complianceType }, { signal })
-    : ctx.client.createRetrieval({ distinctIds, complianceType, ...(disclosureType && { disclosureType }) }, { signal });
+    : ctx.client.createRetrieval(
+        { distinctIds, complianceType, ...(disclosureType && { disclosureType }) },
+        { signal },
+      );
 }
 
-async function recordFailure(ctx: JobContext, job: JobState, batch: BatchState, error: unknown, signal?: AbortSignal): Promise<void> {
+async function recordFailure(
+  ctx: JobContext,
+  job: JobState,
+  batch: BatchState,
+  error: unknown,
+  signal?: AbortSignal,
+): Promise<void> {
   const { jobId } = job;
   const at = ctx.now();
   const base = { jobId, batchId: batch.batchId, at };
@@ -96,7 +113,14 @@ async function recordFailure(ctx: JobContext, job: JobState, batch: BatchState, 
     const into = [`${batch.batchId}.1`, `${batch.batchId}.2`];
     await ctx.ledger.append(
       { type: 'batch.split', ...base, into },
-      { type: 'batch.planned', jobId, at, batchId: into[0]!, ids: batch.ids.slice(0, half), parentBatchId: batch.batchId },
+      {
+        type: 'batch.planned',
+        jobId,
+        at,
+        batchId: into[0]!,
+        ids: batch.ids.slice(0, half),
+        parentBatchId: batch.batchId,
+      },
       { type: 'batch.planned', jobId, at, batchId: into[1]!, ids: batch.ids.slice(half), parentBatchId: batch.batchId },
     );
     return;
@@ -133,7 +157,12 @@ async function recordFailure(ctx: JobContext, job: JobState, batch: BatchState, 
     return;
   }
   if (error instanceof ApiError || error instanceof ValidationError) {
-    await ctx.ledger.append({ type: 'batch.failed', ...base, error: message, ...(error instanceof ApiError && { status: error.status }) });
+    await ctx.ledger.append({
+      type: 'batch.failed',
+      ...base,
+      error: message,
+      ...(error instanceof ApiError && { status: error.status }),
+    });
     ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.ids.length, error: message });
     return;
   }
@@ -148,13 +177,38 @@ async function recordConflict(ctx: JobContext, job: JobState, batch: BatchState,
   const coveredIds = batch.ids.filter((id) => conflicting.has(id));
   if (coveredIds.length === 0 || error.conflictingTaskIds.length === 0) {
     // A 409 that names no id of ours cannot be resolved by resubmitting.
-    await ctx.ledger.append({ type: 'batch.failed', jobId, batchId: batch.batchId, at, error: error.message, status: 409 });
+    await ctx.ledger.append({
+      type: 'batch.failed',
+      jobId,
+      batchId: batch.batchId,
+      at,
+      error: error.message,
+      status: 409,
+    });
     return;
   }
   const rest = batch.ids.filter((id) => !conflicting.has(id));
   await ctx.ledger.append(
-    { type: 'batch.conflict', jobId, batchId: batch.batchId, at, coveredIds, coveringTaskIds: error.conflictingTaskIds },
-    ...(rest.length ? [{ type: 'batch.planned' as const, jobId, at, batchId: `${batch.batchId}.r`, ids: rest, parentBatchId: batch.batchId }] : []),
+    {
+      type: 'batch.conflict',
+      jobId,
+      batchId: batch.batchId,
+      at,
+      coveredIds,
+      coveringTaskIds: error.conflictingTaskIds,
+    },
+    ...(rest.length
+      ? [
+          {
+            type: 'batch.planned' as const,
+            jobId,
+            at,
+            batchId: `${batch.batchId}.r`,
+            ids: rest,
+            parentBatchId: batch.batchId,
+          },
+        ]
+      : []),
   );
   ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'conflict', ids: coveredIds.length });
 }

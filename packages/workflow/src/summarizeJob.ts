@@ -1,7 +1,7 @@
-import { WAITING_PHASES, type JobState, type TaskRecord } from './ledger/LedgerState.js';
-import { isOutstanding, isTaskTerminal } from './jobQueries.js';
-import type { ProjectIdentity } from './project/ProjectIdentity.js';
 import type { IdOutcome } from './IdOutcome.js';
+import { isOutstanding, isTaskTerminal } from './jobQueries.js';
+import { type JobState, type TaskRecord, WAITING_PHASES } from './ledger/LedgerState.js';
+import type { ProjectIdentity } from './project/ProjectIdentity.js';
 
 /**
  * Where a job stands, as people read it. `not started`: nothing was sent yet
@@ -39,7 +39,13 @@ export interface JobSummary {
   state: JobStage;
   ids: { read: number; valid: number; duplicates: number; invalid: number; byOutcome: Record<string, number> };
   batches: { total: number; byPhase: Record<string, number>; resentAfterUnknown: number };
-  tasks: { total: number; byStatus: Record<string, number>; fromConflicts: number; cancelled: number; tooLateToCancel: number };
+  tasks: {
+    total: number;
+    byStatus: Record<string, number>;
+    fromConflicts: number;
+    cancelled: number;
+    tooLateToCancel: number;
+  };
   exports: { downloaded: number; failed: number; bytes: number };
   notes: string[];
 }
@@ -77,17 +83,40 @@ function* outcomeGroups(job: JobState): Generator<OutcomeGroup> {
     if (batch.phase === 'split') continue;
     if (batch.phase === 'submitted') {
       const task = job.tasks.get(batch.taskId!)!;
-      const cancelled = cancelledTask(job, task) && { outcome: 'CANCELLED' as const, note: 'task cancelled before it started: NOT deleted' };
+      const cancelled = cancelledTask(job, task) && {
+        outcome: 'CANCELLED' as const,
+        note: 'task cancelled before it started: NOT deleted',
+      };
       yield { ids: batch.ids, row: { ...outcomeOf([task]), batchId, ...cancelled } };
     } else if (batch.phase === 'conflict') {
       // Ids of a 409 that were not covered went to the remainder batch and are reported there.
       for (const id of batch.ids) {
         const covering = job.coveredBy.get(id);
-        if (covering) yield { ids: [id], row: { ...outcomeOf(covering.map((t) => job.tasks.get(t)!)), batchId, note: 'already being deleted by an earlier request (409)' } };
+        if (covering)
+          yield {
+            ids: [id],
+            row: {
+              ...outcomeOf(covering.map((t) => job.tasks.get(t)!)),
+              batchId,
+              note: 'already being deleted by an earlier request (409)',
+            },
+          };
       }
     } else if (batch.phase === 'planned' && job.cancelledAt !== undefined) {
-      yield { ids: batch.ids, row: { outcome: 'CANCELLED', taskIds: [], batchId, note: 'job cancelled before this batch was sent: NOT deleted' } };
-    } else yield { ids: batch.ids, row: { outcome: 'NOT_SUBMITTED', taskIds: [], batchId, ...(batch.error && { note: batch.error }) } };
+      yield {
+        ids: batch.ids,
+        row: {
+          outcome: 'CANCELLED',
+          taskIds: [],
+          batchId,
+          note: 'job cancelled before this batch was sent: NOT deleted',
+        },
+      };
+    } else
+      yield {
+        ids: batch.ids,
+        row: { outcome: 'NOT_SUBMITTED', taskIds: [], batchId, ...(batch.error && { note: batch.error }) },
+      };
   }
 }
 
@@ -105,7 +134,13 @@ function cancelledTask(job: JobState, task: TaskRecord): boolean {
 export function* idRows(job: JobState): Generator<IdRow> {
   for (const { ids, row } of outcomeGroups(job)) for (const distinctId of ids) yield { distinctId, ...row };
   for (const invalid of job.ingested?.invalid ?? []) {
-    yield { distinctId: invalid.value, outcome: 'INVALID', taskIds: [], batchId: '', note: `input position ${invalid.position}: ${invalid.reason}` };
+    yield {
+      distinctId: invalid.value,
+      outcome: 'INVALID',
+      taskIds: [],
+      batchId: '',
+      note: `input position ${invalid.position}: ${invalid.reason}`,
+    };
   }
 }
 
@@ -137,7 +172,7 @@ export function summarizeJob(job: JobState): JobSummary {
     count(byStatus, t.status ?? 'SUBMITTED');
     if (t.cancel) t.cancel.cancelled ? cancelled++ : tooLate++;
     if (t.export && 'error' in t.export) exports.failed++;
-    else if (t.export) (exports.downloaded++, (exports.bytes += t.export.bytes));
+    else if (t.export) exports.downloaded++, (exports.bytes += t.export.bytes);
   }
   const waiting = [...job.batches.values()].some((b) => WAITING_PHASES.has(b.phase)) && job.cancelledAt === undefined;
   const outstanding = [...job.tasks.values()].some((t) => isOutstanding(job, t));
@@ -153,11 +188,28 @@ export function summarizeJob(job: JobState): JobSummary {
     ...(job.cancelledAt !== undefined && { cancelledAt: iso(job.cancelledAt) }),
     complete: !waiting && !outstanding,
     state: stageOf(job, !waiting && !outstanding, byOutcome, exports.failed),
-    ids: { read: job.ingested?.read ?? 0, valid: job.ingested?.valid ?? 0, duplicates: job.ingested?.duplicates ?? 0, invalid: job.ingested?.invalid.length ?? 0, byOutcome },
+    ids: {
+      read: job.ingested?.read ?? 0,
+      valid: job.ingested?.valid ?? 0,
+      duplicates: job.ingested?.duplicates ?? 0,
+      invalid: job.ingested?.invalid.length ?? 0,
+      byOutcome,
+    },
     batches: { total: job.batches.size, byPhase, resentAfterUnknown },
-    tasks: { total: job.tasks.size, byStatus, fromConflicts: [...job.tasks.values()].filter((t) => t.origin === 'conflict').length, cancelled, tooLateToCancel: tooLate },
+    tasks: {
+      total: job.tasks.size,
+      byStatus,
+      fromConflicts: [...job.tasks.values()].filter((t) => t.origin === 'conflict').length,
+      cancelled,
+      tooLateToCancel: tooLate,
+    },
     exports,
-    notes: job.cancelledAt !== undefined ? [CANCELLED_NOTE, ...DELETION_NOTES] : job.kind === 'deletion' ? DELETION_NOTES : RETRIEVAL_NOTES,
+    notes:
+      job.cancelledAt !== undefined
+        ? [CANCELLED_NOTE, ...DELETION_NOTES]
+        : job.kind === 'deletion'
+          ? DELETION_NOTES
+          : RETRIEVAL_NOTES,
   };
 }
 
@@ -167,5 +219,7 @@ function stageOf(job: JobState, complete: boolean, byOutcome: Record<string, num
   const sentAny = job.tasks.size > 0 || [...job.batches.values()].some((b) => b.phase !== 'planned');
   if (!sentAny) return 'not started';
   if (!complete) return 'in progress';
-  return Object.keys(byOutcome).every((k) => k === 'SUCCESS') && failedExports === 0 ? 'complete' : 'complete with failures';
+  return Object.keys(byOutcome).every((k) => k === 'SUCCESS') && failedExports === 0
+    ? 'complete'
+    : 'complete with failures';
 }

@@ -1,10 +1,10 @@
 import { GaveUpError } from './GaveUpError.js';
-import type { JobContext } from './JobContext.js';
-import type { TaskRecord } from './ledger/LedgerState.js';
 import { isSkippable } from './isSkippable.js';
+import type { JobContext } from './JobContext.js';
 import { isOutstanding, jobOf, outstandingTasks } from './jobQueries.js';
-import { pollTask } from './pollTasks.js';
+import type { TaskRecord } from './ledger/LedgerState.js';
 import { nextPollDelayMs } from './pollSchedule.js';
+import { pollTask } from './pollTasks.js';
 
 /** Longest sleep of the watch loop, in ms (or `pollMinDelayMs` if shorter), so tasks added by running submissions are picked up. */
 const WATCH_TICK_MS = 1_000;
@@ -21,7 +21,12 @@ export type WatchOutcome = { state: 'done' } | { state: 'deadline'; polls: numbe
  * or answer is unusable is left out of this watch (and stays outstanding).
  * Returns an outcome rather than throwing; the public entry point decides.
  */
-export async function watchTasks(ctx: JobContext, jobId: string, submitting: () => boolean, signal?: AbortSignal): Promise<WatchOutcome> {
+export async function watchTasks(
+  ctx: JobContext,
+  jobId: string,
+  submitting: () => boolean,
+  signal?: AbortSignal,
+): Promise<WatchOutcome> {
   const job = jobOf(ctx, jobId);
   const deadline = ctx.limits?.deadlineAt ?? Number.POSITIVE_INFINITY;
   const downloads = ctx.downloads;
@@ -42,9 +47,18 @@ export async function watchTasks(ctx: JobContext, jobId: string, submitting: () 
     }
     if (now >= deadline) return { state: 'deadline', polls, outstanding: outstandingTasks(job) };
     for (const task of outstanding) {
-      if (!dueAt.has(task.taskId)) dueAt.set(task.taskId, task.lastPolledAt === undefined && task.polls === 0 ? task.since + nextPollDelayMs(0, ctx.options, ctx.random) : now);
+      if (!dueAt.has(task.taskId))
+        dueAt.set(
+          task.taskId,
+          task.lastPolledAt === undefined && task.polls === 0
+            ? task.since + nextPollDelayMs(0, ctx.options, ctx.random)
+            : now,
+        );
     }
-    const next = outstanding.reduce<TaskRecord | undefined>((a, t) => (a && dueAt.get(a.taskId)! <= dueAt.get(t.taskId)! ? a : t), undefined);
+    const next = outstanding.reduce<TaskRecord | undefined>(
+      (a, t) => (a && dueAt.get(a.taskId)! <= dueAt.get(t.taskId)! ? a : t),
+      undefined,
+    );
     const tickMs = Math.min(WATCH_TICK_MS, ctx.options.pollMinDelayMs);
     const waitMs = next ? dueAt.get(next.taskId)! - now : tickMs;
     if (waitMs > 0) {
@@ -54,7 +68,8 @@ export async function watchTasks(ctx: JobContext, jobId: string, submitting: () 
     try {
       await pollTask(ctx, job, next!, signal);
     } catch (error) {
-      if (error instanceof GaveUpError && error.reason === 'deadline') return { state: 'deadline', polls, outstanding: outstandingTasks(job) };
+      if (error instanceof GaveUpError && error.reason === 'deadline')
+        return { state: 'deadline', polls, outstanding: outstandingTasks(job) };
       if (signal?.aborted || !isSkippable(error)) throw error;
       leftOut.add(next!.taskId);
       ctx.emit({ type: 'skipped', jobId, taskId: next!.taskId, reason: (error as Error).message });

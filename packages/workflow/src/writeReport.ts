@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { JobState } from './ledger/LedgerState.js';
 import { describeProject } from './project/ProjectIdentity.js';
-import { idRows, summarizeJob, type JobSummary } from './summarizeJob.js';
+import { idRows, type JobSummary, summarizeJob } from './summarizeJob.js';
 
 export type ReportFormat = 'json' | 'csv' | 'md';
 
@@ -26,7 +26,11 @@ export async function writeReport(job: JobState, format: ReportFormat, out: Writ
 }
 
 async function writeCsv(job: JobState, out: Writable): Promise<void> {
-  const csv = stringify({ header: true, columns: ['distinctId', 'outcome', 'taskIds', 'batchId', 'submittedAt', 'statusAt', 'note'], cast: { string: neutraliseFormula } });
+  const csv = stringify({
+    header: true,
+    columns: ['distinctId', 'outcome', 'taskIds', 'batchId', 'submittedAt', 'statusAt', 'note'],
+    cast: { string: neutraliseFormula },
+  });
   csv.pipe(out, { end: false });
   for (const row of idRows(job)) {
     if (!csv.write({ ...row, taskIds: row.taskIds.join(';') })) await once(csv, 'drain');
@@ -60,7 +64,9 @@ export function summaryMarkdown(s: JobSummary): string {
     `- Ids: ${s.ids.valid} distinct (${s.ids.read} read, ${s.ids.duplicates} duplicates, ${s.ids.invalid} invalid)${s.source ? ` from ${s.source}` : ''}`,
     `- Created ${s.createdAt}, last change ${s.updatedAt}${s.cancelledAt ? `, cancelled ${s.cancelledAt}` : ''}`,
     `- Status: **${s.state}**; ${s.tasks.total} tasks (${s.tasks.fromConflicts} found running through 409 conflicts)`,
-    s.kind === 'retrieval' ? `- Exports: ${s.exports.downloaded} downloaded (${s.exports.bytes} bytes), ${s.exports.failed} failed` : `- Cancelled tasks: ${s.tasks.cancelled}, too late to cancel: ${s.tasks.tooLateToCancel}`,
+    s.kind === 'retrieval'
+      ? `- Exports: ${s.exports.downloaded} downloaded (${s.exports.bytes} bytes), ${s.exports.failed} failed`
+      : `- Cancelled tasks: ${s.tasks.cancelled}, too late to cancel: ${s.tasks.tooLateToCancel}`,
     `- Batches resent after an unknown outcome: ${s.batches.resentAfterUnknown}`,
     '',
     table('id outcome', s.ids.byOutcome),

@@ -1,5 +1,5 @@
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,11 +13,19 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-const created: LedgerRecord = { type: 'job.created', jobId: 'j1', at: 1, kind: 'deletion', complianceType: 'GDPR', batchSize: 2 };
+const created: LedgerRecord = {
+  type: 'job.created',
+  jobId: 'j1',
+  at: 1,
+  kind: 'deletion',
+  complianceType: 'GDPR',
+  batchSize: 2,
+};
 const planned: LedgerRecord = { type: 'batch.planned', jobId: 'j1', at: 2, batchId: 'b1', ids: ['a', 'b'] };
 const sending: LedgerRecord = { type: 'batch.sending', jobId: 'j1', at: 3, batchId: 'b1', attempt: 1 };
 const submitted: LedgerRecord = { type: 'batch.submitted', jobId: 'j1', at: 4, batchId: 'b1', taskId: 't1' };
-const header = (createdAt: number) => `${JSON.stringify({ type: 'ledger', format: 'mixpanel-gdpr-ledger', version: 1, createdAt })}\n`;
+const header = (createdAt: number) =>
+  `${JSON.stringify({ type: 'ledger', format: 'mixpanel-gdpr-ledger', version: 1, createdAt })}\n`;
 const lines = (...records: LedgerRecord[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
 
 describe('FileLedger', () => {
@@ -30,7 +38,11 @@ describe('FileLedger', () => {
     await ledger.close();
     const reopened = await FileLedger.open(path);
     expect(reopened.state).toEqual(before);
-    expect(reopened.state.jobs.get('j1')!.batches.get('b1')).toMatchObject({ phase: 'submitted', taskId: 't1', attempts: 1 });
+    expect(reopened.state.jobs.get('j1')!.batches.get('b1')).toMatchObject({
+      phase: 'submitted',
+      taskId: 't1',
+      attempts: 1,
+    });
     await reopened.close();
   });
 
@@ -56,7 +68,13 @@ describe('FileLedger', () => {
     await reopened.append(submitted);
     await reopened.close();
     const text = (await readFile(path, 'utf8')).trim().split('\n');
-    expect(text.map((l) => JSON.parse(l).type)).toEqual(['ledger', 'job.created', 'batch.planned', 'batch.sending', 'batch.submitted']);
+    expect(text.map((l) => JSON.parse(l).type)).toEqual([
+      'ledger',
+      'job.created',
+      'batch.planned',
+      'batch.sending',
+      'batch.submitted',
+    ]);
   });
 
   it('refuses a ledger corrupted in the middle, changing nothing', async () => {
@@ -70,7 +88,11 @@ describe('FileLedger', () => {
   it('keeps appends in call order when they overlap', async () => {
     const ledger = await FileLedger.open(join(dir, 'ledger.jsonl'));
     await ledger.append(created);
-    await Promise.all(Array.from({ length: 20 }, (_, i) => ledger.append({ type: 'batch.planned', jobId: 'j1', at: i, batchId: `b${i}`, ids: ['x'] })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        ledger.append({ type: 'batch.planned', jobId: 'j1', at: i, batchId: `b${i}`, ids: ['x'] }),
+      ),
+    );
     expect([...ledger.state.jobs.get('j1')!.batches.keys()]).toEqual(Array.from({ length: 20 }, (_, i) => `b${i}`));
     await ledger.close();
   });
@@ -122,7 +144,9 @@ describe('opening never destroys data', () => {
     const path = join(dir, 'ledger.jsonl');
     const text = `${JSON.stringify({ type: 'ledger', format: 'mixpanel-gdpr-ledger', version: 2, createdAt: 0 })}\n`;
     await writeFile(path, text);
-    await expect(FileLedger.open(path)).rejects.toThrow('has format version 2; this mixpanel-gdpr reads versions 1 to 1');
+    await expect(FileLedger.open(path)).rejects.toThrow(
+      'has format version 2; this mixpanel-gdpr reads versions 1 to 1',
+    );
     expect(await readFile(path, 'utf8')).toBe(text);
   });
 
@@ -173,27 +197,33 @@ function faulty(fault: { write?: 'short' | 'enospc'; truncate?: 'fail' }) {
       if (kind === 'short') return { bytesWritten };
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     },
-    truncate: (length) => (fault.truncate === 'fail' ? Promise.reject(new Error('EIO: i/o error, ftruncate')) : file.truncate(length)),
+    truncate: (length) =>
+      fault.truncate === 'fail' ? Promise.reject(new Error('EIO: i/o error, ftruncate')) : file.truncate(length),
   });
 }
 
 describe('durable appends', () => {
-  it.each(['short', 'enospc'] as const)('a %s write fails the append loudly, leaves the file and state as before, and the next append works', async (kind) => {
-    const path = join(dir, 'ledger.jsonl');
-    const fault: Parameters<typeof faulty>[0] = {};
-    const ledger = await FileLedger.open(path, { wrapFile: faulty(fault) });
-    await ledger.append(created);
-    const before = await readFile(path);
-    fault.write = kind;
-    await expect(ledger.append(planned, sending)).rejects.toThrow(/could not append to ledger .*the disk may be full\): nothing of this append was recorded/);
-    expect(await readFile(path)).toEqual(before);
-    expect(ledger.state.jobs.get('j1')!.batches.size).toBe(0);
-    await ledger.append(planned);
-    await ledger.close();
-    const reopened = await FileLedger.open(path);
-    expect(reopened.state.jobs.get('j1')!.batches.get('b1')!.phase).toBe('planned');
-    await reopened.close();
-  });
+  it.each(['short', 'enospc'] as const)(
+    'a %s write fails the append loudly, leaves the file and state as before, and the next append works',
+    async (kind) => {
+      const path = join(dir, 'ledger.jsonl');
+      const fault: Parameters<typeof faulty>[0] = {};
+      const ledger = await FileLedger.open(path, { wrapFile: faulty(fault) });
+      await ledger.append(created);
+      const before = await readFile(path);
+      fault.write = kind;
+      await expect(ledger.append(planned, sending)).rejects.toThrow(
+        /could not append to ledger .*the disk may be full\): nothing of this append was recorded/,
+      );
+      expect(await readFile(path)).toEqual(before);
+      expect(ledger.state.jobs.get('j1')!.batches.size).toBe(0);
+      await ledger.append(planned);
+      await ledger.close();
+      const reopened = await FileLedger.open(path);
+      expect(reopened.state.jobs.get('j1')!.batches.get('b1')!.phase).toBe('planned');
+      await reopened.close();
+    },
+  );
 
   it('refuses further appends once a failed append could not be undone; the next open drops its partial line', async () => {
     const path = join(dir, 'ledger.jsonl');
@@ -201,7 +231,9 @@ describe('durable appends', () => {
     const ledger = await FileLedger.open(path, { wrapFile: faulty(fault) });
     await ledger.append(created);
     Object.assign(fault, { write: 'short', truncate: 'fail' });
-    await expect(ledger.append(planned)).rejects.toThrow(/nor cut off the partial write \(EIO: i\/o error, ftruncate\): no more appends are accepted/);
+    await expect(ledger.append(planned)).rejects.toThrow(
+      /nor cut off the partial write \(EIO: i\/o error, ftruncate\): no more appends are accepted/,
+    );
     fault.truncate = undefined;
     await expect(ledger.append(planned)).rejects.toThrow(`ledger ${path} accepts no more appends`);
     await ledger.close();

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, type Priority } from '../src/RateLimiter.js';
+import { type Priority, RateLimiter } from '../src/RateLimiter.js';
 import { fakeClock } from './helpers/harness.js';
 
 function limiter(ratePerSecond = 1, extra = {}) {
   const clock = fakeClock(0);
-  const l = new RateLimiter({ ratePerSecond, rateLimitBackoffMs: 2_000, rateLimitMaxBackoffMs: 4 * 3_600_000, now: clock.now, sleep: clock.sleep, ...extra });
+  const l = new RateLimiter({
+    ratePerSecond,
+    rateLimitBackoffMs: 2_000,
+    rateLimitMaxBackoffMs: 4 * 3_600_000,
+    now: clock.now,
+    sleep: clock.sleep,
+    ...extra,
+  });
   /** Acquire, note the grant time, answer at once. */
   const request = (priority: Priority = 'submit', roundTripMs = 0) =>
     l.acquire(priority).then(async (release) => {
@@ -108,7 +115,9 @@ describe('RateLimiter', () => {
   });
 
   it('rejects a bad rate with a message naming it', () => {
-    expect(() => new RateLimiter({ ratePerSecond: 0, rateLimitBackoffMs: 1, rateLimitMaxBackoffMs: 1 })).toThrow('ratePerSecond must be a positive number (got 0)');
+    expect(() => new RateLimiter({ ratePerSecond: 0, rateLimitBackoffMs: 1, rateLimitMaxBackoffMs: 1 })).toThrow(
+      'ratePerSecond must be a positive number (got 0)',
+    );
   });
 
   it('caps a Retry-After at rateLimitMaxBackoffMs, and ignores a negative or non-finite one', () => {
@@ -119,7 +128,7 @@ describe('RateLimiter', () => {
     expect(l.rateLimited(Number.POSITIVE_INFINITY)).toBe(2_000);
   });
 
-  it("stops its own timer when the last waiter gives up, so an abort during a 429 wait ends at once", async () => {
+  it('stops its own timer when the last waiter gives up, so an abort during a 429 wait ends at once', async () => {
     const sleeps: Array<{ ms: number; signal: AbortSignal | undefined }> = [];
     // A sleep that only ends when aborted: what a real hour-long timer looks like to the process.
     const sleep = (ms: number, signal?: AbortSignal) =>
@@ -127,7 +136,13 @@ describe('RateLimiter', () => {
         sleeps.push({ ms, signal });
         signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
       });
-    const l = new RateLimiter({ ratePerSecond: 1, rateLimitBackoffMs: 2_000, rateLimitMaxBackoffMs: 4 * 3_600_000, now: () => 0, sleep });
+    const l = new RateLimiter({
+      ratePerSecond: 1,
+      rateLimitBackoffMs: 2_000,
+      rateLimitMaxBackoffMs: 4 * 3_600_000,
+      now: () => 0,
+      sleep,
+    });
     l.rateLimited(3_600_000);
     const controller = new AbortController();
     const waiting = l.acquire('submit', controller.signal);

@@ -1,15 +1,22 @@
 import { InternalServerError } from '@mixpanel-gdpr/client';
 import { describe, expect, it } from 'vitest';
-import { callApi, type CallKind } from '../src/callApi.js';
-import type { JobContext } from '../src/JobContext.js';
+import { type CallKind, callApi } from '../src/callApi.js';
 import { RateLimiter, resolveWorkflowOptions } from '../src/index.js';
+import type { JobContext } from '../src/JobContext.js';
 
 const request = { method: 'GET', url: 'https://mixpanel.com/api/app/x?token=[REDACTED]' };
 
 function context(): JobContext {
   const limiter = new RateLimiter({ ratePerSecond: 1000, rateLimitBackoffMs: 1, rateLimitMaxBackoffMs: 1 });
   const options = resolveWorkflowOptions({ ratePerSecond: 1000, errorBackoffMs: 1, errorMaxBackoffMs: 1 });
-  return { limiter, options, emit: () => {}, now: Date.now, sleep: async () => {}, random: () => 0.5 } as unknown as JobContext;
+  return {
+    limiter,
+    options,
+    emit: () => {},
+    now: Date.now,
+    sleep: async () => {},
+    random: () => 0.5,
+  } as unknown as JobContext;
 }
 
 describe('callApi: what each kind of call is', () => {

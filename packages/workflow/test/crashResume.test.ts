@@ -5,11 +5,11 @@
  * CRASH_SEED=<seed> for the same kill schedule (the same waits after each
  * start; what the worker has done by then still depends on the machine).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeMixpanel, seededRandom, type FakeMixpanel } from '@mixpanel-gdpr/testing';
+import { type FakeMixpanel, seededRandom, startFakeMixpanel } from '@mixpanel-gdpr/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileLedger } from '../src/index.js';
 import { summarizeJob } from '../src/summarizeJob.js';
@@ -23,7 +23,11 @@ let dir: string;
 
 beforeAll(async () => {
   // Latency widens the window in which a kill lands mid-request.
-  fake = await startFakeMixpanel({ timings: { pendingMs: 2_000, stagingMs: 1_500, startedMs: 1_500 }, faults: { latencyMs: 40 }, seed });
+  fake = await startFakeMixpanel({
+    timings: { pendingMs: 2_000, stagingMs: 1_500, startedMs: 1_500 },
+    faults: { latencyMs: 40 },
+    seed,
+  });
   dir = await mkdtemp(join(tmpdir(), 'mpgdpr-crash-'));
 });
 afterAll(async () => {
@@ -41,7 +45,9 @@ function startWorker(args: string[]): { child: ChildProcess; output: () => strin
 }
 
 describe('crash and resume', () => {
-  it('loses nothing across 12 SIGKILLs and resends only batches recorded as unknown', { timeout: 240_000 }, async () => {
+  it('loses nothing across 12 SIGKILLs and resends only batches recorded as unknown', {
+    timeout: 240_000,
+  }, async () => {
     const random = seededRandom(seed);
     const ledgerPath = join(dir, 'ledger.jsonl');
     const idsFile = join(dir, 'ids.txt');
@@ -74,14 +80,17 @@ describe('crash and resume', () => {
     const job = ledger.state.jobs.get(jobId)!;
     await ledger.close();
     const summary = summarizeJob(job);
-    console.log(`crash test (seed ${seed}): ${kills} kills after ${waitsMs.slice(0, kills).join(', ')} ms, ${summary.batches.resentAfterUnknown} batches resent after an unknown outcome, ${summary.tasks.fromConflicts} tasks found through 409s`);
+    console.log(
+      `crash test (seed ${seed}): ${kills} kills after ${waitsMs.slice(0, kills).join(', ')} ms, ${summary.batches.resentAfterUnknown} batches resent after an unknown outcome, ${summary.tasks.fromConflicts} tasks found through 409s`,
+    );
     expect(summary.complete).toBe(true);
     expect(summary.ids.byOutcome).toEqual({ SUCCESS: 20_000 });
     // Consistent: every id is covered exactly once, by a task that ended in SUCCESS.
     const covered = new Map<string, number>();
     for (const b of job.batches.values()) {
       expect(['submitted', 'conflict', 'split']).toContain(b.phase);
-      const mine = b.phase === 'submitted' ? b.ids : b.phase === 'conflict' ? b.ids.filter((id) => job.coveredBy.has(id)) : [];
+      const mine =
+        b.phase === 'submitted' ? b.ids : b.phase === 'conflict' ? b.ids.filter((id) => job.coveredBy.has(id)) : [];
       for (const id of mine) covered.set(id, (covered.get(id) ?? 0) + 1);
     }
     expect(covered.size).toBe(20_000);
@@ -89,7 +98,9 @@ describe('crash and resume', () => {
     // At the server: a batch reached Mixpanel more than once only if the ledger recorded it as unknown.
     for (const b of job.batches.values()) {
       const key = b.ids.join('\n');
-      const arrivals = fake.requests.filter((r) => r.operation === 'createDeletion' && r.ids?.join('\n') === key).length;
+      const arrivals = fake.requests.filter(
+        (r) => r.operation === 'createDeletion' && r.ids?.join('\n') === key,
+      ).length;
       expect(arrivals, `batch ${b.batchId}`).toBeLessThanOrEqual(1 + b.unknowns);
     }
   });

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { ValidationError } from '@mixpanel-gdpr/client';
-import { downloadExport, type DownloadOptions } from '../src/downloadExport.js';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { type DownloadOptions, downloadExport } from '../src/downloadExport.js';
 import { createWorkflow, MemoryLedger, resolveWorkflowOptions, WORKFLOW_DEFAULTS } from '../src/index.js';
 import { MAX_EXPORT_REDIRECTS } from '../src/openExport.js';
 
@@ -30,7 +30,7 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /** The query of a signed link: a bearer credential that no error may show. */
 const SIGNATURE = 'X-Amz-Signature=SECRETSIGNATURE';
 
-let closers: (() => Promise<void>)[] = [];
+const closers: (() => Promise<void>)[] = [];
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mpgdpr-dl-'));
@@ -40,8 +40,17 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const options = (extra: Partial<DownloadOptions> = {}): DownloadOptions => ({ fetch: globalThis.fetch, maxBytes: 10_000_000, timeoutMs: 10_000, ...extra });
-const failure = (promise: Promise<unknown>) => promise.then(() => new Error('resolved'), (e: unknown) => e as Error);
+const options = (extra: Partial<DownloadOptions> = {}): DownloadOptions => ({
+  fetch: globalThis.fetch,
+  maxBytes: 10_000_000,
+  timeoutMs: 10_000,
+  ...extra,
+});
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => new Error('resolved'),
+    (e: unknown) => e as Error,
+  );
 
 describe('redirects', () => {
   it('follows redirects by hand, relative ones included, sending no credential on any hop', async () => {
@@ -63,13 +72,19 @@ describe('redirects', () => {
   });
 
   it('is never handed a Mixpanel credential: its options have no place for one', () => {
-    expectTypeOf<keyof DownloadOptions>().toEqualTypeOf<'fetch' | 'maxBytes' | 'timeoutMs' | 'idleTimeoutMs' | 'signal'>();
+    expectTypeOf<keyof DownloadOptions>().toEqualTypeOf<
+      'fetch' | 'maxBytes' | 'timeoutMs' | 'idleTimeoutMs' | 'signal'
+    >();
   });
 
   it('refuses a hop to plain http off loopback, naming only the host, and leaves no file', async () => {
-    const edge = await serve((_, res) => res.writeHead(302, { location: `http://example.invalid/export.zip?${SIGNATURE}` }).end());
+    const edge = await serve((_, res) =>
+      res.writeHead(302, { location: `http://example.invalid/export.zip?${SIGNATURE}` }).end(),
+    );
     const error = await failure(downloadExport(`${edge.url}/x?${SIGNATURE}`, join(dir, 'a.zip'), options()));
-    expect(error.message).toBe(`refusing to download the export from http://example.invalid (redirected from ${edge.host}): only https (or http on loopback) is allowed`);
+    expect(error.message).toBe(
+      `refusing to download the export from http://example.invalid (redirected from ${edge.host}): only https (or http on loopback) is allowed`,
+    );
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -101,8 +116,12 @@ describe('stalls and timeouts', () => {
       res.write(ZIP.subarray(0, 100));
     });
     const started = Date.now();
-    const error = await failure(downloadExport(`${stalling.url}/x?${SIGNATURE}`, join(dir, 'a.zip'), options({ idleTimeoutMs: 50 })));
-    expect(error.message).toBe(`the export download from ${stalling.host} stalled: no data for 50 ms (exportIdleTimeoutMs)`);
+    const error = await failure(
+      downloadExport(`${stalling.url}/x?${SIGNATURE}`, join(dir, 'a.zip'), options({ idleTimeoutMs: 50 })),
+    );
+    expect(error.message).toBe(
+      `the export download from ${stalling.host} stalled: no data for 50 ms (exportIdleTimeoutMs)`,
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await readdir(dir)).toEqual([]);
   });
@@ -110,7 +129,9 @@ describe('stalls and timeouts', () => {
   it('aborts a download whose headers never come', async () => {
     const silent = await serve(() => {});
     const error = await failure(downloadExport(`${silent.url}/x`, join(dir, 'a.zip'), options({ idleTimeoutMs: 50 })));
-    expect(error.message).toBe(`the export download from ${silent.host} stalled: no data for 50 ms (exportIdleTimeoutMs)`);
+    expect(error.message).toBe(
+      `the export download from ${silent.host} stalled: no data for 50 ms (exportIdleTimeoutMs)`,
+    );
   });
 
   it('keeps a slow but moving download alive, and still bounds the whole of it by timeoutMs', async () => {
@@ -119,7 +140,9 @@ describe('stalls and timeouts', () => {
       const timer = setInterval(() => res.write('x'), 10);
       res.on('close', () => clearInterval(timer));
     });
-    const error = await failure(downloadExport(`${trickle.url}/x`, join(dir, 'a.zip'), options({ idleTimeoutMs: 200, timeoutMs: 400 })));
+    const error = await failure(
+      downloadExport(`${trickle.url}/x`, join(dir, 'a.zip'), options({ idleTimeoutMs: 200, timeoutMs: 400 })),
+    );
     expect(error.message).toBe(`the export download from ${trickle.host} took longer than 400 ms (exportTimeoutMs)`);
   });
 });
@@ -127,16 +150,25 @@ describe('stalls and timeouts', () => {
 describe('encodings', () => {
   it('stores a gzipped export decoded, as the ZIP it is, without calling it cut short', async () => {
     const gzipped = gzipSync(ZIP);
-    const storage = await serve((_, res) => res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(gzipped.length) }).end(gzipped));
+    const storage = await serve((_, res) =>
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(gzipped.length) }).end(gzipped),
+    );
     const file = join(dir, 'a.zip');
-    await expect(downloadExport(`${storage.url}/x`, file, options())).resolves.toEqual({ bytes: ZIP.length, sha256: sha256(ZIP) });
+    await expect(downloadExport(`${storage.url}/x`, file, options())).resolves.toEqual({
+      bytes: ZIP.length,
+      sha256: sha256(ZIP),
+    });
     expect(sha256(await readFile(file))).toBe(sha256(ZIP));
   });
 
   it('still bounds a gzipped export by its decoded size', async () => {
     const bomb = gzipSync(Buffer.alloc(8_000_000));
-    const storage = await serve((_, res) => res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(bomb.length) }).end(bomb));
-    const error = await failure(downloadExport(`${storage.url}/x`, join(dir, 'a.zip'), options({ maxBytes: 1_000_000 })));
+    const storage = await serve((_, res) =>
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(bomb.length) }).end(bomb),
+    );
+    const error = await failure(
+      downloadExport(`${storage.url}/x`, join(dir, 'a.zip'), options({ maxBytes: 1_000_000 })),
+    );
     expect(error.message).toBe(`the export on ${storage.host} exceeds maxExportBytes (1000000)`);
     expect(await readdir(dir)).toEqual([]);
   });
@@ -148,18 +180,27 @@ describe('exportIdleTimeoutMs', () => {
     expect(resolveWorkflowOptions({}).exportIdleTimeoutMs).toBe(60_000);
     for (const bad of [0, 1.5, 2 ** 31]) {
       expect(() => resolveWorkflowOptions({ exportIdleTimeoutMs: bad })).toThrow(ValidationError);
-      expect(() => resolveWorkflowOptions({ exportIdleTimeoutMs: bad })).toThrow(`exportIdleTimeoutMs must be an integer from 1 to 2147483647 (got ${bad})`);
+      expect(() => resolveWorkflowOptions({ exportIdleTimeoutMs: bad })).toThrow(
+        `exportIdleTimeoutMs must be an integer from 1 to 2147483647 (got ${bad})`,
+      );
     }
   });
 
   it('refuses an exportTimeoutMs past the longest timer (24.8 days), which would fire at once', () => {
-    expect(() => resolveWorkflowOptions({ exportTimeoutMs: 30 * 24 * 3_600_000 })).toThrow('exportTimeoutMs must be an integer from 1 to 2147483647 (got 2592000000)');
+    expect(() => resolveWorkflowOptions({ exportTimeoutMs: 30 * 24 * 3_600_000 })).toThrow(
+      'exportTimeoutMs must be an integer from 1 to 2147483647 (got 2592000000)',
+    );
   });
 
   it('reaches the download of a finished retrieval, whose failure is recorded with the reason', async () => {
     const stalling = await serve((_, res) => res.writeHead(200).write('PK'));
     const link = `${stalling.url}/export.zip?${SIGNATURE}`;
-    const status = async (taskId: string) => ({ taskId, status: 'SUCCESS' as const, rawStatus: 'SUCCESS', downloadUrl: link });
+    const status = async (taskId: string) => ({
+      taskId,
+      status: 'SUCCESS' as const,
+      rawStatus: 'SUCCESS',
+      downloadUrl: link,
+    });
     const client = {
       createDeletion: async () => ({ taskId: 'never' }),
       createRetrieval: async () => ({ taskId: 't1' }),
@@ -168,11 +209,23 @@ describe('exportIdleTimeoutMs', () => {
       cancelDeletion: async (taskId: string) => ({ taskId, cancelled: true as const }),
     };
     const ledger = new MemoryLedger();
-    const workflow = createWorkflow({ client, ledger, exportDir: dir, ratePerSecond: 1000, pollMinDelayMs: 1, pollMaxDelayMs: 5, exportIdleTimeoutMs: 50, maxExportLinkRefreshes: 0, sleep: async () => {} });
+    const workflow = createWorkflow({
+      client,
+      ledger,
+      exportDir: dir,
+      ratePerSecond: 1000,
+      pollMinDelayMs: 1,
+      pollMaxDelayMs: 5,
+      exportIdleTimeoutMs: 50,
+      maxExportLinkRefreshes: 0,
+      sleep: async () => {},
+    });
     const jobId = await workflow.createJob({ kind: 'retrieval', complianceType: 'GDPR', ids: ['u1'] });
     const summary = await workflow.run(jobId, { wait: true });
     expect(summary.exports).toMatchObject({ downloaded: 0, failed: 1 });
-    expect(ledger.records.find((r) => r.type === 'export.failed')).toMatchObject({ error: `the export download from ${stalling.host} stalled: no data for 50 ms (exportIdleTimeoutMs)` });
+    expect(ledger.records.find((r) => r.type === 'export.failed')).toMatchObject({
+      error: `the export download from ${stalling.host} stalled: no data for 50 ms (exportIdleTimeoutMs)`,
+    });
     expect(JSON.stringify(ledger.records)).not.toContain('SECRETSIGNATURE');
   });
 });
@@ -228,7 +281,9 @@ describe('size cap (injected fetch)', () => {
   });
 
   it('stops a body longer than its (understated) Content-Length when it passes maxBytes', async () => {
-    const { fetch } = fakeFetch(() => new Response(body([zipOf(1000), zipOf(1000)]), { headers: { 'content-length': '1000' } }));
+    const { fetch } = fakeFetch(
+      () => new Response(body([zipOf(1000), zipOf(1000)]), { headers: { 'content-length': '1000' } }),
+    );
     const error = await failure(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch, maxBytes: 1500 })));
     expect(error.message).toBe('the export on storage.example exceeds maxExportBytes (1500)');
     expect(await readdir(dir)).toEqual([]);
@@ -240,7 +295,10 @@ describe('size cap (injected fetch)', () => {
     ['a server error', 503, {}],
   ])('lets go of the body of a refused answer (%s), so its connection is not held', async (_, status, headers) => {
     let cancelled = false;
-    const stream = new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(10)), cancel: () => void (cancelled = true) });
+    const stream = new ReadableStream({
+      pull: (c) => c.enqueue(new Uint8Array(10)),
+      cancel: () => void (cancelled = true),
+    });
     const { fetch } = fakeFetch(() => new Response(stream, { status, headers }));
     await failure(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch, maxBytes: 1000 })));
     expect(cancelled).toBe(true);
@@ -248,9 +306,15 @@ describe('size cap (injected fetch)', () => {
 
   it('keeps an export of exactly maxBytes', async () => {
     const data = zipOf(3000);
-    const { fetch } = fakeFetch(() => new Response(body([data.subarray(0, 1000), data.subarray(1000)]), { headers: { 'content-length': '3000' } }));
+    const { fetch } = fakeFetch(
+      () =>
+        new Response(body([data.subarray(0, 1000), data.subarray(1000)]), { headers: { 'content-length': '3000' } }),
+    );
     const file = join(dir, 'a.zip');
-    await expect(downloadExport(LINK, file, options({ fetch, maxBytes: 3000 }))).resolves.toEqual({ bytes: 3000, sha256: sha256(data) });
+    await expect(downloadExport(LINK, file, options({ fetch, maxBytes: 3000 }))).resolves.toEqual({
+      bytes: 3000,
+      sha256: sha256(data),
+    });
     expect(await readdir(dir)).toEqual(['a.zip']);
   });
 });
@@ -272,29 +336,53 @@ describe('truncation (injected fetch)', () => {
 
   it('does not compare an encoded body with its Content-Length (fetch has decoded it; the length counts encoded bytes)', async () => {
     const data = zipOf(5000);
-    const { fetch } = fakeFetch(() => new Response(body([data]), { headers: { 'content-length': '1200', 'content-encoding': 'gzip' } }));
-    await expect(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch }))).resolves.toEqual({ bytes: 5000, sha256: sha256(data) });
+    const { fetch } = fakeFetch(
+      () => new Response(body([data]), { headers: { 'content-length': '1200', 'content-encoding': 'gzip' } }),
+    );
+    await expect(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch }))).resolves.toEqual({
+      bytes: 5000,
+      sha256: sha256(data),
+    });
   });
 
   it('still compares when the encoding is identity', async () => {
-    const { fetch } = fakeFetch(() => new Response(body([zipOf(600)]), { headers: { 'content-length': '1000', 'content-encoding': ' Identity ' } }));
-    await expect(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch }))).rejects.toThrow('was cut short: 600 of 1000 bytes');
+    const { fetch } = fakeFetch(
+      () =>
+        new Response(body([zipOf(600)]), { headers: { 'content-length': '1000', 'content-encoding': ' Identity ' } }),
+    );
+    await expect(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch }))).rejects.toThrow(
+      'was cut short: 600 of 1000 bytes',
+    );
   });
 });
 
 describe('https only (injected fetch)', () => {
   it('fetches an https link, asking for no credential and no compression, and not following redirects itself', async () => {
     let init: RequestInit | undefined;
-    const fetch = (async (_: URL | RequestInfo, given?: RequestInit) => ((init = given), new Response(body([zipOf(100)])))) as typeof globalThis.fetch;
+    const fetch = (async (_: URL | RequestInfo, given?: RequestInit) => (
+      (init = given), new Response(body([zipOf(100)]))
+    )) as typeof globalThis.fetch;
     await expect(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch }))).resolves.toMatchObject({ bytes: 100 });
     expect(init).toMatchObject({ redirect: 'manual', credentials: 'omit', headers: { 'accept-encoding': 'identity' } });
     expect(Object.keys(init!.headers as object).map((k) => k.toLowerCase())).not.toContain('authorization');
   });
 
   it.each([
-    ['plain http off loopback', `http://storage.example/export.zip?${SIGNATURE}`, 'refusing to download the export from http://storage.example: only https (or http on loopback) is allowed'],
-    ['ftp', `ftp://storage.example/export.zip?${SIGNATURE}`, 'refusing to download the export from ftp://storage.example: only https (or http on loopback) is allowed'],
-    ['a user name and password', `https://user:SECRETPASS@storage.example/export.zip?${SIGNATURE}`, 'refusing to download the export from storage.example: the link carries a user name or password'],
+    [
+      'plain http off loopback',
+      `http://storage.example/export.zip?${SIGNATURE}`,
+      'refusing to download the export from http://storage.example: only https (or http on loopback) is allowed',
+    ],
+    [
+      'ftp',
+      `ftp://storage.example/export.zip?${SIGNATURE}`,
+      'refusing to download the export from ftp://storage.example: only https (or http on loopback) is allowed',
+    ],
+    [
+      'a user name and password',
+      `https://user:SECRETPASS@storage.example/export.zip?${SIGNATURE}`,
+      'refusing to download the export from storage.example: the link carries a user name or password',
+    ],
     ['not a URL', `storage.example/export.zip?${SIGNATURE}`, 'the export link is not a valid URL'],
   ])('refuses %s before any request, naming only the host', async (_, link, message) => {
     const { fetch, urls } = fakeFetch();
@@ -305,22 +393,32 @@ describe('https only (injected fetch)', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it.each(['http://127.0.0.1:9/x.zip', 'http://localhost:9/x.zip', 'http://[::1]:9/x.zip'])('allows plain http on loopback (%s), as for a local fake', async (link) => {
-    const { fetch, urls } = fakeFetch(() => new Response(body([zipOf(10)])));
-    await expect(downloadExport(link, join(dir, 'a.zip'), options({ fetch }))).resolves.toMatchObject({ bytes: 10 });
-    expect(urls).toEqual([link]);
-  });
+  it.each(['http://127.0.0.1:9/x.zip', 'http://localhost:9/x.zip', 'http://[::1]:9/x.zip'])(
+    'allows plain http on loopback (%s), as for a local fake',
+    async (link) => {
+      const { fetch, urls } = fakeFetch(() => new Response(body([zipOf(10)])));
+      await expect(downloadExport(link, join(dir, 'a.zip'), options({ fetch }))).resolves.toMatchObject({ bytes: 10 });
+      expect(urls).toEqual([link]);
+    },
+  );
 
   it('refuses an https link that redirects to plain http, without fetching the second hop', async () => {
-    const { fetch, urls } = fakeFetch(() => new Response(null, { status: 302, headers: { location: `http://cdn.example/export.zip?${SIGNATURE}` } }));
+    const { fetch, urls } = fakeFetch(
+      () => new Response(null, { status: 302, headers: { location: `http://cdn.example/export.zip?${SIGNATURE}` } }),
+    );
     const error = await failure(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch })));
-    expect(error.message).toBe('refusing to download the export from http://cdn.example (redirected from storage.example): only https (or http on loopback) is allowed');
+    expect(error.message).toBe(
+      'refusing to download the export from http://cdn.example (redirected from storage.example): only https (or http on loopback) is allowed',
+    );
     expect(urls).toEqual([LINK]);
   });
 
   it('follows an https redirect to another https host', async () => {
     const next = `https://cdn.example/export.zip?${SIGNATURE}`;
-    const { fetch, urls } = fakeFetch(() => new Response(null, { status: 301, headers: { location: next } }), () => new Response(body([zipOf(50)])));
+    const { fetch, urls } = fakeFetch(
+      () => new Response(null, { status: 301, headers: { location: next } }),
+      () => new Response(body([zipOf(50)])),
+    );
     await expect(downloadExport(LINK, join(dir, 'a.zip'), options({ fetch }))).resolves.toMatchObject({ bytes: 50 });
     expect(urls).toEqual([LINK, next]);
   });

@@ -54,7 +54,17 @@ beforeAll(async () => {
   await writeFile(
     join(dir, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, exactOptionalPropertyTypes: true, skipLibCheck: true, noEmit: true, lib: ['ES2023', 'DOM'], types: ['node'] },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck: true,
+        noEmit: true,
+        lib: ['ES2023', 'DOM'],
+        types: ['node'],
+      },
       files: ['consumer.ts'],
     }),
   );
@@ -81,12 +91,30 @@ describe('an option set to undefined', () => {
   const allUndefined = (keys: string[]) => Object.fromEntries(keys.map((key) => [key, undefined]));
 
   it('takes the client default', () => {
-    const keys = ['region', 'baseUrl', 'fetch', 'timeoutMs', 'maxResponseBytes', 'maxRetries', 'minRetryDelayMs', 'maxRetryDelayMs', 'maxDeletionIds', 'maxRetrievalIds', 'userAgent', 'beforeAttempt', 'sleep', 'random', 'now'];
+    const keys = [
+      'region',
+      'baseUrl',
+      'fetch',
+      'timeoutMs',
+      'maxResponseBytes',
+      'maxRetries',
+      'minRetryDelayMs',
+      'maxRetryDelayMs',
+      'maxDeletionIds',
+      'maxRetrievalIds',
+      'userAgent',
+      'beforeAttempt',
+      'sleep',
+      'random',
+      'now',
+    ];
     const client = createMixpanelGdprClient({ oauthToken: 'o', projectToken: 'p', ...allUndefined(keys) });
     expect({ region: client.region, baseUrl: client.baseUrl }).toEqual({ region: 'us', baseUrl: REGION_BASE_URLS.us });
   });
 
   it('takes the workflow default', () => {
-    expect(resolveWorkflowOptions({ ...allUndefined(Object.keys(WORKFLOW_DEFAULTS)), exportDir: undefined })).toEqual(resolveWorkflowOptions({}));
+    expect(resolveWorkflowOptions({ ...allUndefined(Object.keys(WORKFLOW_DEFAULTS)), exportDir: undefined })).toEqual(
+      resolveWorkflowOptions({}),
+    );
   });
 });

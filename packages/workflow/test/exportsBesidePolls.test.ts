@@ -18,13 +18,22 @@ describe('export downloads run beside the polls', () => {
     // t1 is ready at once, but its storage host never sends a byte; t2 needs a few polls, then its export works.
     const { client, calls } = scriptedClient({
       status: (taskId, n) =>
-        taskId === 't1' || n >= 4 ? { taskId, status: 'SUCCESS', rawStatus: 'SUCCESS', downloadUrl: `http://127.0.0.1/${taskId}.zip?signature=s3cret` } : { taskId, status: 'PENDING', rawStatus: 'PENDING' },
+        taskId === 't1' || n >= 4
+          ? {
+              taskId,
+              status: 'SUCCESS',
+              rawStatus: 'SUCCESS',
+              downloadUrl: `http://127.0.0.1/${taskId}.zip?signature=s3cret`,
+            }
+          : { taskId, status: 'PENDING', rawStatus: 'PENDING' },
     });
     const stalledSignals: AbortSignal[] = [];
     const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
       if (String(input).includes('/t1.zip')) {
         stalledSignals.push(init!.signal!);
-        return new Promise<Response>((_, reject) => init!.signal!.addEventListener('abort', () => reject(init!.signal!.reason), { once: true }));
+        return new Promise<Response>((_, reject) =>
+          init!.signal!.addEventListener('abort', () => reject(init!.signal!.reason), { once: true }),
+        );
       }
       return new Response('PK-export-bytes', { headers: { 'content-length': '15' } });
     }) as typeof globalThis.fetch;

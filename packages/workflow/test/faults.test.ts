@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, ids, type Harness } from './helpers/harness.js';
+import { type Harness, harness, ids } from './helpers/harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -9,7 +9,10 @@ afterEach(async () => {
 
 describe('faults', () => {
   it('completes with every id accounted for under 10% 429, 5% 5xx, 2% dropped connections and 1% malformed bodies', async () => {
-    h = await harness({ faults: { rate429: 0.1, rate5xx: 0.05, rateDrop: 0.02, rateMalformed: 0.01, retryAfterSeconds: 0 }, seed: 7 }, { deletionBatchSize: 200, retrievalBatchSize: 200 });
+    h = await harness(
+      { faults: { rate429: 0.1, rate5xx: 0.05, rateDrop: 0.02, rateMalformed: 0.01, retryAfterSeconds: 0 }, seed: 7 },
+      { deletionBatchSize: 200, retrievalBatchSize: 200 },
+    );
     const deletion = await h.workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(20_000) });
     const retrieval = await h.workflow.createJob({ kind: 'retrieval', complianceType: 'GDPR', ids: ids(4_000, 'r') });
     const [d, r] = [await h.workflow.run(deletion, { wait: true }), await h.workflow.run(retrieval, { wait: true })];
@@ -33,13 +36,18 @@ describe('lost answers', () => {
   it('records every batch whose create was acted on but whose answer was lost as unknown, and sends it again', async () => {
     // Rates high enough that, whatever order the requests come in, lost creates are certain
     // (0.8^40 that none of 40 is), and low enough that no batch reaches maxUnknownOutcomes (0.3^10).
-    h = await harness({ faults: { rateDrop: 0.2, rateMalformed: 0.1 }, seed: 11 }, { deletionBatchSize: 50, retrievalBatchSize: 50 });
+    h = await harness(
+      { faults: { rateDrop: 0.2, rateMalformed: 0.1 }, seed: 11 },
+      { deletionBatchSize: 50, retrievalBatchSize: 50 },
+    );
     const deletion = await h.workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(2_000) });
     const retrieval = await h.workflow.createJob({ kind: 'retrieval', complianceType: 'GDPR', ids: ids(500, 'r') });
     const [d, r] = [await h.workflow.run(deletion, { wait: true }), await h.workflow.run(retrieval, { wait: true })];
     expect(d.ids.byOutcome).toEqual({ SUCCESS: 2_000 });
     expect(r.ids.byOutcome).toEqual({ SUCCESS: 500 });
-    const lost = expectLostCreatesResent(h, deletion, 'createDeletion', d.batches.resentAfterUnknown) + expectLostCreatesResent(h, retrieval, 'createRetrieval', r.batches.resentAfterUnknown);
+    const lost =
+      expectLostCreatesResent(h, deletion, 'createDeletion', d.batches.resentAfterUnknown) +
+      expectLostCreatesResent(h, retrieval, 'createRetrieval', r.batches.resentAfterUnknown);
     expect(lost).toBeGreaterThan(0);
   });
 });
@@ -49,15 +57,26 @@ describe('lost answers', () => {
  * whose answer was lost (dropped after acting, or a malformed body), and
  * requires its batch to be recorded unknown and sent again. Returns how many.
  */
-function expectLostCreatesResent(h: Harness, jobId: string, operation: 'createDeletion' | 'createRetrieval', resentAfterUnknown: number): number {
+function expectLostCreatesResent(
+  h: Harness,
+  jobId: string,
+  operation: 'createDeletion' | 'createRetrieval',
+  resentAfterUnknown: number,
+): number {
   const batches = [...h.ledger.state.jobs.get(jobId)!.batches.values()];
   const requests = h.fake.requests;
-  const lost = requests.filter((q) => q.operation === operation && q.taskId !== undefined && (q.fault === 'drop-after' || q.fault === 'malformed'));
+  const lost = requests.filter(
+    (q) => q.operation === operation && q.taskId !== undefined && (q.fault === 'drop-after' || q.fault === 'malformed'),
+  );
   for (const request of lost) {
     const key = request.ids!.join('\n');
     const batch = batches.find((b) => b.ids.join('\n') === key);
-    expect(batch?.unknowns, `${operation} lost at ${request.at}: its batch is recorded unknown`).toBeGreaterThanOrEqual(1);
-    const resent = requests.slice(requests.indexOf(request) + 1).some((q) => q.operation === operation && q.ids?.join('\n') === key);
+    expect(batch?.unknowns, `${operation} lost at ${request.at}: its batch is recorded unknown`).toBeGreaterThanOrEqual(
+      1,
+    );
+    const resent = requests
+      .slice(requests.indexOf(request) + 1)
+      .some((q) => q.operation === operation && q.ids?.join('\n') === key);
     expect(resent, `batch ${batch!.batchId} is sent again after its lost create`).toBe(true);
   }
   expect(resentAfterUnknown).toBeGreaterThanOrEqual(new Set(lost.map((q) => q.ids!.join('\n'))).size);

@@ -31,10 +31,23 @@ describe('normalizeIds', () => {
     ]);
   });
 
-
   it('reports values that are not strings without calling their toString', async () => {
-    const { stats } = await collect([{ toString: 0 }, { toString: () => { throw new Error('no'); } }, 42, null]);
-    expect(stats.invalid.map((i) => [i.value, i.reason])).toEqual([['[object Object]', 'not a string'], ['[object Object]', 'not a string'], ['42', 'not a string'], ['null', 'missing']]);
+    const { stats } = await collect([
+      { toString: 0 },
+      {
+        toString: () => {
+          throw new Error('no');
+        },
+      },
+      42,
+      null,
+    ]);
+    expect(stats.invalid.map((i) => [i.value, i.reason])).toEqual([
+      ['[object Object]', 'not a string'],
+      ['[object Object]', 'not a string'],
+      ['42', 'not a string'],
+      ['null', 'missing'],
+    ]);
   });
 
   it('takes chunks (arrays) and single ids alike, and counts positions across them', async () => {
@@ -44,7 +57,12 @@ describe('normalizeIds', () => {
   });
 
   it('reports what a reader marked invalid at its position, with its reason and display as given', async () => {
-    const { out, stats } = await collect([['a', new InvalidInput('not valid UTF-8', 'jos\\xE9')], '', new InvalidInput('line longer than 65536 characters', 'xx… (70000 characters)'), 'b']);
+    const { out, stats } = await collect([
+      ['a', new InvalidInput('not valid UTF-8', 'jos\\xE9')],
+      '',
+      new InvalidInput('line longer than 65536 characters', 'xx… (70000 characters)'),
+      'b',
+    ]);
     expect(out).toEqual(['a', 'b']);
     expect(stats).toMatchObject({ read: 4, valid: 2 });
     expect(stats.invalid).toEqual([
@@ -73,19 +91,26 @@ describe('readIdsFromFile', () => {
   it('reads a CSV column by header, quoted fields and BOM included', async () => {
     const file = join(dir, 'ids.csv');
     await writeFile(file, '\uFEFFemail,distinct_id\n"a@x.com","u,1"\nb@x.com,u2\n');
-    expect((await collect(await readIdsFromFile(file, { format: 'csv', column: 'distinct_id' }))).out).toEqual(['u,1', 'u2']);
+    expect((await collect(await readIdsFromFile(file, { format: 'csv', column: 'distinct_id' }))).out).toEqual([
+      'u,1',
+      'u2',
+    ]);
   });
 
   it('names the missing column and lists the ones there are', async () => {
     const file = join(dir, 'cols.csv');
     await writeFile(file, 'email,id\na,b\n');
-    await expect(collect(await readIdsFromFile(file, { format: 'csv', column: 'distinct_id' }))).rejects.toThrow('column "distinct_id" is not in');
+    await expect(collect(await readIdsFromFile(file, { format: 'csv', column: 'distinct_id' }))).rejects.toThrow(
+      'column "distinct_id" is not in',
+    );
   });
 
   it('reports malformed CSV with the file name', async () => {
     const file = join(dir, 'bad.csv');
     await writeFile(file, 'id,x\n"u1,2\nu2,3\n');
-    await expect(collect(await readIdsFromFile(file, { format: 'csv', column: 'id' }))).rejects.toThrow(`${file} is not valid CSV`);
+    await expect(collect(await readIdsFromFile(file, { format: 'csv', column: 'id' }))).rejects.toThrow(
+      `${file} is not valid CSV`,
+    );
   });
 
   it('reads an NDJSON field, numbers as strings, a missing field as invalid', async () => {
@@ -99,7 +124,9 @@ describe('readIdsFromFile', () => {
   it('names the line of bad NDJSON, and a missing file', async () => {
     const file = join(dir, 'bad.ndjson');
     await writeFile(file, '{"user":"u1"}\n{nope\n');
-    await expect(collect(await readIdsFromFile(file, { format: 'ndjson', field: 'user' }))).rejects.toThrow('line 2 is not valid JSON');
+    await expect(collect(await readIdsFromFile(file, { format: 'ndjson', field: 'user' }))).rejects.toThrow(
+      'line 2 is not valid JSON',
+    );
     await expect(readIdsFromFile(join(dir, 'missing.txt'))).rejects.toThrow('missing.txt" does not exist');
   });
 });

@@ -8,12 +8,18 @@ describe('a job needs at least one valid id', () => {
   it.each([
     ['an empty input', [], /no id in ids\.txt: the input is empty/],
     ['blank lines only', ['', '  ', '\t'], /no id in ids\.txt: the input is empty/],
-    ['only invalid ids', ['ok\u0000no', 'x'.repeat(300)], /no valid id in ids\.txt: 2 read, 2 invalid; first at position 1: contains control characters/],
+    [
+      'only invalid ids',
+      ['ok\u0000no', 'x'.repeat(300)],
+      /no valid id in ids\.txt: 2 read, 2 invalid; first at position 1: contains control characters/,
+    ],
   ])('%s is a ValidationError, and nothing is recorded', async (_, input, message) => {
     const ledger = new MemoryLedger();
     const { client, calls } = scriptedClient({});
     const workflow = createWorkflow({ client, ledger });
-    const error = await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: input, source: 'ids.txt' }).catch((e: unknown) => e);
+    const error = await workflow
+      .createJob({ kind: 'deletion', complianceType: 'GDPR', ids: input, source: 'ids.txt' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe('ids');
     expect((error as Error).message).toMatch(message);
@@ -28,7 +34,9 @@ describe('a job needs at least one valid id', () => {
     const jobId = await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ['a', 'b\u0007', 'c'] });
     expect(ledger.records[0]).toMatchObject({ type: 'job.created', jobId });
     expect(workflow.summary(jobId).ids).toMatchObject({ valid: 2, invalid: 1 });
-    expect(workflow.jobs()[0]!.ingested!.invalid).toEqual([expect.objectContaining({ position: 2, reason: 'contains control characters' })]);
+    expect(workflow.jobs()[0]!.ingested!.invalid).toEqual([
+      expect.objectContaining({ position: 2, reason: 'contains control characters' }),
+    ]);
   });
 });
 

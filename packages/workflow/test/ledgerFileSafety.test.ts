@@ -54,7 +54,9 @@ describe('ledger files and other users', () => {
     await mkdir(shared);
     await chmod(shared, mode);
     const path = join(shared, 'ledger.jsonl');
-    await expect(FileLedger.open(path)).rejects.toThrow(`the directory ${shared} of ledger ${path} is writable by ${writers}`);
+    await expect(FileLedger.open(path)).rejects.toThrow(
+      `the directory ${shared} of ledger ${path} is writable by ${writers}`,
+    );
     await expect(FileLedger.open(path, { readOnly: true })).rejects.toThrow('is writable by');
     expect(existsSync(path)).toBe(false);
     expect(existsSync(`${path}.lock`)).toBe(false);
@@ -79,7 +81,9 @@ describe('ledger files and other users', () => {
     const theirs = join(dir, 'theirs');
     await mkdir(theirs, { mode: 0o755 });
     await chown(theirs, OTHER_UID, OTHER_UID);
-    await expect(FileLedger.open(join(theirs, 'ledger.jsonl'))).rejects.toThrow(`the directory ${theirs} of ledger ${join(theirs, 'ledger.jsonl')} belongs to uid ${OTHER_UID}`);
+    await expect(FileLedger.open(join(theirs, 'ledger.jsonl'))).rejects.toThrow(
+      `the directory ${theirs} of ledger ${join(theirs, 'ledger.jsonl')} belongs to uid ${OTHER_UID}`,
+    );
   });
 });
 
@@ -95,6 +99,8 @@ describe('openPrivateFile', () => {
   });
 
   it('refuses what is not a regular file', async () => {
-    await expect(openPrivateFile(dir, constants.O_RDONLY, 'pace file')).rejects.toThrow(`pace file ${dir} is not a regular file`);
+    await expect(openPrivateFile(dir, constants.O_RDONLY, 'pace file')).rejects.toThrow(
+      `pace file ${dir} is not a regular file`,
+    );
   });
 });

@@ -13,7 +13,15 @@ async function setup(tasks: number, gone: (taskId: string) => boolean) {
   const clock = fakeClock();
   const ledger = new MemoryLedger();
   const { client, calls } = scriptedClient({ status: (taskId) => (gone(taskId) ? notFound() : pending(taskId)) });
-  const workflow = createWorkflow({ client, ledger, now: clock.now, sleep: clock.sleep, random: () => 0, deletionBatchSize: 1, ratePerSecond: 1000 });
+  const workflow = createWorkflow({
+    client,
+    ledger,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0,
+    deletionBatchSize: 1,
+    ratePerSecond: 1000,
+  });
   const jobId = await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(tasks) });
   await workflow.submit(jobId);
   const task = (taskId: string) => workflow.jobs()[0]!.tasks.get(taskId)!;
@@ -27,7 +35,9 @@ describe('a 404 on a status poll is not proof that a task is gone', () => {
     expect(error).toBeInstanceOf(TaskNotFoundError);
     expect((error as Error).message).toMatch(/region or base URL is probably wrong.*stays outstanding/);
     for (const t of ['t1', 't2', 't3']) expect(task(t).status).toBeUndefined();
-    expect(ledger.records.filter((r) => r.type === 'task.missing')).toEqual([expect.objectContaining({ taskId: 't1', witnessed: false })]);
+    expect(ledger.records.filter((r) => r.type === 'task.missing')).toEqual([
+      expect.objectContaining({ taskId: 't1', witnessed: false }),
+    ]);
     expect(workflow.summary(jobId).complete).toBe(false);
   });
 

@@ -1,12 +1,19 @@
 import { InternalServerError, RateLimitError } from '@mixpanel-gdpr/client';
 import { describe, expect, it } from 'vitest';
-import { createWorkflow, createWorkflowClient, MemoryLedger, WatchDeadlineError, type ProgressEvent } from '../src/index.js';
+import {
+  createWorkflow,
+  createWorkflowClient,
+  MemoryLedger,
+  type ProgressEvent,
+  WatchDeadlineError,
+} from '../src/index.js';
 import { fakeClock, ids } from './helpers/harness.js';
-import { requestSummary, scriptedClient, type StatusAnswer } from './helpers/scriptedClient.js';
+import { requestSummary, type StatusAnswer, scriptedClient } from './helpers/scriptedClient.js';
 
 const HOUR = 3_600_000;
 const serverError = () => new InternalServerError({ status: 503, mixpanelMessage: 'down', request: requestSummary });
-const rateLimited = (retryAfterMs: number) => new RateLimitError({ status: 429, mixpanelMessage: 'slow down', request: requestSummary, retryAfterMs });
+const rateLimited = (retryAfterMs: number) =>
+  new RateLimitError({ status: 429, mixpanelMessage: 'slow down', request: requestSummary, retryAfterMs });
 const pending = (taskId: string) => ({ taskId, status: 'PENDING' as const, rawStatus: 'PENDING' });
 
 async function setup(status: (taskId: string, n: number) => StatusAnswer, tasks = 3, options = {}) {
@@ -14,7 +21,17 @@ async function setup(status: (taskId: string, n: number) => StatusAnswer, tasks 
   const ledger = new MemoryLedger();
   const events: ProgressEvent[] = [];
   const { client, calls } = scriptedClient({ status });
-  const workflow = createWorkflow({ client, ledger, now: clock.now, sleep: clock.sleep, random: () => 0, deletionBatchSize: 1, ratePerSecond: 1000, onProgress: (e) => events.push(e), ...options });
+  const workflow = createWorkflow({
+    client,
+    ledger,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0,
+    deletionBatchSize: 1,
+    ratePerSecond: 1000,
+    onProgress: (e) => events.push(e),
+    ...options,
+  });
   const jobId = await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(tasks) });
   await workflow.submit(jobId);
   calls.length = 0;
@@ -26,14 +43,18 @@ describe('a one-pass poll (cron `status`) always ends', () => {
     const { workflow, jobId, calls, events } = await setup((t) => (t === 't2' ? serverError() : pending(t)));
     const result = await workflow.poll(jobId);
     expect(result.polled).toBe(2);
-    expect(result.skipped).toEqual([{ taskId: 't2', reason: expect.stringMatching(/gave up after 3 failed attempts; last: Mixpanel answered 503/) }]);
+    expect(result.skipped).toEqual([
+      { taskId: 't2', reason: expect.stringMatching(/gave up after 3 failed attempts; last: Mixpanel answered 503/) },
+    ]);
     expect(calls.filter((c) => c.taskId === 't2')).toHaveLength(3);
     expect(calls.at(-1)?.taskId).toBe('t3');
     expect(events).toContainEqual(expect.objectContaining({ type: 'skipped', taskId: 't2' }));
   });
 
   it('skips rather than wait out an hour-long Retry-After, and the pass ends at once', async () => {
-    const { workflow, jobId, clock, calls } = await setup((t, n) => (t === 't1' && n === 1 ? rateLimited(HOUR) : pending(t)));
+    const { workflow, jobId, clock, calls } = await setup((t, n) =>
+      t === 't1' && n === 1 ? rateLimited(HOUR) : pending(t),
+    );
     const started = clock.now();
     const result = await workflow.poll(jobId);
     // The 429 holds the whole project back: every task after it is skipped too, for the next pass.
@@ -46,13 +67,22 @@ describe('a one-pass poll (cron `status`) always ends', () => {
   it('skips a task id the ledger holds but the API must never see, and goes on', async () => {
     const { jobId, ledger } = await setup((t) => pending(t), 2);
     // As an older version could have recorded it from a hostile server's answer.
-    await ledger.append({ type: 'batch.planned', jobId, at: 0, batchId: 'x', ids: ['u-x'] }, { type: 'batch.submitted', jobId, at: 0, batchId: 'x', taskId: '../../evil' });
+    await ledger.append(
+      { type: 'batch.planned', jobId, at: 0, batchId: 'x', ids: ['u-x'] },
+      { type: 'batch.submitted', jobId, at: 0, batchId: 'x', taskId: '../../evil' },
+    );
     const sent: string[] = [];
     const fetch = async (input: RequestInfo | URL) => {
       sent.push(new URL((input as Request).url).pathname);
-      return new Response(JSON.stringify({ status: 'ok', results: { status: 'PENDING' } }), { headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ status: 'ok', results: { status: 'PENDING' } }), {
+        headers: { 'content-type': 'application/json' },
+      });
     };
-    const client = createWorkflowClient({ oauthToken: 'o', projectToken: 'p', fetch: fetch as typeof globalThis.fetch });
+    const client = createWorkflowClient({
+      oauthToken: 'o',
+      projectToken: 'p',
+      fetch: fetch as typeof globalThis.fetch,
+    });
     const result = await createWorkflow({ client, ledger }).poll(jobId);
     expect(result.skipped).toEqual([{ taskId: '../../evil', reason: expect.stringMatching(/taskId must be/) }]);
     expect(result.polled).toBe(2);

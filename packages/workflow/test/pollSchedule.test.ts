@@ -39,13 +39,16 @@ describe('nextPollDelayMs', () => {
     [HOUR, '1 h'],
     [DAY, '1 day'],
     [30 * DAY, '30 days'],
-  ])('notices a task of %i ms (%s) within 10%% of its age (or one minimum delay), and at most an hour late', (duration) => {
-    for (const r of [0, 0.5, 0.999]) {
-      const { lagMs } = simulate(duration, () => r);
-      expect(lagMs).toBeLessThanOrEqual(Math.max(0.1 * duration, 5_000));
-      expect(lagMs).toBeLessThanOrEqual(HOUR);
-    }
-  });
+  ])(
+    'notices a task of %i ms (%s) within 10%% of its age (or one minimum delay), and at most an hour late',
+    (duration) => {
+      for (const r of [0, 0.5, 0.999]) {
+        const { lagMs } = simulate(duration, () => r);
+        expect(lagMs).toBeLessThanOrEqual(Math.max(0.1 * duration, 5_000));
+        expect(lagMs).toBeLessThanOrEqual(HOUR);
+      }
+    },
+  );
 
   it('polls a 30-day task under a thousand times, not once every few seconds', () => {
     const { polls } = simulate(30 * DAY);

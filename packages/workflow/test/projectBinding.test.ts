@@ -1,26 +1,53 @@
 import { PassThrough } from 'node:stream';
 import { AuthenticationError } from '@mixpanel-gdpr/client';
 import { describe, expect, it } from 'vitest';
-import { createWorkflow, createWorkflowClient, MemoryLedger, ProjectMismatchError, projectIdentity, type ProgressEvent } from '../src/index.js';
+import {
+  createWorkflow,
+  createWorkflowClient,
+  MemoryLedger,
+  type ProgressEvent,
+  ProjectMismatchError,
+  projectIdentity,
+} from '../src/index.js';
 import { ids } from './helpers/harness.js';
 import { requestSummary, scriptedClient } from './helpers/scriptedClient.js';
 
-const projectA = projectIdentity({ projectToken: 'token-of-project-A', region: 'eu', baseUrl: 'https://eu.mixpanel.com/api/app' });
-const projectB = projectIdentity({ projectToken: 'token-of-project-B', region: 'eu', baseUrl: 'https://eu.mixpanel.com/api/app' });
+const projectA = projectIdentity({
+  projectToken: 'token-of-project-A',
+  region: 'eu',
+  baseUrl: 'https://eu.mixpanel.com/api/app',
+});
+const projectB = projectIdentity({
+  projectToken: 'token-of-project-B',
+  region: 'eu',
+  baseUrl: 'https://eu.mixpanel.com/api/app',
+});
 
 describe('a job is bound to the project it was created for', () => {
   it('records region, API origin and a token fingerprint, never the token', async () => {
     const ledger = new MemoryLedger();
-    const client = createWorkflowClient({ oauthToken: 'oauth-secret', projectToken: 'token-of-project-A', region: 'eu' });
+    const client = createWorkflowClient({
+      oauthToken: 'oauth-secret',
+      projectToken: 'token-of-project-A',
+      region: 'eu',
+    });
     const workflow = createWorkflow({ client, ledger });
     const jobId = await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(3) });
     expect(workflow.summary(jobId).project).toEqual(projectA);
     let markdown = '';
     const out = new PassThrough().on('data', (d) => (markdown += d));
     await workflow.report(jobId, 'md', out);
-    expect(markdown).toContain(`- Project: region eu, https://eu.mixpanel.com/api/app, project token sha256:${projectA.tokenFingerprint}…`);
+    expect(markdown).toContain(
+      `- Project: region eu, https://eu.mixpanel.com/api/app, project token sha256:${projectA.tokenFingerprint}…`,
+    );
     const created = ledger.records.find((r) => r.type === 'job.created')!;
-    expect(created).toMatchObject({ project: { region: 'eu', apiOrigin: 'https://eu.mixpanel.com/api/app', tokenFingerprint: projectA.tokenFingerprint } });
+    expect(created).toMatchObject({
+      project: {
+        region: 'eu',
+        apiOrigin: 'https://eu.mixpanel.com/api/app',
+        tokenFingerprint: projectA.tokenFingerprint,
+      },
+    });
     expect(projectA.tokenFingerprint).toMatch(/^[0-9a-f]{12}$/);
     expect(JSON.stringify(ledger.records)).not.toContain('token-of-project-A');
   });
@@ -34,7 +61,18 @@ describe('a job is bound to the project it was created for', () => {
   ])('%s refuses another project, naming both fingerprints, and sends nothing', async (_, act) => {
     const ledger = new MemoryLedger();
     // A's credentials are refused after the first batch: two batches are left to send, and must never reach B.
-    const first = scriptedClient({ project: projectA, create: (_, n) => (n === 1 ? 't1' : new AuthenticationError({ status: 401, mixpanelMessage: 'expired', request: requestSummary, message: 'expired' })) });
+    const first = scriptedClient({
+      project: projectA,
+      create: (_, n) =>
+        n === 1
+          ? 't1'
+          : new AuthenticationError({
+              status: 401,
+              mixpanelMessage: 'expired',
+              request: requestSummary,
+              message: 'expired',
+            }),
+    });
     const workflowA = createWorkflow({ client: first.client, ledger, ratePerSecond: 1000, deletionBatchSize: 2 });
     const jobId = await workflowA.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(5) });
     await expect(workflowA.submit(jobId)).rejects.toBeInstanceOf(AuthenticationError);
@@ -54,9 +92,15 @@ describe('a job is bound to the project it was created for', () => {
   it('refuses another region or base URL for the same token', async () => {
     const ledger = new MemoryLedger();
     const first = scriptedClient({ project: projectA });
-    const jobId = await createWorkflow({ client: first.client, ledger }).createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(2) });
+    const jobId = await createWorkflow({ client: first.client, ledger }).createJob({
+      kind: 'deletion',
+      complianceType: 'GDPR',
+      ids: ids(2),
+    });
     const us = scriptedClient({ project: { ...projectA, region: 'us', apiOrigin: 'https://mixpanel.com/api/app' } });
-    const error = await createWorkflow({ client: us.client, ledger }).run(jobId).catch((e: unknown) => e);
+    const error = await createWorkflow({ client: us.client, ledger })
+      .run(jobId)
+      .catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/region eu.*region us.*\(region, API URL differ\)/);
     expect(us.calls).toEqual([]);
   });
@@ -64,7 +108,11 @@ describe('a job is bound to the project it was created for', () => {
   it('lets a job recorded before binding existed go on, with a warning', async () => {
     const ledger = new MemoryLedger();
     const legacy = scriptedClient({});
-    const jobId = await createWorkflow({ client: legacy.client, ledger }).createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(2) });
+    const jobId = await createWorkflow({ client: legacy.client, ledger }).createJob({
+      kind: 'deletion',
+      complianceType: 'GDPR',
+      ids: ids(2),
+    });
     const events: ProgressEvent[] = [];
     const now = scriptedClient({ project: projectA });
     await createWorkflow({ client: now.client, ledger, onProgress: (e) => events.push(e) }).run(jobId);

@@ -17,6 +17,8 @@ describe('workflow defaults', () => {
   it.each([[''], ['  '], [42]])('refuses exportDir %j, naming it', (exportDir) => {
     const attempt = () => resolveWorkflowOptions({ exportDir: exportDir as string });
     expect(attempt).toThrow(ValidationError);
-    expect(attempt).toThrow(`exportDir must be a non-empty path (got ${typeof exportDir === 'string' ? JSON.stringify(exportDir) : exportDir})`);
+    expect(attempt).toThrow(
+      `exportDir must be a non-empty path (got ${typeof exportDir === 'string' ? JSON.stringify(exportDir) : exportDir})`,
+    );
   });
 });

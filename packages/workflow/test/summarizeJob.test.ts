@@ -1,11 +1,16 @@
 import { ValidationError } from '@mixpanel-gdpr/client';
 import { describe, expect, it } from 'vitest';
 import { CANCELLED_NOTE, createWorkflow, idRows, MemoryLedger } from '../src/index.js';
-import { scriptedClient, type StatusAnswer } from './helpers/scriptedClient.js';
+import { type StatusAnswer, scriptedClient } from './helpers/scriptedClient.js';
 
 /** A workflow over a scripted client: 4 ids in 2 batches (t1, t2); every poll answers `status`. */
-async function twoBatches(status: (taskId: string) => string = () => 'PENDING', kind: 'deletion' | 'retrieval' = 'deletion') {
-  const { client, calls } = scriptedClient({ status: (taskId) => ({ taskId, status: status(taskId), rawStatus: status(taskId) }) as StatusAnswer });
+async function twoBatches(
+  status: (taskId: string) => string = () => 'PENDING',
+  kind: 'deletion' | 'retrieval' = 'deletion',
+) {
+  const { client, calls } = scriptedClient({
+    status: (taskId) => ({ taskId, status: status(taskId), rawStatus: status(taskId) }) as StatusAnswer,
+  });
   const ledger = new MemoryLedger();
   const workflow = createWorkflow({ client, ledger, ratePerSecond: 1000, deletionBatchSize: 2, retrievalBatchSize: 2 });
   const jobId = await workflow.createJob({ kind, complianceType: 'GDPR', ids: ['a', 'b', 'c', 'd'] });
@@ -20,7 +25,9 @@ describe('job states', () => {
 
   it('is "in progress" once sent, "complete" when every id succeeded, "complete with failures" otherwise', async () => {
     let answer = 'PENDING';
-    const { workflow, jobId } = await twoBatches((taskId) => (answer === 'mixed' ? (taskId === 't1' ? 'SUCCESS' : 'FAILURE') : answer));
+    const { workflow, jobId } = await twoBatches((taskId) =>
+      answer === 'mixed' ? (taskId === 't1' ? 'SUCCESS' : 'FAILURE') : answer,
+    );
     await workflow.run(jobId);
     expect(workflow.summary(jobId).state).toBe('in progress');
     answer = 'mixed';
@@ -48,10 +55,19 @@ describe('a cancelled job', () => {
     const { workflow, jobId, ledger } = await twoBatches(() => answer);
     await workflow.run(jobId);
     expect(await workflow.cancel(jobId)).toEqual({ cancelled: 2, tooLate: 0, nothingToCancel: false });
-    expect(workflow.summary(jobId)).toMatchObject({ state: 'cancelled', complete: false, ids: { byOutcome: { CANCELLED: 4 } } });
+    expect(workflow.summary(jobId)).toMatchObject({
+      state: 'cancelled',
+      complete: false,
+      ids: { byOutcome: { CANCELLED: 4 } },
+    });
     answer = 'REVOKED';
     await workflow.poll(jobId);
-    expect(workflow.summary(jobId)).toMatchObject({ state: 'cancelled', complete: true, ids: { byOutcome: { CANCELLED: 4 } }, tasks: { byStatus: { REVOKED: 2 } } });
+    expect(workflow.summary(jobId)).toMatchObject({
+      state: 'cancelled',
+      complete: true,
+      ids: { byOutcome: { CANCELLED: 4 } },
+      tasks: { byStatus: { REVOKED: 2 } },
+    });
     const rows = [...idRows(workflow.job(jobId)!)];
     expect(rows.every((r) => r.outcome === 'CANCELLED' && /NOT deleted/.test(r.note ?? ''))).toBe(true);
     expect(ledger.records.filter((r) => r.type === 'job.cancelled')).toHaveLength(1);

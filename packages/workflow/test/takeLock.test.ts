@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
@@ -55,28 +55,35 @@ describe('ledger lock', () => {
     await ledger.close();
   });
 
-  it.each(['a 0.1 lock file', 'a lock directory'])('exactly one of 20 concurrent opens takes over a stale lock (%s), however their steps interleave', async (kind) => {
-    const seed = Number(process.env.LOCK_SEED) || Date.now() % 2 ** 31;
-    console.log(`lock takeover race (${kind}): seed ${seed} (rerun with LOCK_SEED=${seed})`);
-    const random = seededRandom(seed);
-    const pid = await deadPid();
-    for (let round = 0; round < 5; round++) {
-      if (kind === 'a 0.1 lock file') await writeFile(lock, String(pid));
-      else await writeLockDir({ pid, token: `dead-${round}` });
-      // Staggered starts: a late taker reads the lock while an early one is replacing it.
-      const start = (ms: number) => new Promise((r) => setTimeout(r, ms)).then(() => FileLedger.open(path));
-      const results = await Promise.allSettled(Array.from({ length: 20 }, () => start(Math.floor(random() * 4))));
-      const winners = results.filter((r) => r.status === 'fulfilled');
-      expect(winners, `seed ${seed}, round ${round}`).toHaveLength(1);
-      for (const r of results) if (r.status === 'rejected') expect(String(r.reason)).toContain(`ledger is in use by process ${process.pid} (this one)`);
-      expect(await ownerPid()).toBe(process.pid);
-      await (winners[0] as PromiseFulfilledResult<FileLedger>).value.close();
-    }
-  });
+  it.each(['a 0.1 lock file', 'a lock directory'])(
+    'exactly one of 20 concurrent opens takes over a stale lock (%s), however their steps interleave',
+    async (kind) => {
+      const seed = Number(process.env.LOCK_SEED) || Date.now() % 2 ** 31;
+      console.log(`lock takeover race (${kind}): seed ${seed} (rerun with LOCK_SEED=${seed})`);
+      const random = seededRandom(seed);
+      const pid = await deadPid();
+      for (let round = 0; round < 5; round++) {
+        if (kind === 'a 0.1 lock file') await writeFile(lock, String(pid));
+        else await writeLockDir({ pid, token: `dead-${round}` });
+        // Staggered starts: a late taker reads the lock while an early one is replacing it.
+        const start = (ms: number) => new Promise((r) => setTimeout(r, ms)).then(() => FileLedger.open(path));
+        const results = await Promise.allSettled(Array.from({ length: 20 }, () => start(Math.floor(random() * 4))));
+        const winners = results.filter((r) => r.status === 'fulfilled');
+        expect(winners, `seed ${seed}, round ${round}`).toHaveLength(1);
+        for (const r of results)
+          if (r.status === 'rejected')
+            expect(String(r.reason)).toContain(`ledger is in use by process ${process.pid} (this one)`);
+        expect(await ownerPid()).toBe(process.pid);
+        await (winners[0] as PromiseFulfilledResult<FileLedger>).value.close();
+      }
+    },
+  );
 
   it('takes an empty lock file as being written right now, and takes it over once older than a few seconds', async () => {
     await writeFile(lock, '');
-    await expect(FileLedger.open(path)).rejects.toThrow(`ledger lock ${lock} is being created by another process right now`);
+    await expect(FileLedger.open(path)).rejects.toThrow(
+      `ledger lock ${lock} is being created by another process right now`,
+    );
     expect(await readFile(lock, 'utf8')).toBe('');
     const old = new Date(Date.now() - 60_000);
     await utimes(lock, old, old);
@@ -85,19 +92,22 @@ describe('ledger lock', () => {
     await ledger.close();
   });
 
-  it.runIf(process.platform === 'linux')('takes over a lock whose live pid belongs to a process started at another time', async () => {
-    const child = startSleeper();
-    await once(child, 'spawn');
-    const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
-    const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    await writeLockDir({ pid: child.pid, startTime, token: 'same-process' });
-    await expect(FileLedger.open(path)).rejects.toThrow(`ledger is in use by process ${child.pid}`);
-    await rm(lock, { recursive: true });
-    await writeLockDir({ pid: child.pid, startTime: `${startTime}1`, token: 'reused-pid' });
-    const ledger = await FileLedger.open(path);
-    expect(await ownerPid()).toBe(process.pid);
-    await ledger.close();
-  });
+  it.runIf(process.platform === 'linux')(
+    'takes over a lock whose live pid belongs to a process started at another time',
+    async () => {
+      const child = startSleeper();
+      await once(child, 'spawn');
+      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+      const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+      await writeLockDir({ pid: child.pid, startTime, token: 'same-process' });
+      await expect(FileLedger.open(path)).rejects.toThrow(`ledger is in use by process ${child.pid}`);
+      await rm(lock, { recursive: true });
+      await writeLockDir({ pid: child.pid, startTime: `${startTime}1`, token: 'reused-pid' });
+      const ledger = await FileLedger.open(path);
+      expect(await ownerPid()).toBe(process.pid);
+      await ledger.close();
+    },
+  );
 
   it('refuses a second open in the same process, and close frees the lock leaving nothing behind', async () => {
     const ledger = await FileLedger.open(path);

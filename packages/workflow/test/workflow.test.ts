@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorkflow, MemoryLedger, WatchDeadlineError } from '../src/index.js';
-import { harness, ids, type Harness } from './helpers/harness.js';
+import { type Harness, harness, ids } from './helpers/harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -12,21 +12,45 @@ afterEach(async () => {
 describe('a deletion job against the fake Mixpanel', () => {
   it('submits in batches of 1999, waits for every task and reports every id', async () => {
     h = await harness();
-    const jobId = await h.workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: [...ids(5000), ' user-1 ', '', 'bad\u0001id'] });
+    const jobId = await h.workflow.createJob({
+      kind: 'deletion',
+      complianceType: 'GDPR',
+      ids: [...ids(5000), ' user-1 ', '', 'bad\u0001id'],
+    });
     const summary = await h.workflow.run(jobId, { wait: true });
     const creates = h.fake.requests.filter((r) => r.operation === 'createDeletion');
     expect(creates.map((r) => r.ids!.length)).toEqual([1999, 1999, 1002]);
     expect(summary.complete).toBe(true);
-    expect(summary.ids).toMatchObject({ read: 5002, valid: 5000, duplicates: 1, invalid: 1, byOutcome: { SUCCESS: 5000 } });
+    expect(summary.ids).toMatchObject({
+      read: 5002,
+      valid: 5000,
+      duplicates: 1,
+      invalid: 1,
+      byOutcome: { SUCCESS: 5000 },
+    });
     expect(summary.tasks.byStatus).toEqual({ SUCCESS: 3 });
     expect(summary.notes.join(' ')).toContain('warehouses');
-    expect(h.workflow.progress(jobId)).toEqual({ idsTotal: 5000, idsSubmitted: 5000, batchesWaiting: 0, tasksTotal: 3, tasksDone: 3, submitEtaMs: 0 });
+    expect(h.workflow.progress(jobId)).toEqual({
+      idsTotal: 5000,
+      idsSubmitted: 5000,
+      batchesWaiting: 0,
+      tasksTotal: 3,
+      tasksDone: 3,
+      submitEtaMs: 0,
+    });
   });
 
   it('reports progress counts and a submission ETA from the rate limit before anything is sent', async () => {
     h = await harness({}, { ratePerSecond: 2 });
     const jobId = await h.workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(5000) });
-    expect(h.workflow.progress(jobId)).toEqual({ idsTotal: 5000, idsSubmitted: 0, batchesWaiting: 3, tasksTotal: 0, tasksDone: 0, submitEtaMs: 1500 });
+    expect(h.workflow.progress(jobId)).toEqual({
+      idsTotal: 5000,
+      idsSubmitted: 0,
+      batchesWaiting: 3,
+      tasksTotal: 0,
+      tasksDone: 0,
+      submitEtaMs: 1500,
+    });
   });
 
   it('records ids covered by a running deletion (409) and resubmits only the rest', async () => {
@@ -36,7 +60,11 @@ describe('a deletion job against the fake Mixpanel', () => {
     const second = await h.workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(15) });
     await h.workflow.run(second);
     const creates = h.fake.requests.filter((r) => r.operation === 'createDeletion');
-    expect(creates.map((r) => [r.status, r.ids!.length])).toEqual([[expect.any(Number), 10], [409, 15], [expect.any(Number), 5]]);
+    expect(creates.map((r) => [r.status, r.ids!.length])).toEqual([
+      [expect.any(Number), 10],
+      [409, 15],
+      [expect.any(Number), 5],
+    ]);
     const summary = h.workflow.summary(second);
     expect(summary.tasks).toMatchObject({ total: 2, fromConflicts: 1 });
     expect(summary.batches.byPhase).toEqual({ conflict: 1, submitted: 1 });
@@ -46,7 +74,9 @@ describe('a deletion job against the fake Mixpanel', () => {
     h = await harness({ maxIdsPerRequest: 600 });
     const jobId = await h.workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(2000) });
     const summary = await h.workflow.run(jobId, { wait: true });
-    const sizes = h.fake.requests.filter((r) => r.operation === 'createDeletion').map((r) => [r.status, r.ids?.length ?? 0]);
+    const sizes = h.fake.requests
+      .filter((r) => r.operation === 'createDeletion')
+      .map((r) => [r.status, r.ids?.length ?? 0]);
     expect(sizes.filter(([s]) => s === 400).length).toBeGreaterThan(0);
     expect(summary.ids.byOutcome).toEqual({ SUCCESS: 2000 });
   });
@@ -68,7 +98,12 @@ describe('a deletion job against the fake Mixpanel', () => {
 describe('a retrieval job', () => {
   it('downloads each export owner-only, never sending the bearer token to the export host', async () => {
     h = await harness();
-    const jobId = await h.workflow.createJob({ kind: 'retrieval', complianceType: 'CCPA', disclosureType: 'Categories', ids: ids(2500) });
+    const jobId = await h.workflow.createJob({
+      kind: 'retrieval',
+      complianceType: 'CCPA',
+      disclosureType: 'Categories',
+      ids: ids(2500),
+    });
     const summary = await h.workflow.run(jobId, { wait: true });
     expect(summary.complete).toBe(true);
     expect(summary.exports).toMatchObject({ downloaded: 2, failed: 0, bytes: 8192 });
@@ -111,7 +146,13 @@ describe('run with wait', () => {
     const client = {
       createDeletion: async () => {
         calls.push('create');
-        if (task === 3) throw new AuthenticationError({ status: 401, mixpanelMessage: 'expired', request: { method: 'POST', url: 'x' }, message: 'expired' });
+        if (task === 3)
+          throw new AuthenticationError({
+            status: 401,
+            mixpanelMessage: 'expired',
+            request: { method: 'POST', url: 'x' },
+            message: 'expired',
+          });
         return { taskId: `t${++task}` };
       },
       createRetrieval: async () => ({ taskId: 'never' }),
@@ -122,7 +163,14 @@ describe('run with wait', () => {
       getRetrievalStatus: async (taskId: string) => ({ taskId, status: 'PENDING' as const, rawStatus: 'PENDING' }),
       cancelDeletion: async (taskId: string) => ({ taskId, cancelled: true as const }),
     };
-    const workflow = createWorkflow({ client, ledger: new MemoryLedger(), ratePerSecond: 100, deletionBatchSize: 1, pollMinDelayMs: 1, pollMaxDelayMs: 5 });
+    const workflow = createWorkflow({
+      client,
+      ledger: new MemoryLedger(),
+      ratePerSecond: 100,
+      deletionBatchSize: 1,
+      pollMinDelayMs: 1,
+      pollMaxDelayMs: 5,
+    });
     const jobId = await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(10) });
     await expect(workflow.run(jobId, { wait: true })).rejects.toBeInstanceOf(AuthenticationError);
     const settled = calls.length;

@@ -24,7 +24,7 @@ describe('reports', () => {
     const rows = Papa.parse<{ distinctId: string }>(await reportOf('csv'), { header: true, skipEmptyLines: true }).data;
     const byId = rows.map((r) => r.distinctId);
     // Trimming happened at ingestion: '\tcmd' and '\rcmd' arrive as 'cmd'; the rest must be escaped.
-    expect(byId).toEqual(["'=HYPERLINK(\"http://x\",\"y\")", "'+1-2", "'-3+4", "'@SUM(A1)", 'cmd', 'plain-id', "'quoted"]);
+    expect(byId).toEqual(['\'=HYPERLINK("http://x","y")', "'+1-2", "'-3+4", "'@SUM(A1)", 'cmd', 'plain-id', "'quoted"]);
   });
 
   it('escapes cells starting with a tab or a carriage return too, and leaves others alone', () => {
@@ -33,6 +33,14 @@ describe('reports', () => {
 
   it('JSON keeps every id exactly as read', async () => {
     const report = JSON.parse(await reportOf('json')) as { ids: Array<{ distinctId: string }> };
-    expect(report.ids.map((r) => r.distinctId)).toEqual(['=HYPERLINK("http://x","y")', '+1-2', '-3+4', '@SUM(A1)', 'cmd', 'plain-id', "'quoted"]);
+    expect(report.ids.map((r) => r.distinctId)).toEqual([
+      '=HYPERLINK("http://x","y")',
+      '+1-2',
+      '-3+4',
+      '@SUM(A1)',
+      'cmd',
+      'plain-id',
+      "'quoted",
+    ]);
   });
 });

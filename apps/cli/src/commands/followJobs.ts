@@ -1,8 +1,14 @@
 import { AbortError, AuthenticationError, MixpanelGdprError, PermissionDeniedError } from '@mixpanel-gdpr/client';
-import { describeProject, ProjectMismatchError, sameProject, TaskNotFoundError, type JobState } from '@mixpanel-gdpr/workflow';
+import {
+  describeProject,
+  type JobState,
+  ProjectMismatchError,
+  sameProject,
+  TaskNotFoundError,
+} from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
-import { currentJob } from '../currentJob.js';
 import type { GlobalOptions } from '../config.js';
+import { currentJob } from '../currentJob.js';
 import { ERROR_CODES, errorCodeOf } from '../errorCodes.js';
 import { EXIT } from '../exitCodes.js';
 import { formatSummary, summaryExitCode } from '../formatSummary.js';
@@ -18,7 +24,13 @@ export type FollowMode = 'status' | 'watch' | 'resume';
  * job of the current project; jobs of other projects are listed and left.
  * Each job's summary is printed as soon as that job is done with.
  */
-export async function followJobs(mode: FollowMode, jobId: string | undefined, globals: GlobalOptions, signal: AbortSignal, wait = true): Promise<number> {
+export async function followJobs(
+  mode: FollowMode,
+  jobId: string | undefined,
+  globals: GlobalOptions,
+  signal: AbortSignal,
+  wait = true,
+): Promise<number> {
   const session = await openSession(globals);
   try {
     const jobs = jobId ? [jobOf(session, jobId)] : unfinishedJobsOfThisProject(session);
@@ -28,10 +40,13 @@ export async function followJobs(mode: FollowMode, jobId: string | undefined, gl
     }
     if (mode !== 'status') {
       for (const job of jobs.filter((j) => j.cancelledAt !== undefined)) {
-        session.view.info(`job ${job.jobId} was cancelled on ${new Date(job.cancelledAt!).toISOString()}: no batch will be sent; only its remaining tasks are followed`);
+        session.view.info(
+          `job ${job.jobId} was cancelled on ${new Date(job.cancelledAt!).toISOString()}: no batch will be sent; only its remaining tasks are followed`,
+        );
       }
     }
-    const codes = mode === 'status' ? await statusPasses(session, jobs, signal) : await followTogether(session, jobs, wait, signal);
+    const codes =
+      mode === 'status' ? await statusPasses(session, jobs, signal) : await followTogether(session, jobs, wait, signal);
     return Math.max(...codes);
   } finally {
     await session.close();
@@ -50,7 +65,10 @@ async function statusPasses(session: Session, jobs: JobState[], signal: AbortSig
     codes.push(summaryExitCode(s, false));
   }
   if (incomplete) {
-    session.view.error('incomplete', `${counted(incomplete, 'job')} could not be polled in full this time: run status again`);
+    session.view.error(
+      'incomplete',
+      `${counted(incomplete, 'job')} could not be polled in full this time: run status again`,
+    );
     codes.push(ERROR_CODES.incomplete.exitCode);
   }
   return codes;
@@ -70,7 +88,11 @@ async function statusPass(session: Session, job: JobState, signal: AbortSignal):
     return skipped.length === 0;
   } catch (error) {
     if (concernsAll(error) || signal.aborted) throw error;
-    session.view.error(errorCodeOf(error), `job ${job.jobId}: this pass failed (${(error as Error).message}); going on with the other jobs`, { jobId: job.jobId });
+    session.view.error(
+      errorCodeOf(error),
+      `job ${job.jobId}: this pass failed (${(error as Error).message}); going on with the other jobs`,
+      { jobId: job.jobId },
+    );
     return false;
   }
 }
@@ -82,7 +104,12 @@ async function statusPass(session: Session, job: JobState, signal: AbortSignal):
  * own job, which is reported, and the others go on (with one job, it is
  * thrown as it is).
  */
-async function followTogether(session: Session, jobs: JobState[], wait: boolean, signal: AbortSignal): Promise<number[]> {
+async function followTogether(
+  session: Session,
+  jobs: JobState[],
+  wait: boolean,
+  signal: AbortSignal,
+): Promise<number[]> {
   // With one job an interruption can name it; with several, `watch` takes them all up again.
   currentJob.id = jobs.length === 1 ? jobs[0]!.jobId : undefined;
   const all = new AbortController();
@@ -118,7 +145,9 @@ async function followOne(session: Session, job: JobState, wait: boolean, signal:
 function reportJobError(session: Session, job: JobState, error: unknown): number {
   const code = errorCodeOf(error);
   const message = (error as Error).message.split('\n')[0]!;
-  session.view.error(code, message.includes(job.jobId) ? message : `job ${job.jobId}: ${message}`, { jobId: job.jobId });
+  session.view.error(code, message.includes(job.jobId) ? message : `job ${job.jobId}: ${message}`, {
+    jobId: job.jobId,
+  });
   return ERROR_CODES[code].exitCode;
 }
 
@@ -139,9 +168,13 @@ function unfinishedJobsOfThisProject(session: Session): JobState[] {
   const current = session.project;
   if (!current) return unfinished;
   const others = unfinished.filter((j) => j.project && !sameProject(j.project, current));
-  for (const j of others) session.view.info(`job ${j.jobId} belongs to another project (${describeProject(j.project!)}): left alone`);
+  for (const j of others)
+    session.view.info(`job ${j.jobId} belongs to another project (${describeProject(j.project!)}): left alone`);
   if (others.length > 0 && others.length === unfinished.length) {
-    throw new CliError(`every unfinished job belongs to another project than this one (${describeProject(current)}): check the credentials, region and base URL`, 'project_mismatch');
+    throw new CliError(
+      `every unfinished job belongs to another project than this one (${describeProject(current)}): check the credentials, region and base URL`,
+      'project_mismatch',
+    );
   }
   return unfinished.filter((j) => !others.includes(j));
 }
@@ -152,7 +185,12 @@ export function known(session: Session, jobId: string): string {
 
 function jobOf(session: Session, jobId: string): JobState {
   const job = session.workflow.job(jobId);
-  if (!job) throw new CliError(`no job ${JSON.stringify(jobId)} in ${session.config.ledgerPath} (see \`mixpanel-gdpr jobs\`)`);
-  if (!job.ingested) throw new CliError(`job ${jobId} stopped while reading its ids, before sending anything: start it again`, 'invalid_input');
+  if (!job)
+    throw new CliError(`no job ${JSON.stringify(jobId)} in ${session.config.ledgerPath} (see \`mixpanel-gdpr jobs\`)`);
+  if (!job.ingested)
+    throw new CliError(
+      `job ${jobId} stopped while reading its ids, before sending anything: start it again`,
+      'invalid_input',
+    );
   return job;
 }

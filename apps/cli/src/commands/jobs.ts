@@ -26,7 +26,10 @@ export async function jobs(globals: GlobalOptions, { all = false }: { all?: bool
       if (!all && finished && job.updatedAt < since) hidden++;
       else showJob(session, job, summary);
     }
-    if (hidden) session.view.info(`${counted(hidden, 'job')} that ended more than ${RECENT_DAYS} days ago not shown: \`mixpanel-gdpr jobs --all\` lists every job`);
+    if (hidden)
+      session.view.info(
+        `${counted(hidden, 'job')} that ended more than ${RECENT_DAYS} days ago not shown: \`mixpanel-gdpr jobs --all\` lists every job`,
+      );
     return EXIT.ok;
   } finally {
     await session.close();
@@ -35,10 +38,18 @@ export async function jobs(globals: GlobalOptions, { all = false }: { all?: bool
 
 function showJob(session: Session, job: JobState, s: JobSummary | undefined): void {
   if (!s) {
-    session.view.result({ type: 'job', jobId: job.jobId, kind: job.kind, ingested: false, state: 'not started' }, `${job.jobId}  ${job.kind.padEnd(9)}  stopped while reading ids (nothing sent)`);
+    session.view.result(
+      { type: 'job', jobId: job.jobId, kind: job.kind, ingested: false, state: 'not started' },
+      `${job.jobId}  ${job.kind.padEnd(9)}  stopped while reading ids (nothing sent)`,
+    );
     return;
   }
-  const outcomes = Object.entries(s.ids.byOutcome).map(([k, v]) => `${k} ${v}`).join(', ');
+  const outcomes = Object.entries(s.ids.byOutcome)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   const state = s.state === 'cancelled' && !s.complete ? 'cancelled (tasks running)' : s.state;
-  session.view.result({ type: 'job', ...s }, `${s.jobId}  ${s.kind.padEnd(9)}  ${s.complianceType}  ${String(s.ids.valid).padStart(8)} ${noun(s.ids.valid, 'id').padEnd(3)}  ${state.padEnd(25)}  ${outcomes}`);
+  session.view.result(
+    { type: 'job', ...s },
+    `${s.jobId}  ${s.kind.padEnd(9)}  ${s.complianceType}  ${String(s.ids.valid).padStart(8)} ${noun(s.ids.valid, 'id').padEnd(3)}  ${state.padEnd(25)}  ${outcomes}`,
+  );
 }

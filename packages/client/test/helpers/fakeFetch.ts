@@ -33,7 +33,8 @@ export function networkError(code: string, message = `connect ${code} 10.0.0.1:4
   return new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) });
 }
 
-export const created = (taskId = 'task-1', status = 200) => json({ status: 'ok', results: { task_id: taskId } }, status);
+export const created = (taskId = 'task-1', status = 200) =>
+  json({ status: 'ok', results: { task_id: taskId } }, status);
 
 export const SECRETS = { oauthToken: 'oauth-SECRET-value-123', projectToken: 'project-SECRET-token-456' };
 

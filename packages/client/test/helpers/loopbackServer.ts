@@ -10,7 +10,9 @@ export interface LoopbackServer {
 }
 
 /** A real HTTP server on loopback that answers with `handle`: for what only a socket shows (redirects, gzip, endless bodies). */
-export async function loopbackServer(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<LoopbackServer> {
+export async function loopbackServer(
+  handle: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<LoopbackServer> {
   const requests: LoopbackServer['requests'] = [];
   const server = createServer((req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });

@@ -60,7 +60,9 @@ export function hasInvalidUtf8(text: string): boolean {
 
 /** `printable`, with escaped bytes shown as `\xE9`: JSON shows a lone surrogate as `\udce9`. */
 export function printableBytes(text: string, length?: number): string {
-  return printable(text, length).replace(/\\\\|\\udc([89a-f][0-9a-f])/g, (match, hex: string | undefined) => (hex ? `\\x${hex.toUpperCase()}` : match));
+  return printable(text, length).replace(/\\\\|\\udc([89a-f][0-9a-f])/g, (match, hex: string | undefined) =>
+    hex ? `\\x${hex.toUpperCase()}` : match,
+  );
 }
 
 /** Where the last complete character ends: the first bytes of a cut character are held back. */

@@ -1,5 +1,5 @@
-import Papa from 'papaparse';
 import { ValidationError } from '@mixpanel-gdpr/client';
+import Papa from 'papaparse';
 import { InvalidInput } from './InvalidInput.js';
 import { releaseAcrossYield } from './releaseAcrossYield.js';
 import { hasInvalidUtf8, printableBytes, Utf8Decoder } from './Utf8Decoder.js';
@@ -27,7 +27,11 @@ interface CoreResult {
  * reported with its row number (the header is row 1): an empty cell is a
  * missing id, not a blank line.
  */
-export async function* csvColumn(bytes: AsyncIterable<Uint8Array>, column: string, name: string): AsyncGenerator<unknown[]> {
+export async function* csvColumn(
+  bytes: AsyncIterable<Uint8Array>,
+  column: string,
+  name: string,
+): AsyncGenerator<unknown[]> {
   const decoder = new Utf8Decoder();
   let index = -1;
   let row = 0;
@@ -50,9 +54,15 @@ export async function* csvColumn(bytes: AsyncIterable<Uint8Array>, column: strin
 
 function cell(record: string[], index: number, column: string, row: number, decoder: Utf8Decoder): unknown {
   const value = record[index];
-  if (value === undefined) return new InvalidInput(`no ${JSON.stringify(column)} cell: row ${row} has ${record.length} column${record.length === 1 ? '' : 's'}`, shownRow(record));
+  if (value === undefined)
+    return new InvalidInput(
+      `no ${JSON.stringify(column)} cell: row ${row} has ${record.length} column${record.length === 1 ? '' : 's'}`,
+      shownRow(record),
+    );
   if (!value.trim()) return new InvalidInput(`empty ${JSON.stringify(column)} cell in row ${row}`, shownRow(record));
-  return decoder.sawInvalid && hasInvalidUtf8(value) ? new InvalidInput('not valid UTF-8', printableBytes(value)) : value;
+  return decoder.sawInvalid && hasInvalidUtf8(value)
+    ? new InvalidInput('not valid UTF-8', printableBytes(value))
+    : value;
 }
 
 /** The row, as a report shows it in place of an id that is not there. */
@@ -61,7 +71,11 @@ const shownRow = (record: string[]) => printableBytes(record.join(','));
 function headerIndex(header: string[], column: string, name: string): number {
   const names = header.map((h) => h.trim());
   const index = names.indexOf(column);
-  if (index === -1) throw new ValidationError('column', `column ${JSON.stringify(column)} is not in ${name} (columns: ${names.join(', ')})`);
+  if (index === -1)
+    throw new ValidationError(
+      'column',
+      `column ${JSON.stringify(column)} is not in ${name} (columns: ${names.join(', ')})`,
+    );
   return index;
 }
 
@@ -73,7 +87,11 @@ function headerIndex(header: string[], column: string, name: string): number {
  * ending from the first read (so results depended on where reads ended,
  * and a one-column file of ids holding `|` was split at it).
  */
-async function* csvRecords(bytes: AsyncIterable<Uint8Array>, decoder: Utf8Decoder, name: string): AsyncGenerator<string[][]> {
+async function* csvRecords(
+  bytes: AsyncIterable<Uint8Array>,
+  decoder: Utf8Decoder,
+  name: string,
+): AsyncGenerator<string[][]> {
   // '\n' only: a '\r' before it ends the last field, and papaparse allows it after a closing quote.
   // Rows are counted as records, blank ones too: for most files, row N is line N.
   const parser = new Papa.Parser({ delimiter: ',', newline: '\n', quoteChar: '"' });
@@ -84,10 +102,18 @@ async function* csvRecords(bytes: AsyncIterable<Uint8Array>, decoder: Utf8Decode
     const records = result.data;
     // Errors in the unfinished last row are ignored: it is parsed again with the next read.
     const error = result.errors.find((e) => final || e.row < records.length);
-    if (error) throw new ValidationError('ids', `${name} is not valid CSV: ${error.code === 'MissingQuotes' ? 'unterminated quote' : 'malformed quotes'} at row ${row + error.row + 1}`);
+    if (error)
+      throw new ValidationError(
+        'ids',
+        `${name} is not valid CSV: ${error.code === 'MissingQuotes' ? 'unterminated quote' : 'malformed quotes'} at row ${row + error.row + 1}`,
+      );
     row += records.length;
     partial = input.slice(result.meta.cursor);
-    if (partial.length > MAX_CSV_ROW_LENGTH) throw new ValidationError('ids', `${name} is not valid CSV: row ${row + 1} is longer than ${MAX_CSV_ROW_LENGTH} characters (an unterminated quote?)`);
+    if (partial.length > MAX_CSV_ROW_LENGTH)
+      throw new ValidationError(
+        'ids',
+        `${name} is not valid CSV: row ${row + 1} is longer than ${MAX_CSV_ROW_LENGTH} characters (an unterminated quote?)`,
+      );
     return records;
   };
   let first = true;

@@ -25,7 +25,8 @@ export function idReader(options: ReadIdsOptions): IdReader {
   if (format === 'text') return textIds;
   if (format === 'csv') {
     const column = options.column;
-    if (!column) throw new ValidationError('column', 'column is required with the csv format (the header of the id column)');
+    if (!column)
+      throw new ValidationError('column', 'column is required with the csv format (the header of the id column)');
     return (bytes, name) => csvColumn(bytes, column, name);
   }
   if (format === 'ndjson') {

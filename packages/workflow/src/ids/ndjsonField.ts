@@ -21,7 +21,11 @@ const PLAIN_INTEGER = /^-?(0|[1-9]\d*)$/;
  * numbers. A line without the field (or with it null or empty) is an
  * invalid id naming the field; a line that is not JSON throws naming it.
  */
-export async function* ndjsonField(bytes: AsyncIterable<Uint8Array>, field: string, name: string): AsyncGenerator<unknown[]> {
+export async function* ndjsonField(
+  bytes: AsyncIterable<Uint8Array>,
+  field: string,
+  name: string,
+): AsyncGenerator<unknown[]> {
   let lineNumber = 0;
   for await (const lines of readLines(bytes, MAX_NDJSON_LINE_LENGTH)) {
     const values: unknown[] = [];
@@ -44,11 +48,13 @@ function fieldValue(line: string, field: string, name: string, lineNumber: numbe
     throw new ValidationError('ids', `${name} line ${lineNumber} is not valid JSON`);
   }
   // Only an own field of an object: not `length` of a string, not `constructor` of every object.
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) return new InvalidInput(`no field ${JSON.stringify(field)}: the line is not a JSON object`, printable(line));
+  if (record === null || typeof record !== 'object' || Array.isArray(record))
+    return new InvalidInput(`no field ${JSON.stringify(field)}: the line is not a JSON object`, printable(line));
   if (!Object.hasOwn(record, field)) return new InvalidInput(`no field ${JSON.stringify(field)}`, printable(line));
   const value = (record as Record<string, unknown>)[field];
   // null and "" are how exports write a missing id: reported, where a blank line is skipped.
-  if (value === null || (typeof value === 'string' && !value.trim())) return new InvalidInput(`field ${JSON.stringify(field)} is ${value === null ? 'null' : 'empty'}`, printable(line));
+  if (value === null || (typeof value === 'string' && !value.trim()))
+    return new InvalidInput(`field ${JSON.stringify(field)} is ${value === null ? 'null' : 'empty'}`, printable(line));
   return typeof value === 'number' ? numericId(line, field, value) : value;
 }
 
@@ -56,5 +62,8 @@ function fieldValue(line: string, field: string, name: string, lineNumber: numbe
 function numericId(line: string, field: string, value: number): string | InvalidInput {
   const raw = rawJsonValue(line, field) ?? String(value);
   if (PLAIN_INTEGER.test(raw) && Number.isSafeInteger(value)) return raw;
-  return new InvalidInput('a number that JSON cannot carry exactly (only integers up to 2^53-1 can): quote it as a string', printable(raw));
+  return new InvalidInput(
+    'a number that JSON cannot carry exactly (only integers up to 2^53-1 can): quote it as a string',
+    printable(raw),
+  );
 }

@@ -44,7 +44,8 @@ export async function* normalizeIds(source: IdSource, stats: IdStats): AsyncGene
     const id = typeof raw === 'string' ? raw.trim() : raw;
     if (id === '') return;
     stats.read++;
-    const problem = id === undefined || id === null ? 'missing' : (distinctIdProblem(id) ?? unicodeProblem(id as string));
+    const problem =
+      id === undefined || id === null ? 'missing' : (distinctIdProblem(id) ?? unicodeProblem(id as string));
     if (problem) return void stats.invalid.push({ position, value: printable(id), reason: problem });
     if (seen.has(id as string)) return void stats.duplicates++;
     seen.add(id as string);
@@ -69,5 +70,7 @@ export function emptyIdStats(): IdStats {
  */
 function unicodeProblem(id: string): string | undefined {
   // String.prototype.isWellFormed is in Node 20; the ES2023 lib typings lack it.
-  return (id as unknown as { isWellFormed(): boolean }).isWellFormed() ? undefined : 'not valid Unicode (a lone surrogate)';
+  return (id as unknown as { isWellFormed(): boolean }).isWellFormed()
+    ? undefined
+    : 'not valid Unicode (a lone surrogate)';
 }

@@ -15,7 +15,8 @@ export function rawJsonValue(json: string, key: string): string | undefined {
     const name = json.slice(i, keyEnd);
     const start = skipSpace(json, skipSpace(json, keyEnd) + 1);
     const end = valueEnd(json, start);
-    if ((name.includes('\\') ? (JSON.parse(name) as string) : name.slice(1, -1)) === key) found = json.slice(start, end);
+    if ((name.includes('\\') ? (JSON.parse(name) as string) : name.slice(1, -1)) === key)
+      found = json.slice(start, end);
     i = skipSpace(json, end);
     if (json[i] === ',') i = skipSpace(json, i + 1);
   }

@@ -50,7 +50,8 @@ class LineSplitter {
     this.pieces = [];
     this.pendingLength = 0;
     const lastBreak = text.lastIndexOf('\n');
-    if (lastBreak > firstBreak) for (const line of text.slice(firstBreak + 1, lastBreak).split('\n')) out.push(this.line(line, line.length));
+    if (lastBreak > firstBreak)
+      for (const line of text.slice(firstBreak + 1, lastBreak).split('\n')) out.push(this.line(line, line.length));
     this.hold(text.slice(lastBreak + 1));
   }
 
@@ -62,7 +63,8 @@ class LineSplitter {
   private hold(text: string): void {
     const length = this.pendingLength + text.length;
     if (length <= this.maxLength) this.pieces.push(text);
-    else if (this.pendingLength <= this.maxLength) this.pieces = [(this.pieces.join('') + text.slice(0, KEPT_OF_LONG_LINE)).slice(0, KEPT_OF_LONG_LINE)];
+    else if (this.pendingLength <= this.maxLength)
+      this.pieces = [(this.pieces.join('') + text.slice(0, KEPT_OF_LONG_LINE)).slice(0, KEPT_OF_LONG_LINE)];
     this.pendingLength = length;
   }
 
@@ -72,9 +74,11 @@ class LineSplitter {
       // A byte order mark is never part of an id.
       if (text.charCodeAt(0) === 0xfeff) return this.line(text.slice(1), length - 1);
     }
-    if (length > this.maxLength) return new InvalidInput(`line longer than ${this.maxLength} characters`, printableBytes(text, length));
+    if (length > this.maxLength)
+      return new InvalidInput(`line longer than ${this.maxLength} characters`, printableBytes(text, length));
     if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
-    if (this.decoder.sawInvalid && hasInvalidUtf8(text)) return new InvalidInput('not valid UTF-8', printableBytes(text));
+    if (this.decoder.sawInvalid && hasInvalidUtf8(text))
+      return new InvalidInput('not valid UTF-8', printableBytes(text));
     return text;
   }
 }

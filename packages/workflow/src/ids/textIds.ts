@@ -1,8 +1,8 @@
 import { ValidationError } from '@mixpanel-gdpr/client';
-import { idColumnRank, isIdColumnName } from './idColumnName.js';
 import { InvalidInput } from './InvalidInput.js';
+import { idColumnRank, isIdColumnName } from './idColumnName.js';
 import { printable } from './printable.js';
-import { readLines, type Line } from './readLines.js';
+import { type Line, readLines } from './readLines.js';
 
 /**
  * Longest line of a text file, in characters (UTF-16 units, as ids are
@@ -50,7 +50,8 @@ export async function* textIds(bytes: AsyncIterable<Uint8Array>, name: string): 
     // The first lines are held (across reads as small as a byte) until there are enough to judge.
     if (head.length === 0) head = lines;
     else for (const line of lines) head.push(line);
-    for (let i = head.length - lines.length; i < head.length && i < HEAD_LINES && sampled < CSV_SAMPLE_LINES; i++) if (isContent(head[i]!)) sampled++;
+    for (let i = head.length - lines.length; i < head.length && i < HEAD_LINES && sampled < CSV_SAMPLE_LINES; i++)
+      if (isContent(head[i]!)) sampled++;
     if (sampled < CSV_SAMPLE_LINES && head.length < HEAD_LINES) continue;
     yield checkHead(head, name);
     head = undefined;
@@ -80,9 +81,16 @@ function checkHead(head: Line[], name: string): Line[] {
   const cells = header.split(',').map((cell) => cell.trim().replace(/^"(.*)"$/, '$1'));
   if (cells.length > 1) {
     const commas = cells.length - 1;
-    if (cells.some(isIdColumnName) || (rows.length > 0 && rows.every((row) => countCommas(head[row] as string) === commas))) throw csvError(cells, name);
+    if (
+      cells.some(isIdColumnName) ||
+      (rows.length > 0 && rows.every((row) => countCommas(head[row] as string) === commas))
+    )
+      throw csvError(cells, name);
   } else if (isIdColumnName(header)) {
-    head[first!] = new InvalidInput(`looks like a header line: "${printable(header.trim())}" names a column, not a user`, printable(header));
+    head[first!] = new InvalidInput(
+      `looks like a header line: "${printable(header.trim())}" names a column, not a user`,
+      printable(header),
+    );
   }
   return head;
 }
@@ -90,7 +98,8 @@ function checkHead(head: Line[], name: string): Line[] {
 /** Indexes of the first sampled lines that hold something, within the head. */
 function contentLines(head: Line[]): number[] {
   const found: number[] = [];
-  for (let i = 0; i < head.length && i < HEAD_LINES && found.length < CSV_SAMPLE_LINES; i++) if (isContent(head[i]!)) found.push(i);
+  for (let i = 0; i < head.length && i < HEAD_LINES && found.length < CSV_SAMPLE_LINES; i++)
+    if (isContent(head[i]!)) found.push(i);
   return found;
 }
 
@@ -110,5 +119,8 @@ function csvError(cells: string[], name: string): ValidationError {
   const column = found === undefined ? 'NAME' : /^[\w$.-]+$/.test(found) ? found : JSON.stringify(found);
   const shown = cells.slice(0, SHOWN_COLUMNS).map((cell) => printable(cell));
   const columns = `${shown.join(', ')}${cells.length > SHOWN_COLUMNS ? `, … (${cells.length} columns)` : ''}`;
-  return new ValidationError('ids', `${name} looks like CSV with a header (columns: ${columns}), not one id per line: read it as CSV, naming the id column (--format csv --column ${column})`);
+  return new ValidationError(
+    'ids',
+    `${name} looks like CSV with a header (columns: ${columns}), not one id per line: read it as CSV, naming the id column (--format csv --column ${column})`,
+  );
 }

@@ -1,18 +1,18 @@
 import { constants } from 'node:fs';
-import { mkdir, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CLIENT_DEFAULTS } from '@mixpanel-gdpr/client';
 import { appendDurably, LedgerAppendError } from './appendDurably.js';
 import { applyRecord } from './applyRecord.js';
 import { checkPrivateDirectory } from './checkPrivateDirectory.js';
 import type { Ledger } from './Ledger.js';
-import { ledgerFileOf, type LedgerFile } from './LedgerFile.js';
-import { ledgerHeaderLine } from './ledgerHeader.js';
+import { type LedgerFile, ledgerFileOf } from './LedgerFile.js';
 import type { LedgerState } from './LedgerState.js';
+import { ledgerHeaderLine } from './ledgerHeader.js';
 import { openPrivateFile } from './openPrivateFile.js';
-import { parseLedger, type ParsedLedger } from './parseLedger.js';
+import { type ParsedLedger, parseLedger } from './parseLedger.js';
 import type { LedgerRecord } from './records.js';
-import { takeLock, type HeldLock } from './takeLock.js';
+import { type HeldLock, takeLock } from './takeLock.js';
 
 export interface FileLedgerOptions {
   /**
@@ -80,7 +80,12 @@ export class FileLedger implements Ledger {
     }
   }
 
-  static async #load(path: string, handle: FileHandle, lock: HeldLock | undefined, options: FileLedgerOptions): Promise<FileLedger> {
+  static async #load(
+    path: string,
+    handle: FileHandle,
+    lock: HeldLock | undefined,
+    options: FileLedgerOptions,
+  ): Promise<FileLedger> {
     try {
       const content = await handle.readFile();
       const parsed = parseLedger(content, path);
@@ -97,7 +102,8 @@ export class FileLedger implements Ledger {
   }
 
   append(...records: LedgerRecord[]): Promise<void> {
-    if (this.#closed || !this.lock) return Promise.reject(new Error(`ledger ${this.path} is ${this.#closed ? 'closed' : 'open read-only'}`));
+    if (this.#closed || !this.lock)
+      return Promise.reject(new Error(`ledger ${this.path} is ${this.#closed ? 'closed' : 'open read-only'}`));
     // Appends are serialised: the file order is the order callers asked for.
     const next = this.#queue.then(async () => {
       if (this.#broken) throw new Error(`ledger ${this.path} accepts no more appends: ${this.#broken}`);
@@ -125,7 +131,8 @@ export class FileLedger implements Ledger {
       await appendDurably(this.file, data, this.#size, this.path);
       this.#size += data.length;
     } catch (error) {
-      if (error instanceof LedgerAppendError && !error.rolledBack) this.#broken = 'an earlier append failed and could not be undone; open it again';
+      if (error instanceof LedgerAppendError && !error.rolledBack)
+        this.#broken = 'an earlier append failed and could not be undone; open it again';
       throw error;
     }
   }
@@ -135,7 +142,9 @@ export class FileLedger implements Ledger {
       try {
         applyRecord(this.state, record);
       } catch (error) {
-        throw new Error(`ledger ${this.path} is corrupt at line ${line} (${(error as Error).message}): fix or move it; nothing was changed`);
+        throw new Error(
+          `ledger ${this.path} is corrupt at line ${line} (${(error as Error).message}): fix or move it; nothing was changed`,
+        );
       }
     }
   }

@@ -20,7 +20,12 @@ export class LedgerAppendError extends Error {
  * false) and the caller must stop appending: the file may now end in a
  * partial line, which the next writable open drops as torn.
  */
-export async function appendDurably(file: LedgerFile, data: Uint8Array, sizeBefore: number, path: string): Promise<void> {
+export async function appendDurably(
+  file: LedgerFile,
+  data: Uint8Array,
+  sizeBefore: number,
+  path: string,
+): Promise<void> {
   try {
     const { bytesWritten } = await file.write(data);
     // Retrying the rest would most likely fail the same way; and a partial
@@ -39,7 +44,11 @@ export async function appendDurably(file: LedgerFile, data: Uint8Array, sizeBefo
         { cause: error },
       );
     }
-    throw new LedgerAppendError(`could not append to ledger ${path} (${reason}; the disk may be full): nothing of this append was recorded`, true, { cause: error });
+    throw new LedgerAppendError(
+      `could not append to ledger ${path} (${reason}; the disk may be full): nothing of this append was recorded`,
+      true,
+      { cause: error },
+    );
   }
 }
 

@@ -8,7 +8,15 @@ import type { LedgerRecord } from './records.js';
 export function applyRecord(state: LedgerState, record: LedgerRecord): void {
   if (record.type === 'job.created') {
     const { type: _, jobId, at, ...rest } = record;
-    state.jobs.set(jobId, { jobId, ...rest, createdAt: at, updatedAt: at, batches: new Map(), tasks: new Map(), coveredBy: new Map() });
+    state.jobs.set(jobId, {
+      jobId,
+      ...rest,
+      createdAt: at,
+      updatedAt: at,
+      batches: new Map(),
+      tasks: new Map(),
+      coveredBy: new Map(),
+    });
     return;
   }
   const job = state.jobs.get(record.jobId);
@@ -22,7 +30,16 @@ export function applyRecord(state: LedgerState, record: LedgerRecord): void {
     }
     case 'batch.planned': {
       const { batchId, ids, parentBatchId, at } = record;
-      job.batches.set(batchId, { batchId, ids, phase: 'planned', attempts: 0, unknowns: 0, parentBatchId, plannedAt: at, updatedAt: at });
+      job.batches.set(batchId, {
+        batchId,
+        ids,
+        phase: 'planned',
+        attempts: 0,
+        unknowns: 0,
+        parentBatchId,
+        plannedAt: at,
+        updatedAt: at,
+      });
       return;
     }
     case 'batch.sending': {
@@ -101,7 +118,10 @@ export function applyRecord(state: LedgerState, record: LedgerRecord): void {
     case 'export.downloaded':
     case 'export.failed': {
       const task = taskOf(job, record.taskId);
-      task.export = record.type === 'export.downloaded' ? { file: record.file, bytes: record.bytes, sha256: record.sha256, at: record.at } : { error: record.error, at: record.at };
+      task.export =
+        record.type === 'export.downloaded'
+          ? { file: record.file, bytes: record.bytes, sha256: record.sha256, at: record.at }
+          : { error: record.error, at: record.at };
       task.updatedAt = record.at;
       return;
     }

@@ -19,11 +19,15 @@ export async function checkPrivateDirectory(dir: string, what: string): Promise<
   const stats = await stat(dir);
   if (!stats.isDirectory()) throw new Error(`the directory ${dir} of ${what} is not a directory`);
   if (stats.uid !== uid && stats.uid !== 0) {
-    throw new Error(`the directory ${dir} of ${what} belongs to uid ${stats.uid}, not to you (uid ${uid}): its owner could replace the file; use a directory of your own`);
+    throw new Error(
+      `the directory ${dir} of ${what} belongs to uid ${stats.uid}, not to you (uid ${uid}): its owner could replace the file; use a directory of your own`,
+    );
   }
   const writers = [stats.mode & 0o020 && 'its group', stats.mode & 0o002 && 'every user'].filter(Boolean).join(' and ');
   if (writers) {
     const mode = (stats.mode & 0o7777).toString(8).padStart(4, '0');
-    throw new Error(`the directory ${dir} of ${what} is writable by ${writers} (mode ${mode}): another user could plant a symlink or their own file there; use a private directory (chmod go-w ${dir}) or another path`);
+    throw new Error(
+      `the directory ${dir} of ${what} is writable by ${writers} (mode ${mode}): another user could plant a symlink or their own file there; use a private directory (chmod go-w ${dir}) or another path`,
+    );
   }
 }

@@ -5,7 +5,10 @@ import { isOwnerAlive, isPidAlive, parseOwner } from './lockOwner.js';
 import { openPrivateFile } from './openPrivateFile.js';
 
 /** What is at the lock's path: nothing (take it), a live holder (refuse), or a stale lock to move to `tombstone`. */
-export type LockFound = { kind: 'gone' } | { kind: 'held'; message: string } | { kind: 'stale'; tombstone: string; ino: number };
+export type LockFound =
+  | { kind: 'gone' }
+  | { kind: 'held'; message: string }
+  | { kind: 'stale'; tombstone: string; ino: number };
 
 /**
  * An empty lock younger than this is being written right now: 0.1 created
@@ -34,9 +37,15 @@ export async function inspectLock(lockPath: string, nowMs: number): Promise<Lock
 }
 
 async function judge(lockPath: string, stats: Stats, nowMs: number): Promise<LockFound> {
-  if (stats.isSymbolicLink()) throw new Error(`ledger lock ${lockPath} is a symbolic link: refusing it (remove it if no mixpanel-gdpr runs on this ledger)`);
+  if (stats.isSymbolicLink())
+    throw new Error(
+      `ledger lock ${lockPath} is a symbolic link: refusing it (remove it if no mixpanel-gdpr runs on this ledger)`,
+    );
   const uid = process.getuid?.();
-  if (uid !== undefined && stats.uid !== uid) throw new Error(`ledger lock ${lockPath} is owned by uid ${stats.uid}, not by you (uid ${uid}): remove it or use another ledger path`);
+  if (uid !== undefined && stats.uid !== uid)
+    throw new Error(
+      `ledger lock ${lockPath} is owned by uid ${stats.uid}, not by you (uid ${uid}): remove it or use another ledger path`,
+    );
   if (stats.isDirectory()) {
     const text = await readLockFile(join(lockPath, 'owner'));
     if (text === undefined) return withoutOwner(lockPath, stats.ino);
@@ -54,7 +63,11 @@ async function judge(lockPath: string, stats: Stats, nowMs: number): Promise<Loc
   const pid = Number(text.trim());
   // This version never writes a bare pid, so our own pid here was a dead 0.1 process's, reused.
   if (pid !== process.pid && isPidAlive(pid)) return held(lockPath, pid);
-  return { kind: 'stale', tombstone: `${lockPath}.stale-pid-${stats.ino}-${Math.trunc(stats.mtimeMs)}`, ino: stats.ino };
+  return {
+    kind: 'stale',
+    tombstone: `${lockPath}.stale-pid-${stats.ino}-${Math.trunc(stats.mtimeMs)}`,
+    ino: stats.ino,
+  };
 }
 
 /**
@@ -69,13 +82,23 @@ async function withoutOwner(lockPath: string, ino: number): Promise<LockFound> {
 
 function emptyLock(lockPath: string, stats: Stats, nowMs: number): LockFound {
   if (nowMs - stats.mtimeMs < EMPTY_LOCK_GRACE_MS) {
-    return { kind: 'held', message: `ledger lock ${lockPath} is being created by another process right now; try again in a few seconds` };
+    return {
+      kind: 'held',
+      message: `ledger lock ${lockPath} is being created by another process right now; try again in a few seconds`,
+    };
   }
-  return { kind: 'stale', tombstone: `${lockPath}.stale-empty-${stats.ino}-${Math.trunc(stats.mtimeMs)}`, ino: stats.ino };
+  return {
+    kind: 'stale',
+    tombstone: `${lockPath}.stale-empty-${stats.ino}-${Math.trunc(stats.mtimeMs)}`,
+    ino: stats.ino,
+  };
 }
 
 function held(lockPath: string, pid: number): LockFound {
-  return { kind: 'held', message: `ledger is in use by process ${pid}${pid === process.pid ? ' (this one)' : ''} (lock ${lockPath}); wait for it to finish or stop it` };
+  return {
+    kind: 'held',
+    message: `ledger is in use by process ${pid}${pid === process.pid ? ' (this one)' : ''} (lock ${lockPath}); wait for it to finish or stop it`,
+  };
 }
 
 function notALock(lockPath: string): never {

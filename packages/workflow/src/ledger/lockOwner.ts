@@ -25,7 +25,15 @@ export async function currentOwner(): Promise<LockOwner> {
 export function parseOwner(text: string): LockOwner | undefined {
   try {
     const v = JSON.parse(text) as Partial<LockOwner> | null;
-    if (typeof v !== 'object' || v === null || !Number.isSafeInteger(v.pid) || v.pid! <= 0 || typeof v.token !== 'string' || !/^[\w-]{1,64}$/.test(v.token)) return undefined;
+    if (
+      typeof v !== 'object' ||
+      v === null ||
+      !Number.isSafeInteger(v.pid) ||
+      v.pid! <= 0 ||
+      typeof v.token !== 'string' ||
+      !/^[\w-]{1,64}$/.test(v.token)
+    )
+      return undefined;
     if (v.startTime !== undefined && typeof v.startTime !== 'string') return undefined;
     return { pid: v.pid!, token: v.token, ...(v.startTime !== undefined && { startTime: v.startTime }) };
   } catch {

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 
 /** Not on Windows: there the checks that need it are skipped (0 adds nothing to the flags). */
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -20,7 +20,8 @@ const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 export async function openPrivateFile(path: string, flags: number, what: string): Promise<FileHandle> {
   const handle = await open(path, flags | O_NOFOLLOW | O_NONBLOCK, 0o600).catch((error: NodeJS.ErrnoException) => {
     // Linux and macOS say ELOOP for a symlink under O_NOFOLLOW, FreeBSD says EMLINK.
-    if (error.code === 'ELOOP' || error.code === 'EMLINK') throw new Error(`${what} ${path} is a symbolic link: refusing to follow it (replace it with the file itself)`);
+    if (error.code === 'ELOOP' || error.code === 'EMLINK')
+      throw new Error(`${what} ${path} is a symbolic link: refusing to follow it (replace it with the file itself)`);
     if (error.code === 'ENXIO') throw new Error(`${what} ${path} is not a regular file`);
     throw error;
   });
@@ -39,7 +40,9 @@ export async function openPrivateFile(path: string, flags: number, what: string)
 function privateFileProblem(stats: { isFile(): boolean; uid: number; nlink: number }): string | undefined {
   if (!stats.isFile()) return 'is not a regular file';
   const uid = process.getuid?.();
-  if (uid !== undefined && stats.uid !== uid) return `is owned by uid ${stats.uid}, not by you (uid ${uid}): another user may have planted it; remove it or choose another path`;
-  if (stats.nlink > 1) return `has ${stats.nlink} hard links: another name could reach the same data; copy it to a file of its own`;
+  if (uid !== undefined && stats.uid !== uid)
+    return `is owned by uid ${stats.uid}, not by you (uid ${uid}): another user may have planted it; remove it or choose another path`;
+  if (stats.nlink > 1)
+    return `has ${stats.nlink} hard links: another name could reach the same data; copy it to a file of its own`;
   return undefined;
 }

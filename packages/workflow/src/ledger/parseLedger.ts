@@ -47,7 +47,9 @@ function readFirstLine(parsed: ParsedLedger, text: string, path: string): void {
   const value = parseJson(text);
   if (isLedgerHeader(value)) {
     if (!Number.isInteger(value.version) || value.version < 1 || value.version > LEDGER_VERSION) {
-      throw new Error(`ledger ${path} has format version ${JSON.stringify(value.version)}; this mixpanel-gdpr reads versions 1 to ${LEDGER_VERSION}: use a newer one; nothing was changed`);
+      throw new Error(
+        `ledger ${path} has format version ${JSON.stringify(value.version)}; this mixpanel-gdpr reads versions 1 to ${LEDGER_VERSION}: use a newer one; nothing was changed`,
+      );
     }
     parsed.header = value;
     return;
@@ -58,7 +60,10 @@ function readFirstLine(parsed: ParsedLedger, text: string, path: string): void {
     parsed.records.push({ record: value, line: 1 });
     return;
   }
-  throw notALedger(path, `line 1 is ${value === undefined ? 'not JSON' : 'JSON'} but neither a ledger header nor a job.created record`);
+  throw notALedger(
+    path,
+    `line 1 is ${value === undefined ? 'not JSON' : 'JSON'} but neither a ledger header nor a job.created record`,
+  );
 }
 
 function parseRecord(text: string, path: string, line: number): LedgerRecord {
@@ -77,5 +82,7 @@ function parseJson(text: string): unknown {
 }
 
 function notALedger(path: string, why: string): Error {
-  return new Error(`${path} is not a mixpanel-gdpr ledger (${why}); nothing was changed: use another path, or move the file`);
+  return new Error(
+    `${path} is not a mixpanel-gdpr ledger (${why}); nothing was changed: use another path, or move the file`,
+  );
 }

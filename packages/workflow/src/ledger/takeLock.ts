@@ -3,7 +3,7 @@ import { lstat, mkdir, open, readdir, rename, rm, utimes } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path';
 import { CLIENT_DEFAULTS } from '@mixpanel-gdpr/client';
 import { inspectLock, type LockFound } from './inspectLock.js';
-import { currentOwner, parseOwner, type LockOwner } from './lockOwner.js';
+import { currentOwner, type LockOwner, parseOwner } from './lockOwner.js';
 
 /**
  * How long a stale lock moved aside (a tombstone) is kept. Its name is what
@@ -45,7 +45,10 @@ export interface HeldLock {
  * `EMPTY_LOCK_GRACE_MS`. Its tombstone is a file, onto which a directory
  * cannot be renamed either.
  */
-export async function takeLock(lockPath: string, { now = CLIENT_DEFAULTS.now }: { now?: () => number } = {}): Promise<HeldLock> {
+export async function takeLock(
+  lockPath: string,
+  { now = CLIENT_DEFAULTS.now }: { now?: () => number } = {},
+): Promise<HeldLock> {
   await sweepLeftovers(lockPath, now());
   const owner = await currentOwner();
   const staging = `${lockPath}.new-${owner.token}`;
@@ -62,11 +65,17 @@ export async function takeLock(lockPath: string, { now = CLIENT_DEFAULTS.now }: 
     // Gone already if it became the lock.
     await rm(staging, { recursive: true, force: true });
   }
-  throw new Error(`could not take the ledger lock ${lockPath}: it kept changing (is another process taking it?); try again`);
+  throw new Error(
+    `could not take the ledger lock ${lockPath}: it kept changing (is another process taking it?); try again`,
+  );
 }
 
 async function writeOwner(path: string, owner: LockOwner): Promise<void> {
-  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+  const handle = await open(
+    path,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
+    0o600,
+  );
   try {
     await handle.writeFile(`${JSON.stringify(owner)}\n`);
   } finally {
@@ -107,7 +116,9 @@ async function moveAside(lockPath: string, stale: Extract<LockFound, { kind: 'st
 function heldLock(lockPath: string, token: string): HeldLock {
   return {
     async release() {
-      const handle = await open(join(lockPath, 'owner'), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch(() => undefined);
+      const handle = await open(join(lockPath, 'owner'), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch(
+        () => undefined,
+      );
       const text = await handle?.readFile('utf8').finally(() => handle.close());
       if (!text || parseOwner(text)?.token !== token) return;
       // Moved first, then removed, so no one ever sees a lock directory half emptied.

@@ -13,7 +13,9 @@ export class ProjectMismatchError extends MixpanelGdprError {
     readonly jobProject: ProjectIdentity,
     readonly currentProject: ProjectIdentity,
   ) {
-    const differs = (['tokenFingerprint', 'region', 'apiOrigin'] as const).filter((k) => jobProject[k] !== currentProject[k]);
+    const differs = (['tokenFingerprint', 'region', 'apiOrigin'] as const).filter(
+      (k) => jobProject[k] !== currentProject[k],
+    );
     const names = { tokenFingerprint: 'project token', region: 'region', apiOrigin: 'API URL' };
     super(
       `job ${jobId} belongs to another project: it was created for ${describeProject(jobProject)}, but this command calls ${describeProject(currentProject)} ` +

@@ -1,7 +1,7 @@
 import type { JobContext } from '../JobContext.js';
 import type { JobState } from '../ledger/LedgerState.js';
-import { ProjectMismatchError } from './ProjectMismatchError.js';
 import { sameProject } from './ProjectIdentity.js';
+import { ProjectMismatchError } from './ProjectMismatchError.js';
 
 /**
  * Refuses to send anything for a job bound to another project than the
@@ -13,7 +13,11 @@ export function assertJobProject(ctx: JobContext, job: JobState): void {
   const current = ctx.client.project;
   if (!current) return;
   if (!job.project) {
-    ctx.emit({ type: 'warning', jobId: job.jobId, message: `job ${job.jobId} was created by an older version that did not record its project: check it belongs to this one before going on` });
+    ctx.emit({
+      type: 'warning',
+      jobId: job.jobId,
+      message: `job ${job.jobId} was created by an older version that did not record its project: check it belongs to this one before going on`,
+    });
     return;
   }
   if (!sameProject(job.project, current)) throw new ProjectMismatchError(job.jobId, job.project, current);

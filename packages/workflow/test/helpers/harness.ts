@@ -1,8 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeMixpanel, type FakeMixpanelOptions, type FakeMixpanel } from '@mixpanel-gdpr/testing';
-import { createWorkflow, createWorkflowClient, MemoryLedger, type Ledger, type ProgressEvent, type Workflow, type WorkflowOptions } from '../../src/index.js';
+import { type FakeMixpanel, type FakeMixpanelOptions, startFakeMixpanel } from '@mixpanel-gdpr/testing';
+import {
+  createWorkflow,
+  createWorkflowClient,
+  type Ledger,
+  MemoryLedger,
+  type ProgressEvent,
+  type Workflow,
+  type WorkflowOptions,
+} from '../../src/index.js';
 
 export interface Harness {
   fake: FakeMixpanel;
@@ -14,12 +22,20 @@ export interface Harness {
 }
 
 /** A workflow against a fresh fake Mixpanel, fast enough for tests: short task times, 50 req/s. */
-export async function harness(fakeOptions: FakeMixpanelOptions = {}, workflowOptions: Partial<WorkflowOptions> = {}): Promise<Harness> {
+export async function harness(
+  fakeOptions: FakeMixpanelOptions = {},
+  workflowOptions: Partial<WorkflowOptions> = {},
+): Promise<Harness> {
   const fake = await startFakeMixpanel({ timings: { pendingMs: 100, stagingMs: 100, startedMs: 100 }, ...fakeOptions });
   const dir = await mkdtemp(join(tmpdir(), 'mpgdpr-wf-'));
   const ledger = workflowOptions.ledger ?? new MemoryLedger();
   const events: ProgressEvent[] = [];
-  const client = createWorkflowClient({ oauthToken: 'fake-oauth-token', projectToken: 'fake-project-token', baseUrl: fake.url, timeoutMs: 5_000 });
+  const client = createWorkflowClient({
+    oauthToken: 'fake-oauth-token',
+    projectToken: 'fake-project-token',
+    baseUrl: fake.url,
+    timeoutMs: 5_000,
+  });
   const workflow = createWorkflow({
     client,
     ledger,

@@ -45,4 +45,7 @@ export function scriptedClient(script: {
   return { client, calls };
 }
 
-export const requestSummary = { method: 'GET', url: 'https://mixpanel.com/api/app/data-deletions/v3.0/x?token=[REDACTED]' };
+export const requestSummary = {
+  method: 'GET',
+  url: 'https://mixpanel.com/api/app/data-deletions/v3.0/x?token=[REDACTED]',
+};

@@ -41,7 +41,10 @@ describe('Utf8Decoder', () => {
     expect(e9).not.toBe(e8);
     expect(printableBytes(e9)).toBe('jos\\xE9');
     // Overlong, surrogate and past-U+10FFFF forms are invalid; a valid pair around them is kept.
-    const mixed = decode(Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80, 0xf0, 0x9f, 0x92, 0x80, 0x5c]), 1).text;
+    const mixed = decode(
+      Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80, 0xf0, 0x9f, 0x92, 0x80, 0x5c]),
+      1,
+    ).text;
     expect(printableBytes(mixed)).toBe('\\xC0\\xAF\\xED\\xA0\\x80\\xF4\\x90\\x80\\x80💀\\\\');
   });
 });
