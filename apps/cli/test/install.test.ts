@@ -59,7 +59,8 @@ beforeAll(async () => {
     MIXPANEL_GDPR_BASE_URL: fake.url,
     MIXPANEL_GDPR_LEDGER: join(dir, 'state', 'ledger.jsonl'),
   };
-}, 120_000);
+  // Alone this takes about 15 s; beside the rest of the suite on 2 cores, packing and npm's install wait far longer.
+}, 600_000);
 
 afterAll(async () => {
   await fake?.close();
@@ -150,5 +151,5 @@ describe('a fresh checkout', () => {
     expect(
       (await stat(join(checkout, 'packages', 'workflow', 'node_modules', '.bin', 'mixpanel-gdpr-fake'))).isFile(),
     ).toBe(true);
-  });
+  }, 300_000);
 });
