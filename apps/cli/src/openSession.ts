@@ -47,11 +47,12 @@ export async function openSession(
   const pacePath = `${config.ledgerPath}.last-request`;
   // Read-only commands send nothing: no pace to keep, nothing to warn about.
   const lastRequestAt = readOnly ? undefined : await readPaceFile(pacePath, (message) => view.info(message));
+  const paceWriter = readOnly ? undefined : paceFileWriter(pacePath, (message) => view.info(message));
   const workflow = createWorkflow({
     ...tunables,
     client,
     ...(lastRequestAt !== undefined && { lastRequestAt }),
-    ...(!readOnly && { onRequestGranted: paceFileWriter(pacePath, (message) => view.info(message)) }),
+    ...(paceWriter && { onRequestGranted: paceWriter }),
     ledger,
     ratePerSecond: config.ratePerSecond,
     pollMinDelayMs: config.pollMinDelayMs,
@@ -66,6 +67,8 @@ export async function openSession(
     ledger,
     project: 'project' in client ? client.project : undefined,
     async close() {
+      // The last request's time must be on disk before the next command reads it.
+      paceWriter?.flush();
       view.stop();
       await ledger.close();
     },

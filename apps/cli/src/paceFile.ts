@@ -64,9 +64,15 @@ export async function readPaceFile(
  * it grants). A failure is warned about once and does not stop the job: the
  * file only paces the next command.
  */
-export function paceFileWriter(path: string, warn: (message: string) => void): (atMs: number) => void {
+export function paceFileWriter(path: string, warn: (message: string) => void): PaceFileWriter {
   let warned = false;
-  return (atMs) => {
+  let pending: number | undefined;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === undefined) return;
+    const atMs = pending;
+    pending = undefined;
     try {
       writePaceFile(path, atMs);
     } catch (error) {
@@ -77,7 +83,20 @@ export function paceFileWriter(path: string, warn: (message: string) => void): (
       warned = true;
     }
   };
+  // Written just after the request has gone, not between the grant and the send: five file calls there
+  // made arrivals uneven (at 50 req/s, 429s). Grants in between are coalesced; the latest time wins.
+  const record = (atMs: number) => {
+    pending = atMs;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  return Object.assign(record, { flush });
 }
+
+/** Records a grant's time (soon after, off the request's path); `flush` writes any pending time now. */
+export type PaceFileWriter = ((atMs: number) => void) & { flush(): void };
 
 /**
  * Written whole to a fresh file, then renamed over the old one: a reader
