@@ -3,7 +3,6 @@ import { callApi } from './callApi.js';
 import type { JobContext } from './JobContext.js';
 import { isTaskTerminal, jobOf } from './jobQueries.js';
 import { type TaskRecord, WAITING_PHASES } from './ledger/LedgerState.js';
-import { assertJobProject } from './project/assertJobProject.js';
 
 export interface CancelJobResult {
   /** Tasks Mixpanel cancelled (204: they end REVOKED, their ids are not deleted). */
@@ -26,7 +25,6 @@ export async function cancelJob(ctx: JobContext, jobId: string, signal?: AbortSi
   const job = jobOf(ctx, jobId);
   if (job.kind !== 'deletion')
     throw new ValidationError('jobId', `job ${jobId} is a retrieval: only deletions can be cancelled`);
-  assertJobProject(ctx, job);
   // Asked even when the last poll said STARTED: only Mixpanel's answer is proof either way.
   const askable = [...job.tasks.values()].filter((t) => cancellable(t));
   const waiting = job.cancelledAt === undefined && [...job.batches.values()].some((b) => WAITING_PHASES.has(b.phase));

@@ -103,21 +103,28 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
   return {
     limiter,
     createJob: (job, { signal } = {}) => ingestIds(ctx, job, signal),
-    submit: (jobId, { signal } = {}) => submitBatches(ctx, jobId, signal),
-    poll: (jobId, { signal } = {}) => pollOnce(ctx, jobId, signal),
+    submit: async (jobId, { signal } = {}) => submitBatches(ctx, sendable(ctx, jobId), signal),
+    poll: async (jobId, { signal } = {}) => pollOnce(ctx, sendable(ctx, jobId), signal),
     async run(jobId, { signal, wait = false } = {}) {
-      assertJobProject(ctx, jobOf(ctx, jobId));
+      // Checked before either half starts: a watch must not poll another project while submitting fails.
+      sendable(ctx, jobId);
       if (!wait) await submitBatches(ctx, jobId, signal);
       else await submitAndWatch(ctx, jobId, signal);
       return summarizeJob(jobOf(ctx, jobId));
     },
-    cancel: (jobId, { signal } = {}) => cancelJob(ctx, jobId, signal),
+    cancel: async (jobId, { signal } = {}) => cancelJob(ctx, sendable(ctx, jobId), signal),
     summary: (jobId) => summarizeJob(jobOf(ctx, jobId)),
     progress: (jobId) => jobProgress(jobOf(ctx, jobId), limiter.intervalMs),
     report: (jobId, format, out) => writeReport(jobOf(ctx, jobId), format, out as never),
     jobs: () => [...ctx.ledger.state.jobs.values()],
     job: (jobId) => ctx.ledger.state.jobs.get(jobId),
   };
+}
+
+/** The job id, once the job is known to belong to the client's project: every entry point that sends asks this once. */
+function sendable(ctx: JobContext, jobId: string): string {
+  assertJobProject(ctx, jobOf(ctx, jobId));
+  return jobId;
 }
 
 /**

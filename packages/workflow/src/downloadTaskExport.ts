@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { NotFoundError } from '@mixpanel-gdpr/client';
 import { downloadExport, ExpiredLinkError } from './downloadExport.js';
 import { fetchStatus } from './fetchStatus.js';
 import { isSkippable } from './isSkippable.js';
@@ -28,7 +27,7 @@ export async function downloadTaskExport(
         link = ((await fetchStatus(ctx, job, task.taskId, signal)) as { downloadUrl?: string }).downloadUrl;
       } catch (error) {
         // No fresh link this time (a 404, a pass's limits): record the failure; the next pass tries again.
-        if (signal?.aborted || !(isSkippable(error) || error instanceof NotFoundError)) throw error;
+        if (signal?.aborted || !isSkippable(error)) throw error;
         lastError = `asking Mixpanel for a fresh export link failed: ${(error as Error).message}`;
         break;
       }

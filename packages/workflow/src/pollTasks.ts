@@ -7,7 +7,6 @@ import type { JobContext } from './JobContext.js';
 import { isOutstanding, jobOf } from './jobQueries.js';
 import type { JobState, TaskRecord } from './ledger/LedgerState.js';
 import { notFoundRule } from './notFoundRule.js';
-import { assertJobProject } from './project/assertJobProject.js';
 
 /**
  * One poll of one task, recorded when its status changed; then its export,
@@ -67,7 +66,7 @@ export async function withDownloads<T>(
 ): Promise<T> {
   const stop = new AbortController();
   const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  const downloads = new ExportDownloads({ ...ctx });
+  const downloads = new ExportDownloads(ctx);
   const inner: JobContext = { ...ctx, downloads };
   try {
     const result = await body(inner, both);
@@ -96,7 +95,6 @@ export interface PassResult {
  */
 export async function pollOnce(ctx: JobContext, jobId: string, signal?: AbortSignal): Promise<PassResult> {
   const job = jobOf(ctx, jobId);
-  assertJobProject(ctx, job);
   const limits = { maxFailures: ctx.options.onePassMaxFailures, maxWaitMs: ctx.options.onePassMaxWaitMs };
   const tasks = [...job.tasks.values()].sort(
     (a, b) => Number(a.missing !== undefined) - Number(b.missing !== undefined),

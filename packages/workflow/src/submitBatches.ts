@@ -14,7 +14,6 @@ import { GaveUpError } from './GaveUpError.js';
 import type { JobContext } from './JobContext.js';
 import { jobOf } from './jobQueries.js';
 import { type BatchState, type JobState, WAITING_PHASES } from './ledger/LedgerState.js';
-import { assertJobProject } from './project/assertJobProject.js';
 
 /** Mixpanel's 400 for an oversized batch; the wording varies, so match loosely. */
 const TOO_LARGE = /too (many|large|big)|maximum|limit|exceed/i;
@@ -27,7 +26,6 @@ const TOO_LARGE = /too (many|large|big)|maximum|limit|exceed/i;
  */
 export async function submitBatches(ctx: JobContext, jobId: string, signal?: AbortSignal): Promise<void> {
   const job = jobOf(ctx, jobId);
-  assertJobProject(ctx, job);
   await markInterrupted(ctx, job);
   for (;;) {
     if (job.cancelledAt !== undefined) return;

@@ -117,6 +117,8 @@ describe('a job is bound to the project it was created for', () => {
     const now = scriptedClient({ project: projectA });
     await createWorkflow({ client: now.client, ledger, onProgress: (e) => events.push(e) }).run(jobId);
     expect(events.some((e) => e.type === 'warning' && /did not record its project/.test(e.message))).toBe(true);
+    // Once per command, not once per stage it passes through.
+    expect(events.filter((e) => e.type === 'warning')).toHaveLength(1);
     expect(now.calls.map((c) => c.op)).toEqual(['create']);
   });
 });
