@@ -1,32 +1,16 @@
 import { NotFoundError } from '@mixpanel-gdpr/client';
 import { describe, expect, it } from 'vitest';
-import { createWorkflow, MemoryLedger, TaskNotFoundError } from '../src/index.js';
-import { fakeClock, ids } from './helpers/harness.js';
-import { requestSummary, scriptedClient } from './helpers/scriptedClient.js';
+import { TaskNotFoundError } from '../src/index.js';
+import { requestSummary } from './helpers/scriptedClient.js';
+import { submittedJob } from './helpers/submittedJob.js';
 
 const HOUR = 3_600_000;
 const notFound = () => new NotFoundError({ status: 404, mixpanelMessage: 'not found', request: requestSummary });
 const pending = (taskId: string) => ({ taskId, status: 'PENDING' as const, rawStatus: 'PENDING' });
 
 /** A deletion job of `tasks` tasks (one id each) on a fake clock; `gone` tasks answer 404. */
-async function setup(tasks: number, gone: (taskId: string) => boolean) {
-  const clock = fakeClock();
-  const ledger = new MemoryLedger();
-  const { client, calls } = scriptedClient({ status: (taskId) => (gone(taskId) ? notFound() : pending(taskId)) });
-  const workflow = createWorkflow({
-    client,
-    ledger,
-    now: clock.now,
-    sleep: clock.sleep,
-    random: () => 0,
-    deletionBatchSize: 1,
-    ratePerSecond: 1000,
-  });
-  const jobId = await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(tasks) });
-  await workflow.submit(jobId);
-  const task = (taskId: string) => workflow.jobs()[0]!.tasks.get(taskId)!;
-  return { clock, ledger, workflow, jobId, calls, task };
-}
+const setup = (tasks: number, gone: (taskId: string) => boolean) =>
+  submittedJob((taskId) => (gone(taskId) ? notFound() : pending(taskId)), tasks);
 
 describe('a 404 on a status poll is not proof that a task is gone', () => {
   it('stops the pass on a 404 nobody vouches for, blames the region or URL, and keeps every task outstanding', async () => {

@@ -1,14 +1,8 @@
 import { InternalServerError, RateLimitError } from '@mixpanel-gdpr/client';
 import { describe, expect, it } from 'vitest';
-import {
-  createWorkflow,
-  createWorkflowClient,
-  MemoryLedger,
-  type ProgressEvent,
-  WatchDeadlineError,
-} from '../src/index.js';
-import { fakeClock, ids } from './helpers/harness.js';
-import { requestSummary, type StatusAnswer, scriptedClient } from './helpers/scriptedClient.js';
+import { createWorkflow, createWorkflowClient, WatchDeadlineError } from '../src/index.js';
+import { requestSummary, type StatusAnswer } from './helpers/scriptedClient.js';
+import { submittedJob } from './helpers/submittedJob.js';
 
 const HOUR = 3_600_000;
 const serverError = () => new InternalServerError({ status: 503, mixpanelMessage: 'down', request: requestSummary });
@@ -16,27 +10,8 @@ const rateLimited = (retryAfterMs: number) =>
   new RateLimitError({ status: 429, mixpanelMessage: 'slow down', request: requestSummary, retryAfterMs });
 const pending = (taskId: string) => ({ taskId, status: 'PENDING' as const, rawStatus: 'PENDING' });
 
-async function setup(status: (taskId: string, n: number) => StatusAnswer, tasks = 3, options = {}) {
-  const clock = fakeClock();
-  const ledger = new MemoryLedger();
-  const events: ProgressEvent[] = [];
-  const { client, calls } = scriptedClient({ status });
-  const workflow = createWorkflow({
-    client,
-    ledger,
-    now: clock.now,
-    sleep: clock.sleep,
-    random: () => 0,
-    deletionBatchSize: 1,
-    ratePerSecond: 1000,
-    onProgress: (e) => events.push(e),
-    ...options,
-  });
-  const jobId = await workflow.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ids(tasks) });
-  await workflow.submit(jobId);
-  calls.length = 0;
-  return { clock, workflow, jobId, calls, events, ledger };
-}
+const setup = (status: (taskId: string, n: number) => StatusAnswer, tasks = 3, options = {}) =>
+  submittedJob(status, tasks, options);
 
 describe('a one-pass poll (cron `status`) always ends', () => {
   it('skips a task whose poll keeps failing with 5xx, reports it, and polls the others', async () => {
