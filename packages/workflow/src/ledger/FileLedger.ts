@@ -7,7 +7,7 @@ import { applyRecord } from './applyRecord.js';
 import { checkPrivateDirectory } from './checkPrivateDirectory.js';
 import type { Ledger } from './Ledger.js';
 import { type LedgerFile, ledgerFileOf } from './LedgerFile.js';
-import type { LedgerState } from './LedgerState.js';
+import { emptyLedgerState, type LedgerState } from './LedgerState.js';
 import { ledgerHeaderLine } from './ledgerHeader.js';
 import { openPrivateFile } from './openPrivateFile.js';
 import { type ParsedLedger, parseLedger } from './parseLedger.js';
@@ -42,7 +42,7 @@ export interface FileLedgerOptions {
  * planted link would make us truncate someone else's file.
  */
 export class FileLedger implements Ledger {
-  readonly state: LedgerState = { jobs: new Map() };
+  readonly state: LedgerState = emptyLedgerState();
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
   /** Set when a failed append could not be cut back off: appending after it would bury a partial line. */

@@ -1,6 +1,6 @@
 import type { ReportedStatus } from '@mixpanel-gdpr/client';
 import type { InvalidId } from '../ids/normalizeIds.js';
-import type { RecordOf } from './records.js';
+import type { LedgerPurged, MixpanelTaskFields, RecordOf, RequestReceived } from './records.js';
 
 export type BatchPhase = 'planned' | 'sending' | 'unknown' | 'submitted' | 'conflict' | 'split' | 'failed';
 
@@ -19,6 +19,8 @@ export interface BatchState {
   unknowns: number;
   taskId?: string;
   parentBatchId?: string;
+  /** Set when the batch holds one request's ids only (an access request's subject). */
+  requestId?: string;
   error?: string;
   plannedAt: number;
   updatedAt: number;
@@ -42,6 +44,20 @@ export interface TaskRecord {
   /** 404s on status polls (see `notFoundRule`): witnessed ones, the first and last of them, and all. */
   missing?: { witnessed: number; firstWitnessedAt?: number; lastWitnessedAt?: number; total: number };
   export?: { file: string; bytes: number; sha256: string; at: number } | { error: string; at: number };
+  /** Mixpanel's own fields from the latest status answer that had any. */
+  mixpanel?: MixpanelTaskFields;
+}
+
+/** A data-subject request: what `request.received` said, then its extension, cancellation and jobs. */
+export interface RequestState extends Omit<RequestReceived, 'type' | 'at'> {
+  recordedAt: number;
+  updatedAt: number;
+  extension?: { reason: string; dueDate: string; dueAt: number; at: number };
+  cancelled?: { reason: string; at: number };
+  /** The jobs carrying its ids, in the order they were created (one or more per project). */
+  jobIds: string[];
+  /** When its stored ids were replaced by keyed hashes. */
+  purgedAt?: number;
 }
 
 /** A job: what `job.created` said of it, then what the later records add up to. */
@@ -58,4 +74,16 @@ export interface JobState extends Omit<RecordOf<'job.created'>, 'type' | 'at'> {
 
 export interface LedgerState {
   jobs: Map<string, JobState>;
+  requests: Map<string, RequestState>;
+  /** Request id by `ticketKey(kind, ticket)`: a ticket is unique per kind. */
+  tickets: Map<string, string>;
+  purges: LedgerPurged[];
+}
+
+export function emptyLedgerState(): LedgerState {
+  return { jobs: new Map(), requests: new Map(), tickets: new Map(), purges: [] };
+}
+
+export function ticketKey(kind: RequestReceived['kind'], ticket: string): string {
+  return `${kind}\u0000${ticket}`;
 }

@@ -1,11 +1,11 @@
 import { applyRecord } from './applyRecord.js';
 import type { Ledger } from './Ledger.js';
-import type { LedgerState } from './LedgerState.js';
+import { emptyLedgerState, type LedgerState } from './LedgerState.js';
 import type { LedgerRecord } from './records.js';
 
 /** A ledger that keeps nothing after the process: for tests and dry runs. */
 export class MemoryLedger implements Ledger {
-  readonly state: LedgerState = { jobs: new Map() };
+  readonly state: LedgerState = emptyLedgerState();
   readonly records: LedgerRecord[] = [];
 
   async append(...records: LedgerRecord[]): Promise<void> {

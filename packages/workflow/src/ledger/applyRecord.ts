@@ -1,4 +1,4 @@
-import type { BatchState, JobState, LedgerState, TaskRecord } from './LedgerState.js';
+import { type BatchState, type JobState, type LedgerState, type TaskRecord, ticketKey } from './LedgerState.js';
 import type { LedgerRecord } from './records.js';
 
 /**
@@ -6,8 +6,14 @@ import type { LedgerRecord } from './records.js';
  * after every append, so memory and disk can never disagree.
  */
 export function applyRecord(state: LedgerState, record: LedgerRecord): void {
+  if (applyRequestRecord(state, record)) return;
   if (record.type === 'job.created') {
     const { type: _, jobId, at, ...rest } = record;
+    for (const requestId of rest.requestIds ?? []) {
+      const request = state.requests.get(requestId);
+      if (!request) throw new Error(`job ${jobId} names unknown request ${requestId}`);
+      request.jobIds.push(jobId);
+    }
     state.jobs.set(jobId, {
       jobId,
       ...rest,
@@ -30,6 +36,8 @@ export function applyRecord(state: LedgerState, record: LedgerRecord): void {
     }
     case 'batch.planned': {
       const { batchId, ids, parentBatchId, at } = record;
+      // A split or a 409's remainder holds the same request's ids as its parent.
+      const requestId = record.requestId ?? (parentBatchId && job.batches.get(parentBatchId)?.requestId);
       job.batches.set(batchId, {
         batchId,
         ids,
@@ -37,6 +45,7 @@ export function applyRecord(state: LedgerState, record: LedgerRecord): void {
         attempts: 0,
         unknowns: 0,
         parentBatchId,
+        ...(requestId && { requestId }),
         plannedAt: at,
         updatedAt: at,
       });
@@ -92,6 +101,7 @@ export function applyRecord(state: LedgerState, record: LedgerRecord): void {
       if (task.status !== record.status) task.statusSince = record.at;
       task.status = record.status;
       task.rawStatus = record.rawStatus;
+      if (record.mixpanel) task.mixpanel = record.mixpanel;
       task.polls++;
       task.lastPolledAt = record.at;
       task.updatedAt = record.at;
@@ -126,6 +136,51 @@ export function applyRecord(state: LedgerState, record: LedgerRecord): void {
       return;
     }
   }
+}
+
+/** Request records and purges; false for a job's record. */
+function applyRequestRecord(
+  state: LedgerState,
+  record: LedgerRecord,
+): record is Exclude<LedgerRecord, { jobId: string }> {
+  switch (record.type) {
+    case 'request.received': {
+      const { type: _, at, ...rest } = record;
+      const key = ticketKey(rest.kind, rest.ticket);
+      if (state.tickets.has(key)) throw new Error(`ledger records ${rest.kind} ticket ${rest.ticket} twice`);
+      state.tickets.set(key, rest.requestId);
+      state.requests.set(rest.requestId, { ...rest, recordedAt: at, updatedAt: at, jobIds: [] });
+      return true;
+    }
+    case 'request.extended': {
+      const request = requestOf(state, record.requestId);
+      const { reason, dueDate, dueAt, at } = record;
+      request.extension = { reason, dueDate, dueAt, at };
+      request.updatedAt = at;
+      return true;
+    }
+    case 'request.cancelled': {
+      const request = requestOf(state, record.requestId);
+      request.cancelled = { reason: record.reason, at: record.at };
+      request.updatedAt = record.at;
+      return true;
+    }
+    case 'ledger.purged':
+      state.purges.push(record);
+      for (const requestId of record.requestIds) {
+        const request = state.requests.get(requestId);
+        if (request) request.purgedAt = record.at;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+function requestOf(state: LedgerState, requestId: string) {
+  const request = state.requests.get(requestId);
+  if (!request) throw new Error(`ledger names unknown request ${requestId}`);
+  return request;
 }
 
 function batchOf(job: JobState, batchId: string, at: number): BatchState {

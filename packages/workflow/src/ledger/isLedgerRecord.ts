@@ -19,6 +19,18 @@ const RECORD_TYPES: Record<LedgerRecordType, true> = {
   'task.missing': true,
   'export.downloaded': true,
   'export.failed': true,
+  'request.received': true,
+  'request.extended': true,
+  'request.cancelled': true,
+  'ledger.purged': true,
+};
+
+/** Records about a request carry its id instead of a job's; a purge names neither. */
+const KEY_OF: Partial<Record<LedgerRecordType, 'requestId' | null>> = {
+  'request.received': 'requestId',
+  'request.extended': 'requestId',
+  'request.cancelled': 'requestId',
+  'ledger.purged': null,
 };
 
 /**
@@ -27,14 +39,9 @@ const RECORD_TYPES: Record<LedgerRecordType, true> = {
  * without it could resend what was already sent.
  */
 export function isLedgerRecord(value: unknown): value is LedgerRecord {
-  const v = value as { type?: unknown; jobId?: unknown; at?: unknown } | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    !Array.isArray(v) &&
-    typeof v.type === 'string' &&
-    Object.hasOwn(RECORD_TYPES, v.type) &&
-    typeof v.jobId === 'string' &&
-    typeof v.at === 'number'
-  );
+  const v = value as Record<string, unknown> | null;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  if (typeof v.type !== 'string' || !Object.hasOwn(RECORD_TYPES, v.type) || typeof v.at !== 'number') return false;
+  const key = Object.hasOwn(KEY_OF, v.type) ? KEY_OF[v.type as LedgerRecordType]! : 'jobId';
+  return key === null || typeof v[key] === 'string';
 }

@@ -3,11 +3,91 @@ import type { InvalidId } from '../ids/normalizeIds.js';
 import type { ProjectIdentity } from '../project/ProjectIdentity.js';
 
 export type JobKind = 'deletion' | 'retrieval';
+/** What a data subject asked for: erasure (GDPR Art. 17, CCPA delete) or access (Art. 15, right to know). */
+export type RequestKind = 'erasure' | 'access';
 
 interface Base {
   jobId: string;
   /** Epoch milliseconds. */
   at: number;
+}
+
+interface RequestBase {
+  /** The ledger's own id of the request (`req-…`); the caller's ticket id is `ticket`. */
+  requestId: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+/**
+ * A data-subject request as received. Its ids are listed here when it was
+ * read from a file of several requests (they share jobs with other
+ * requests); a request that is the whole of its jobs (one run, one request)
+ * leaves `ids` out: its ids are its jobs' ids, recorded once, in their
+ * batches.
+ */
+export interface RequestReceived extends RequestBase {
+  type: 'request.received';
+  /** The caller's id (a ticket); unique per kind. */
+  ticket: string;
+  kind: RequestKind;
+  regulation: ComplianceType;
+  /** CCPA access only: what to disclose. */
+  disclosureType?: DisclosureType;
+  /** When the controller received the request, epoch ms. The legal clock starts here. */
+  receivedAt: number;
+  /** IANA time zone in which calendar dates (receipt, due) are read. */
+  timeZone: string;
+  /** The legal due date, a calendar date (YYYY-MM-DD) in `timeZone`. */
+  dueDate: string;
+  /** The first instant after the due date ends in `timeZone`, epoch ms. */
+  dueAt: number;
+  /** Names of the Mixpanel projects it must reach (the configuration's, or `default`). */
+  projects: string[];
+  labels?: Record<string, string>;
+  /** The subject's distinct ids, when listed here (see above). */
+  ids?: string[];
+  /** Valid distinct ids. */
+  idCount: number;
+  /** Ids of this request that could not be used, with where they were. */
+  invalid?: InvalidId[];
+  /** The input file (path, or "stdin") and the SHA-256 of its bytes. */
+  source?: { name: string; sha256?: string };
+}
+
+/** The legal-deadline extension (GDPR: two further months; CCPA: 45 more days), with its reason. */
+export interface RequestExtended extends RequestBase {
+  type: 'request.extended';
+  reason: string;
+  dueDate: string;
+  dueAt: number;
+}
+
+/**
+ * Stored distinct ids of these requests and jobs were replaced by keyed
+ * hashes (`purgeLedger`). The chain was recomputed: `previousHead` is the
+ * hash of the last line before the purge, so the old chain can still be
+ * matched against a copy made before it.
+ */
+export interface LedgerPurged {
+  type: 'ledger.purged';
+  at: number;
+  requestIds: string[];
+  jobIds: string[];
+  /** Ids replaced. */
+  replaced: number;
+  /** A fingerprint of the HMAC key (not the key): which key answers lookups. */
+  keyFingerprint: string;
+  previousHead: string;
+}
+
+/** Mixpanel's own fields from a status answer, kept as evidence (deletions report who asked, when, where). */
+export interface MixpanelTaskFields {
+  trackingId?: string;
+  requestingUser?: string;
+  complianceType?: string;
+  projectId?: string;
+  dateRequested?: string;
 }
 
 /**
@@ -32,9 +112,14 @@ export type LedgerRecord =
        * Absent from jobs created before version 0.2.
        */
       project?: ProjectIdentity;
+      /** The configuration's name of the project (absent for a job of the default, unnamed project). */
+      projectName?: string;
+      /** The requests whose ids this job carries, earliest due first. */
+      requestIds?: string[];
     })
   | (Base & { type: 'job.ingested'; read: number; valid: number; duplicates: number; invalid: InvalidId[] })
-  | (Base & { type: 'batch.planned'; batchId: string; ids: string[]; parentBatchId?: string })
+  /** `requestId`: the batch holds the ids of that one request only (access requests never mix people). */
+  | (Base & { type: 'batch.planned'; batchId: string; ids: string[]; parentBatchId?: string; requestId?: string })
   | (Base & { type: 'batch.sending'; batchId: string; attempt: number })
   | (Base & { type: 'batch.submitted'; batchId: string; taskId: string })
   /** The request may or may not have reached Mixpanel (killed, timed out, reset): the batch will be resent. */
@@ -50,7 +135,13 @@ export type LedgerRecord =
   | (Base & { type: 'batch.rejected'; batchId: string; error: string; status: number })
   /** No more batches are sent; outstanding deletions were asked to cancel. */
   | (Base & { type: 'job.cancelled' })
-  | (Base & { type: 'task.status'; taskId: string; status: ReportedStatus; rawStatus: string })
+  | (Base & {
+      type: 'task.status';
+      taskId: string;
+      status: ReportedStatus;
+      rawStatus: string;
+      mixpanel?: MixpanelTaskFields;
+    })
   | (Base & { type: 'task.cancel'; taskId: string; cancelled: boolean; reason?: string })
   /**
    * A status poll answered 404. `witnessed`: another task of the same project
@@ -59,7 +150,11 @@ export type LedgerRecord =
    */
   | (Base & { type: 'task.missing'; taskId: string; witnessed: boolean })
   | (Base & { type: 'export.downloaded'; taskId: string; file: string; bytes: number; sha256: string })
-  | (Base & { type: 'export.failed'; taskId: string; error: string });
+  | (Base & { type: 'export.failed'; taskId: string; error: string })
+  | RequestReceived
+  | RequestExtended
+  | (RequestBase & { type: 'request.cancelled'; reason: string })
+  | LedgerPurged;
 
 export type LedgerRecordType = LedgerRecord['type'];
 /** A record as passed to `append`: the ledger stamps nothing, the caller sets `at`. */
