@@ -86,3 +86,22 @@ export const WORKFLOW_DEFAULTS = Object.freeze({
   /** Where retrieval exports are written, relative to the working directory. */
   exportDir: 'mixpanel-gdpr-exports',
 } as const);
+
+/** Defaults of the request model (deadlines, at-risk rules, retention), with their units. */
+export const REQUEST_DEFAULTS = Object.freeze({
+  /** IANA time zone in which receipt and due dates are calendar dates (the controller's). */
+  timeZone: 'UTC',
+  /**
+   * A request not yet wholly submitted this long after receipt is at risk, in ms: Mixpanel may take
+   * up to 30 days to delete, so under GDPR's one month an erasure must go out within hours.
+   */
+  submitWithinMs: 24 * 3_600_000,
+  /** A request not done with fewer calendar days than this left is at risk. */
+  atRiskDaysLeft: 7,
+  /** UK ICO practice: a due date on a weekend or listed holiday moves to the next working day. Off: the earlier date is safe. */
+  nextWorkingDay: false,
+  /** How long after a request ends its distinct ids stay in the ledger before `purge` replaces them by keyed hashes, in ms. */
+  retentionMs: 365 * 24 * 3_600_000,
+  /** The project name of jobs and requests when no configuration names projects. */
+  defaultProject: 'default',
+} as const);

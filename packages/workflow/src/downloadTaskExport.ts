@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { REQUEST_DEFAULTS } from './defaults.js';
 import { downloadExport, ExpiredLinkError } from './downloadExport.js';
 import { fetchStatus } from './fetchStatus.js';
 import { isSkippable } from './isSkippable.js';
@@ -18,7 +19,7 @@ export async function downloadTaskExport(
   firstLink: string | undefined,
   signal?: AbortSignal,
 ): Promise<void> {
-  const file = join(job.exportDir ?? ctx.options.exportDir, job.jobId, `${task.taskId}.zip`);
+  const file = exportPath(ctx, job, task);
   let link = firstLink;
   let lastError = 'Mixpanel reported SUCCESS without an export link';
   for (let refresh = 0; refresh <= ctx.options.maxExportLinkRefreshes; refresh++) {
@@ -67,4 +68,16 @@ export async function downloadTaskExport(
     error: lastError,
   });
   ctx.emit({ type: 'export', jobId: job.jobId, taskId: task.taskId, error: lastError });
+}
+
+/**
+ * Where a task's export goes: under its request when the task holds one
+ * request's ids (`<dir>/<request id>/<project>/<task>.zip`: the request id,
+ * not the caller's ticket, which could hold a `/`), else under the job.
+ */
+function exportPath(ctx: JobContext, job: JobState, task: TaskRecord): string {
+  const dir = job.exportDir ?? ctx.options.exportDir;
+  const requestId = [...job.batches.values()].find((b) => b.taskId === task.taskId)?.requestId;
+  if (requestId) return join(dir, requestId, job.projectName ?? REQUEST_DEFAULTS.defaultProject, `${task.taskId}.zip`);
+  return join(dir, job.jobId, `${task.taskId}.zip`);
 }

@@ -3,7 +3,7 @@ export type { CancelJobResult } from './cancelJob.js';
 export type { Signalled, Workflow, WorkflowOptions } from './createWorkflow.js';
 export { createWorkflow } from './createWorkflow.js';
 export { createWorkflowClient } from './createWorkflowClient.js';
-export { WORKFLOW_DEFAULTS } from './defaults.js';
+export { REQUEST_DEFAULTS, WORKFLOW_DEFAULTS } from './defaults.js';
 export type { Downloaded, DownloadOptions } from './downloadExport.js';
 export { downloadExport, ExpiredLinkError } from './downloadExport.js';
 export { GaveUpError } from './GaveUpError.js';
@@ -23,10 +23,20 @@ export type { FileLedgerOptions } from './ledger/FileLedger.js';
 export { FileLedger } from './ledger/FileLedger.js';
 export type { Ledger } from './ledger/Ledger.js';
 export type { LedgerFile } from './ledger/LedgerFile.js';
-export type { BatchPhase, BatchState, JobState, LedgerState, TaskRecord } from './ledger/LedgerState.js';
+export type { BatchPhase, BatchState, JobState, LedgerState, RequestState, TaskRecord } from './ledger/LedgerState.js';
+export { emptyLedgerState } from './ledger/LedgerState.js';
 export { MemoryLedger } from './ledger/MemoryLedger.js';
 export { openPrivateFile } from './ledger/openPrivateFile.js';
-export type { JobKind, LedgerRecord, LedgerRecordType } from './ledger/records.js';
+export { readHistory } from './ledger/readHistory.js';
+export type {
+  JobKind,
+  LedgerPurged,
+  LedgerRecord,
+  LedgerRecordType,
+  MixpanelTaskFields,
+  RequestKind,
+  RequestReceived,
+} from './ledger/records.js';
 export { TaskNotFoundError } from './notFoundRule.js';
 export type { PollScheduleOptions } from './pollSchedule.js';
 export { nextPollDelayMs } from './pollSchedule.js';
@@ -37,6 +47,25 @@ export { describeProject, projectIdentity, sameProject, tokenFingerprint } from 
 export { ProjectMismatchError } from './project/ProjectMismatchError.js';
 export type { Priority, RateLimiterOptions, Release } from './RateLimiter.js';
 export { RateLimiter } from './RateLimiter.js';
+export type {
+  ProjectRun,
+  RequestDesk,
+  RequestDeskOptions,
+  RequestFilter,
+  RequestView,
+} from './requests/createRequestDesk.js';
+export { createRequestDesk } from './requests/createRequestDesk.js';
+export { evidenceMarkdown } from './requests/evidenceMarkdown.js';
+export type { EvidencePack, EvidenceTask, TimelineEntry } from './requests/evidencePack.js';
+export { EVIDENCE_FORMAT, EVIDENCE_VERSION, evidencePack } from './requests/evidencePack.js';
+export type { NewRequest } from './requests/NewRequest.js';
+export type { PlannedJob, PlanOptions } from './requests/planRequestJobs.js';
+export type { RequestPolicy, RequestPolicyOptions } from './requests/RequestPolicy.js';
+export { resolveRequestPolicy } from './requests/RequestPolicy.js';
+export type { ReceivedRequests } from './requests/receiveRequests.js';
+export type { RequestHealth } from './requests/requestHealth.js';
+export type { ProjectProgress, RequestProgress, RequestStage } from './requests/requestProgress.js';
+export { jobProject } from './requests/requestProgress.js';
 export type { ResolvedWorkflowOptions, WorkflowTunables } from './resolveWorkflowOptions.js';
 export { resolveWorkflowOptions } from './resolveWorkflowOptions.js';
 export type { IdRow, JobStage, JobSummary } from './summarizeJob.js';

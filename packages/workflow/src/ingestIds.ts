@@ -14,6 +14,19 @@ export interface NewJob {
   source?: string | undefined;
   /** Retrievals: where exports go. @default the workflow's `exportDir` */
   exportDir?: string | undefined;
+  /** The configuration's name of the project this job is for (recorded; absent for the default project). */
+  projectName?: string | undefined;
+  /** The requests whose ids this job carries (recorded in `job.created`). */
+  requestIds?: string[] | undefined;
+  /**
+   * Plan one batch (or more, past the batch size) per group, never mixing
+   * two groups in a batch: an access request's subject gets exports of
+   * their own. Ids are deduplicated within a group only. `ids` is then
+   * ignored.
+   */
+  groups?: Array<{ requestId: string; ids: string[] }> | undefined;
+  /** SHA-256 of the input's bytes, once `ids` has been read to the end (see `readIdsWithDigest`). */
+  sourceSha256?: (() => string | undefined) | undefined;
 }
 
 /** Batches planned per ledger append: fewer fsyncs on big inputs, still bounded memory. */
@@ -41,34 +54,64 @@ export async function ingestIds(ctx: JobContext, job: NewJob, signal?: AbortSign
     ...(job.source && { source: job.source }),
     ...(job.kind === 'retrieval' && { exportDir: job.exportDir ?? ctx.options.exportDir }),
     ...(ctx.client.project && { project: ctx.client.project }),
+    ...(job.projectName && { projectName: job.projectName }),
+    ...(job.requestIds && { requestIds: job.requestIds }),
   };
   const stats = emptyIdStats();
   // Written with the first batch, so that no valid id means no job at all.
   let pending: LedgerRecord[] = [created];
   let batch: string[] = [];
   let batches = 0;
-  const flush = async () => {
-    if (batch.length)
-      pending.push({ type: 'batch.planned', jobId, at: ctx.now(), batchId: batchId(++batches), ids: batch });
+  let group: string | undefined;
+  const plan = () => {
+    pending.push({
+      type: 'batch.planned',
+      jobId,
+      at: ctx.now(),
+      batchId: batchId(++batches),
+      ids: batch,
+      ...(group !== undefined && { requestId: group }),
+    });
     batch = [];
+  };
+  const flush = async () => {
+    if (batch.length) plan();
     if (batches === 0 || pending.length === 0) return;
     await ctx.ledger.append(...pending);
     pending = [];
   };
-  for await (const chunk of normalizeIds(job.ids, stats)) {
-    for (const id of chunk) {
-      batch.push(id);
-      if (batch.length < batchSize) continue;
-      pending.push({ type: 'batch.planned', jobId, at: ctx.now(), batchId: batchId(++batches), ids: batch });
-      batch = [];
-      if (pending.length >= PLANNED_PER_APPEND) await flush();
+  const take = async (source: IdSource) => {
+    for await (const chunk of normalizeIds(source, stats)) {
+      for (const id of chunk) {
+        batch.push(id);
+        if (batch.length < batchSize) continue;
+        plan();
+        if (pending.length >= PLANNED_PER_APPEND) await flush();
+      }
+      signal?.throwIfAborted();
     }
-    signal?.throwIfAborted();
+  };
+  if (!job.groups) await take(job.ids);
+  for (const g of job.groups ?? []) {
+    // Each group is deduplicated on its own (normalizeIds' Set is per call) and starts a batch of its own.
+    if (batch.length) plan();
+    group = g.requestId;
+    await take(g.ids);
   }
   await flush();
   const { read, valid, duplicates, invalid } = stats;
   if (valid === 0) throw new ValidationError('ids', noValidIdMessage(job.source, stats));
-  await ctx.ledger.append({ type: 'job.ingested', jobId, at: ctx.now(), read, valid, duplicates, invalid });
+  const sourceSha256 = job.sourceSha256?.();
+  await ctx.ledger.append({
+    type: 'job.ingested',
+    jobId,
+    at: ctx.now(),
+    read,
+    valid,
+    duplicates,
+    invalid,
+    ...(sourceSha256 && { sourceSha256 }),
+  });
   ctx.emit({ type: 'ingested', jobId, valid, duplicates, invalid: invalid.length, batches });
   return jobId;
 }

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@mixpanel-gdpr/client';
+import { type DeletionStatus, NotFoundError } from '@mixpanel-gdpr/client';
 import { downloadTaskExport } from './downloadTaskExport.js';
 import { ExportDownloads } from './ExportDownloads.js';
 import { fetchStatus } from './fetchStatus.js';
@@ -6,6 +6,7 @@ import { isSkippable } from './isSkippable.js';
 import type { JobContext } from './JobContext.js';
 import { isOutstanding, jobOf } from './jobQueries.js';
 import type { JobState, TaskRecord } from './ledger/LedgerState.js';
+import type { MixpanelTaskFields } from './ledger/records.js';
 import { notFoundRule } from './notFoundRule.js';
 
 /**
@@ -29,6 +30,7 @@ export async function pollTask(ctx: JobContext, job: JobState, task: TaskRecord,
       taskId: task.taskId,
       status: status.status,
       rawStatus: status.rawStatus,
+      ...mixpanelFields(status),
     });
     ctx.emit({
       type: 'task',
@@ -118,4 +120,17 @@ export async function pollOnce(ctx: JobContext, jobId: string, signal?: AbortSig
     }
     return result;
   });
+}
+
+/** Mixpanel's own fields of a deletion status (who asked, when, which project), kept as evidence. */
+function mixpanelFields(status: Awaited<ReturnType<typeof fetchStatus>>): { mixpanel?: MixpanelTaskFields } {
+  const s = status as DeletionStatus;
+  const fields: MixpanelTaskFields = {
+    ...(s.trackingId && { trackingId: s.trackingId }),
+    ...(s.requestingUser && { requestingUser: s.requestingUser }),
+    ...(s.complianceType && { complianceType: s.complianceType }),
+    ...(s.projectId && { projectId: s.projectId }),
+    ...(s.dateRequested && { dateRequested: s.dateRequested }),
+  };
+  return Object.keys(fields).length ? { mixpanel: fields } : {};
 }

@@ -11,6 +11,7 @@ import { emptyLedgerState, type LedgerState } from './LedgerState.js';
 import { ledgerHeaderLine } from './ledgerHeader.js';
 import { openPrivateFile } from './openPrivateFile.js';
 import { type ParsedLedger, parseLedger } from './parseLedger.js';
+import { readHistory } from './readHistory.js';
 import type { LedgerRecord } from './records.js';
 import { type HeldLock, takeLock } from './takeLock.js';
 
@@ -113,6 +114,12 @@ export class FileLedger implements Ledger {
     });
     this.#queue = next.catch(() => {});
     return next;
+  }
+
+  /** Reads the file again, line by line: the appends made so far are all on disk. */
+  async *history(): AsyncGenerator<LedgerRecord> {
+    await this.#queue;
+    yield* readHistory(this.path);
   }
 
   async close(): Promise<void> {

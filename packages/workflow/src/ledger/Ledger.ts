@@ -10,5 +10,10 @@ export interface Ledger {
   /** Durably appends records, in order, then applies them to `state`. */
   append(...records: LedgerRecord[]): Promise<void>;
   readonly state: LedgerState;
+  /**
+   * Every record, oldest first, as stored (for evidence: `state` keeps only
+   * the latest status of each task, the history keeps every one).
+   */
+  history(): AsyncIterable<LedgerRecord>;
   close(): Promise<void>;
 }

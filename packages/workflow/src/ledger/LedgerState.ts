@@ -65,7 +65,14 @@ export interface JobState extends Omit<RecordOf<'job.created'>, 'type' | 'at'> {
   createdAt: number;
   updatedAt: number;
   cancelledAt?: number;
-  ingested?: { read: number; valid: number; duplicates: number; invalid: InvalidId[]; at: number };
+  ingested?: {
+    read: number;
+    valid: number;
+    duplicates: number;
+    invalid: InvalidId[];
+    at: number;
+    sourceSha256?: string;
+  };
   batches: Map<string, BatchState>;
   tasks: Map<string, TaskRecord>;
   /** Ids covered by tasks found through a 409, per id. */

@@ -16,5 +16,9 @@ export class MemoryLedger implements Ledger {
     }
   }
 
+  async *history(): AsyncGenerator<LedgerRecord> {
+    yield* this.records.map((r) => structuredClone(r));
+  }
+
   async close(): Promise<void> {}
 }

@@ -30,8 +30,8 @@ export function applyRecord(state: LedgerState, record: LedgerRecord): void {
   job.updatedAt = record.at;
   switch (record.type) {
     case 'job.ingested': {
-      const { read, valid, duplicates, invalid, at } = record;
-      job.ingested = { read, valid, duplicates, invalid, at };
+      const { read, valid, duplicates, invalid, at, sourceSha256 } = record;
+      job.ingested = { read, valid, duplicates, invalid, at, ...(sourceSha256 && { sourceSha256 }) };
       return;
     }
     case 'batch.planned': {

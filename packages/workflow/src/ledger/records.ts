@@ -47,8 +47,8 @@ export interface RequestReceived extends RequestBase {
   labels?: Record<string, string>;
   /** The subject's distinct ids, when listed here (see above). */
   ids?: string[];
-  /** Valid distinct ids. */
-  idCount: number;
+  /** Valid distinct ids, when listed in `ids`. */
+  idCount?: number;
   /** Ids of this request that could not be used, with where they were. */
   invalid?: InvalidId[];
   /** The input file (path, or "stdin") and the SHA-256 of its bytes. */
@@ -117,7 +117,15 @@ export type LedgerRecord =
       /** The requests whose ids this job carries, earliest due first. */
       requestIds?: string[];
     })
-  | (Base & { type: 'job.ingested'; read: number; valid: number; duplicates: number; invalid: InvalidId[] })
+  | (Base & {
+      type: 'job.ingested';
+      read: number;
+      valid: number;
+      duplicates: number;
+      invalid: InvalidId[];
+      /** SHA-256 of the input's bytes, when the reader computed it. */
+      sourceSha256?: string;
+    })
   /** `requestId`: the batch holds the ids of that one request only (access requests never mix people). */
   | (Base & { type: 'batch.planned'; batchId: string; ids: string[]; parentBatchId?: string; requestId?: string })
   | (Base & { type: 'batch.sending'; batchId: string; attempt: number })

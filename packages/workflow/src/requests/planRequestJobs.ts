@@ -1,0 +1,118 @@
+import { ValidationError } from '@mixpanel-gdpr/client';
+import type { Workflow } from '../createWorkflow.js';
+import type { IdSource } from '../ids/normalizeIds.js';
+import type { JobState, LedgerState, RequestState } from '../ledger/LedgerState.js';
+import type { JobKind } from '../ledger/records.js';
+
+export interface PlanOptions {
+  /** Retrievals: where exports go (each under a folder named after its request). */
+  exportDir?: string | undefined;
+  /**
+   * Access requests only: put many subjects in one retrieval task (for an
+   * internal audit). Their exports then mix people, so it is never the default.
+   */
+  bulkAccess?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface PlannedJob {
+  project: string;
+  jobId: string;
+}
+
+const JOB_KIND: Record<RequestState['kind'], JobKind> = { erasure: 'deletion', access: 'retrieval' };
+
+/**
+ * Plans the jobs of requests that list their ids: per project, one job per
+ * kind and regulation. Erasures share batches (full batches spare the
+ * 1 request/s budget), earliest due first; each access request gets batches
+ * of its own, so each export belongs to one person (unless `bulkAccess`).
+ */
+export async function planRequestJobs(
+  projects: ReadonlyMap<string, Workflow>,
+  requests: readonly RequestState[],
+  options: PlanOptions = {},
+): Promise<PlannedJob[]> {
+  const planned: PlannedJob[] = [];
+  const byJob = new Map<string, { project: string; requests: RequestState[] }>();
+  const sorted = [...requests].sort((a, b) => a.dueAt - b.dueAt || a.receivedAt - b.receivedAt);
+  for (const request of sorted) {
+    if (!request.ids) throw new ValidationError('requests', `request ${request.requestId} lists no ids to plan`);
+    for (const project of request.projects) {
+      workflowOf(projects, project);
+      const key = [project, request.kind, request.regulation, request.disclosureType ?? ''].join('\u0000');
+      const group = byJob.get(key) ?? { project, requests: [] };
+      group.requests.push(request);
+      byJob.set(key, group);
+    }
+  }
+  for (const { project, requests: group } of byJob.values()) {
+    const first = group[0]!;
+    const separate = first.kind === 'access' && !options.bulkAccess;
+    const jobId = await workflowOf(projects, project).createJob(
+      {
+        kind: JOB_KIND[first.kind],
+        complianceType: first.regulation,
+        ...(first.disclosureType && { disclosureType: first.disclosureType }),
+        ids: separate ? [] : group.flatMap((r) => r.ids!),
+        ...(separate && { groups: group.map((r) => ({ requestId: r.requestId, ids: r.ids! })) }),
+        projectName: project,
+        requestIds: group.map((r) => r.requestId),
+        ...(first.source && { source: first.source.name }),
+        ...(options.exportDir && { exportDir: options.exportDir }),
+      },
+      { signal: options.signal },
+    );
+    planned.push({ project, jobId });
+  }
+  return planned;
+}
+
+/**
+ * Plans the jobs of a request that is the whole of its jobs (one run, one
+ * request): the first project's job reads `ids` (a stream, read once), the
+ * others take the same ids from that job's batches.
+ */
+export async function planWholeRequest(
+  state: LedgerState,
+  projects: ReadonlyMap<string, Workflow>,
+  request: RequestState,
+  ids: IdSource,
+  options: PlanOptions & { sourceSha256?: (() => string | undefined) | undefined } = {},
+): Promise<PlannedJob[]> {
+  const planned: PlannedJob[] = [];
+  let first: JobState | undefined;
+  for (const project of request.projects) {
+    const jobId = await workflowOf(projects, project).createJob(
+      {
+        kind: JOB_KIND[request.kind],
+        complianceType: request.regulation,
+        ...(request.disclosureType && { disclosureType: request.disclosureType }),
+        ids: first ? idsOf(first) : ids,
+        ...(!first && options.sourceSha256 && { sourceSha256: options.sourceSha256 }),
+        projectName: project,
+        requestIds: [request.requestId],
+        ...(request.source && { source: request.source.name }),
+        ...(options.exportDir && { exportDir: options.exportDir }),
+      },
+      { signal: options.signal },
+    );
+    first ??= state.jobs.get(jobId);
+    planned.push({ project, jobId });
+  }
+  return planned;
+}
+
+function* idsOf(job: JobState): Generator<string[]> {
+  for (const batch of job.batches.values()) if (batch.parentBatchId === undefined) yield batch.ids;
+}
+
+export function workflowOf(projects: ReadonlyMap<string, Workflow>, project: string): Workflow {
+  const workflow = projects.get(project);
+  if (!workflow)
+    throw new ValidationError(
+      'projects',
+      `no project named ${JSON.stringify(project)} is configured (configured: ${[...projects.keys()].join(', ') || 'none'})`,
+    );
+  return workflow;
+}
