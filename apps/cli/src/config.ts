@@ -1,7 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isRegion, REGION_BASE_URLS, type Region, validateBaseUrl } from '@mixpanel-gdpr/client';
+import { type RequestPolicyOptions, resolveRequestPolicy } from '@mixpanel-gdpr/workflow';
 import { CliError } from './CliError.js';
+import { findConfigPath, loadToolConfig, type ToolConfig } from './toolConfig.js';
 
 // Kept importable from here (openSession.ts): credentials have their own module, which bin.ts shares for redaction.
 export { resolveCredentials } from './credentials.js';
@@ -21,9 +23,16 @@ export interface GlobalOptions {
   projectToken?: string;
   oauthTokenFile?: string;
   projectTokenFile?: string;
+  config?: string;
+  timeZone?: string;
 }
 
 export interface Config {
+  /** The configuration file of several projects, when there is one. */
+  configPath?: string;
+  tool?: ToolConfig;
+  /** Deadline and risk rules (time zone, at-risk limits), from flags and the configuration file. */
+  requestPolicy: RequestPolicyOptions;
   region: Region;
   baseUrl: string;
   ledgerPath: string;
@@ -43,15 +52,45 @@ export function defaultLedgerPath(env: NodeJS.ProcessEnv = process.env): string 
   );
 }
 
-/** Flags win over the environment; every value is checked before anything is sent. */
-export function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Flags win over the environment, which wins over the configuration file;
+ * every value is checked before anything is sent.
+ */
+export async function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  const configPath = findConfigPath(o.config, env, process.cwd());
+  const tool = configPath === undefined ? undefined : await loadToolConfig(configPath);
+  const base = resolveBaseConfig(o, env, tool);
+  const requests = tool?.requests;
+  const requestPolicy: RequestPolicyOptions = {
+    timeZone: o.timeZone ?? env.MIXPANEL_GDPR_TIME_ZONE ?? tool?.timeZone,
+    submitWithinMs: requests?.submitWithinMs,
+    atRiskDaysLeft: requests?.atRiskDaysLeft,
+    nextWorkingDay: requests?.nextWorkingDay,
+    holidays: requests?.holidays,
+    retentionMs: requests?.retentionDays === undefined ? undefined : requests.retentionDays * 86_400_000,
+  };
+  try {
+    resolveRequestPolicy(requestPolicy);
+  } catch (error) {
+    const flag = o.timeZone !== undefined ? '--time-zone' : env.MIXPANEL_GDPR_TIME_ZONE ? 'MIXPANEL_GDPR_TIME_ZONE' : configPath;
+    throw new CliError(`${flag}: ${(error as Error).message}`);
+  }
+  return { ...base, ...(configPath && { configPath }), ...(tool && { tool }), requestPolicy };
+}
+
+/** The options of one command run, without the configuration file's (see `resolveConfig`). */
+export function resolveBaseConfig(
+  o: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  tool?: ToolConfig,
+): Omit<Config, 'requestPolicy' | 'configPath' | 'tool'> {
   const region = o.region ?? env.MIXPANEL_REGION ?? 'us';
   if (!isRegion(region)) throw new CliError(`--region must be us, eu or in (got ${JSON.stringify(region)})`);
   const baseUrl = o.baseUrl ?? env.MIXPANEL_GDPR_BASE_URL;
   return {
     region,
     baseUrl: baseUrl === undefined ? REGION_BASE_URLS[region] : validateBaseUrl(baseUrl, '--base-url'),
-    ledgerPath: o.ledger ?? defaultLedgerPath(env),
+    ledgerPath: o.ledger ?? env.MIXPANEL_GDPR_LEDGER ?? tool?.ledger ?? defaultLedgerPath(env),
     ratePerSecond: positive(o.rate, '--rate'),
     pollMinDelayMs: positive(o.pollMinMs, '--poll-min-ms'),
     pollMaxDelayMs: positive(o.pollMaxMs, '--poll-max-ms'),

@@ -1,10 +1,16 @@
-import { createRedactor } from '@mixpanel-gdpr/client';
+import { createRedactor, REGION_BASE_URLS } from '@mixpanel-gdpr/client';
 import {
+  createRequestDesk,
   createWorkflow,
   createWorkflowClient,
   FileLedger,
+  type JobState,
+  jobProject,
   type ProjectIdentity,
+  REQUEST_DEFAULTS,
+  type RequestDesk,
   type Workflow,
+  type WorkflowClient,
   type WorkflowTunables,
 } from '@mixpanel-gdpr/workflow';
 import { CliError } from './CliError.js';
@@ -12,15 +18,33 @@ import { type Config, type GlobalOptions, resolveConfig, resolveCredentials } fr
 import { offlineClient } from './offlineClient.js';
 import { ProgressView } from './ProgressView.js';
 import { paceFileWriter, readPaceFile } from './paceFile.js';
+import { resolveProjectCredentials, selectProjects, type ToolConfig } from './toolConfig.js';
 
 export interface Session {
   config: Config;
   view: ProgressView;
+  /** The default project's workflow (the only one without a configuration file); any workflow can read. */
   workflow: Workflow;
+  /** A workflow per project name, each with its own client, rate limiter and pace file. */
+  projects: ReadonlyMap<string, Workflow>;
+  /** The workflow that may send for this job: its project's. */
+  workflowFor(job: JobState): Workflow;
+  desk: RequestDesk;
   ledger: FileLedger;
-  /** The project the credentials call (undefined for read-only commands). */
+  /** The project the credentials call (undefined for read-only commands, and with a configuration file). */
   project: ProjectIdentity | undefined;
   close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  readOnly?: boolean;
+  tunables?: WorkflowTunables;
+  /**
+   * With a configuration file: the projects whose credentials are read
+   * (undefined: every project). Only these can send; a missing token of a
+   * project not named here breaks nothing.
+   */
+  projects?: readonly string[] | undefined;
 }
 
 /**
@@ -29,46 +53,94 @@ export interface Session {
  */
 export async function openSession(
   globals: GlobalOptions,
-  { readOnly = false, tunables = {} }: { readOnly?: boolean; tunables?: WorkflowTunables } = {},
+  { readOnly = false, tunables = {}, projects: wanted }: SessionOptions = {},
 ): Promise<Session> {
-  const config = resolveConfig(globals);
-  const credentials = readOnly ? undefined : resolveCredentials(globals);
-  const redact = createRedactor(credentials ? [credentials.oauthToken, credentials.projectToken] : []);
+  const config = await resolveConfig(globals);
+  const tool = config.tool;
+  const chosen = tool ? selectProjects(tool, wanted ? [...wanted] : undefined) : [];
+  // Credentials first: a missing token is found before the ledger is touched.
+  const clients = new Map<string, { client: WorkflowClient; secrets: string[]; rate?: number | undefined }>();
+  if (!tool) {
+    const credentials = readOnly ? undefined : resolveCredentials(globals);
+    clients.set(REQUEST_DEFAULTS.defaultProject, {
+      client: credentials
+        ? createWorkflowClient({ ...credentials, region: config.region, baseUrl: config.baseUrl })
+        : offlineClient,
+      secrets: credentials ? [credentials.oauthToken, credentials.projectToken] : [],
+    });
+  } else {
+    for (const p of readOnly ? tool.projects : chosen) {
+      const credentials = readOnly ? undefined : await resolveProjectCredentials(p);
+      clients.set(p.name, {
+        client: credentials
+          ? createWorkflowClient({ ...credentials, region: p.region, baseUrl: p.baseUrl ?? REGION_BASE_URLS[p.region] })
+          : offlineClient,
+        secrets: credentials ? [credentials.oauthToken, credentials.projectToken] : [],
+        rate: p.ratePerSecond,
+      });
+    }
+  }
+  const redact = createRedactor([...clients.values()].flatMap((c) => c.secrets));
   const view = new ProgressView({ json: config.json, redact });
   // A ledger refused on opening (not a ledger, a symlink, a shared folder, in use) is a problem with the
   // ledger named, before anything was sent: invalid_input (exit 2), not "resume it".
   const ledger = await FileLedger.open(config.ledgerPath, { readOnly }).catch((error: unknown) => {
     throw new CliError(error instanceof Error ? error.message : String(error), 'invalid_input');
   });
-  const client = credentials
-    ? createWorkflowClient({ ...credentials, region: config.region, baseUrl: config.baseUrl })
-    : offlineClient;
-  // The limit is per project, not per process: carry the last request's time from one command to the next.
-  const pacePath = `${config.ledgerPath}.last-request`;
-  // Read-only commands send nothing: no pace to keep, nothing to warn about.
-  const lastRequestAt = readOnly ? undefined : await readPaceFile(pacePath, (message) => view.info(message));
-  const paceWriter = readOnly ? undefined : paceFileWriter(pacePath, (message) => view.info(message));
-  const workflow = createWorkflow({
-    ...tunables,
-    client,
-    ...(lastRequestAt !== undefined && { lastRequestAt }),
-    ...(paceWriter && { onRequestGranted: paceWriter }),
-    ledger,
-    ratePerSecond: config.ratePerSecond,
-    pollMinDelayMs: config.pollMinDelayMs,
-    pollMaxDelayMs: config.pollMaxDelayMs,
-    watchDeadlineMs: config.watchDeadlineMs,
-    onProgress: view.onEvent,
-  });
+  const writers: Array<{ flush(): void }> = [];
+  const workflows = new Map<string, Workflow>();
+  for (const [name, { client, rate }] of clients) {
+    // The limit is per project, not per process: carry the last request's time from one command to the next.
+    const pacePath =
+      name === REQUEST_DEFAULTS.defaultProject && !tool
+        ? `${config.ledgerPath}.last-request`
+        : `${config.ledgerPath}.${name}.last-request`;
+    // Read-only commands send nothing: no pace to keep, nothing to warn about.
+    const lastRequestAt = readOnly ? undefined : await readPaceFile(pacePath, (message) => view.info(message));
+    const paceWriter = readOnly ? undefined : paceFileWriter(pacePath, (message) => view.info(message));
+    if (paceWriter) writers.push(paceWriter);
+    workflows.set(
+      name,
+      createWorkflow({
+        ...tunables,
+        client,
+        ...(lastRequestAt !== undefined && { lastRequestAt }),
+        ...(paceWriter && { onRequestGranted: paceWriter }),
+        ledger,
+        ratePerSecond: rate ?? config.ratePerSecond,
+        pollMinDelayMs: config.pollMinDelayMs,
+        pollMaxDelayMs: config.pollMaxDelayMs,
+        watchDeadlineMs: config.watchDeadlineMs,
+        onProgress: view.onEvent,
+      }),
+    );
+  }
+  // Reading needs a workflow even when no project was chosen (a read-only command).
+  const reader = [...workflows.values()][0] ?? createWorkflow({ client: offlineClient, ledger });
+  const desk = createRequestDesk({ ledger, projects: workflows, policy: config.requestPolicy });
+  const defaultClient = clients.get(REQUEST_DEFAULTS.defaultProject)?.client;
   return {
     config,
     view,
-    workflow,
+    workflow: reader,
+    projects: workflows,
+    workflowFor(job) {
+      const name = jobProject(job);
+      const workflow = workflows.get(name);
+      if (workflow) return workflow;
+      throw new CliError(
+        tool
+          ? `job ${job.jobId} belongs to project ${JSON.stringify(name)}, which ${tool.projects.some((p) => p.name === name) ? 'this command was not given' : `is not in ${config.configPath}`}`
+          : `job ${job.jobId} belongs to project ${JSON.stringify(name)} of a configuration file: give it with --config`,
+        'project_mismatch',
+      );
+    },
+    desk,
     ledger,
-    project: 'project' in client ? client.project : undefined,
+    project: defaultClient && 'project' in defaultClient ? defaultClient.project : undefined,
     async close() {
       // The last request's time must be on disk before the next command reads it.
-      paceWriter?.flush();
+      for (const w of writers) w.flush();
       view.stop();
       await ledger.close();
     },
