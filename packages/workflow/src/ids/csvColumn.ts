@@ -39,20 +39,24 @@ export async function* csvColumn(
     const ids: unknown[] = [];
     for (const record of records) {
       row++;
-      // A blank line, or the '\r' left of a blank CRLF line ('\r' ending a field is trimmed with the id).
-      if (record.length === 1 && (record[0] === '' || record[0] === '\r')) continue;
+      if (isBlankRecord(record)) continue;
       if (index === -1) {
         index = headerIndex(record, column, name);
         continue;
       }
-      ids.push(cell(record, index, column, row, decoder));
+      ids.push(csvCell(record, index, column, row, decoder));
     }
     releaseAcrossYield(records);
     if (ids.length) yield ids;
   }
 }
 
-function cell(record: string[], index: number, column: string, row: number, decoder: Utf8Decoder): unknown {
+/** A blank line, or the '\r' left of a blank CRLF line ('\r' ending a field is trimmed with the id). */
+export const isBlankRecord = (record: string[]): boolean =>
+  record.length === 1 && (record[0] === '' || record[0] === '\r');
+
+/** The id in `record` at `index` (`row` counts records, the header is row 1), or why there is none. */
+export function csvCell(record: string[], index: number, column: string, row: number, decoder: Utf8Decoder): unknown {
   const value = record[index];
   if (value === undefined)
     return new InvalidInput(
@@ -66,14 +70,15 @@ function cell(record: string[], index: number, column: string, row: number, deco
 }
 
 /** The row, as a report shows it in place of an id that is not there. */
-const shownRow = (record: string[]) => printableBytes(record.join(','));
+export const shownRow = (record: string[]) => printableBytes(record.join(','));
 
-function headerIndex(header: string[], column: string, name: string): number {
+/** Where `column` is in the header; throws naming `field` (the option that named the column) if it is not there. */
+export function headerIndex(header: string[], column: string, name: string, field = 'column'): number {
   const names = header.map((h) => h.trim());
   const index = names.indexOf(column);
   if (index === -1)
     throw new ValidationError(
-      'column',
+      field,
       `column ${JSON.stringify(column)} is not in ${name} (columns: ${names.join(', ')})`,
     );
   return index;
@@ -87,7 +92,7 @@ function headerIndex(header: string[], column: string, name: string): number {
  * ending from the first read (so results depended on where reads ended,
  * and a one-column file of ids holding `|` was split at it).
  */
-async function* csvRecords(
+export async function* csvRecords(
   bytes: AsyncIterable<Uint8Array>,
   decoder: Utf8Decoder,
   name: string,

@@ -41,17 +41,29 @@ export async function* ndjsonField(
 
 function fieldValue(line: string, field: string, name: string, lineNumber: number): unknown {
   if (!line.trim()) return '';
-  let record: unknown;
+  return idField(parseJsonLine(line, name, lineNumber), line, field);
+}
+
+/** The value of a line that is not blank; a line that is not JSON stops the read. */
+export function parseJsonLine(line: string, name: string, lineNumber: number): unknown {
   try {
-    record = JSON.parse(line);
+    return JSON.parse(line);
   } catch {
     throw new ValidationError('ids', `${name} line ${lineNumber} is not valid JSON`);
   }
+}
+
+/** Whether `record` (a parsed line) can hold fields: only an object, not an array or a string. */
+export const isJsonObject = (record: unknown): record is Record<string, unknown> =>
+  record !== null && typeof record === 'object' && !Array.isArray(record);
+
+/** The id in `field` of `record`, parsed from `line`, or why there is none. */
+export function idField(record: unknown, line: string, field: string): unknown {
   // Only an own field of an object: not `length` of a string, not `constructor` of every object.
-  if (record === null || typeof record !== 'object' || Array.isArray(record))
+  if (!isJsonObject(record))
     return new InvalidInput(`no field ${JSON.stringify(field)}: the line is not a JSON object`, printable(line));
   if (!Object.hasOwn(record, field)) return new InvalidInput(`no field ${JSON.stringify(field)}`, printable(line));
-  const value = (record as Record<string, unknown>)[field];
+  const value = record[field];
   // null and "" are how exports write a missing id: reported, where a blank line is skipped.
   if (value === null || (typeof value === 'string' && !value.trim()))
     return new InvalidInput(`field ${JSON.stringify(field)} is ${value === null ? 'null' : 'empty'}`, printable(line));

@@ -1,12 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { ValidationError } from '@mixpanel-gdpr/client';
 import { idReader, type ReadIdsOptions } from './idReader.js';
+import { openIdInput } from './openIdInput.js';
 
 export type { IdFileFormat, ReadIdsOptions } from './idReader.js';
-
-/** Bytes read at a time: large enough that a million ids take a few dozen reads. */
-const READ_CHUNK_BYTES = 1 << 20;
 
 /**
  * Streams ids from a file (or `-` for stdin) without reading it whole, as
@@ -17,12 +12,8 @@ const READ_CHUNK_BYTES = 1 << 20;
  * CSV or JSON) throw a `ValidationError` naming the file and line.
  */
 export async function readIdsFromFile(path: string, options: ReadIdsOptions = {}): Promise<AsyncIterable<unknown[]>> {
-  if (path !== '-') {
-    await access(path).catch(() => {
-      throw new ValidationError('ids', `ids file ${JSON.stringify(path)} does not exist or cannot be read`);
-    });
-  }
+  // The file is checked before the options, as it always was: a missing file is the likelier mistake.
+  const input = await openIdInput(path, options.chunkBytes);
   const read = idReader(options);
-  if (path === '-') return read(process.stdin, 'stdin');
-  return read(createReadStream(path, { highWaterMark: options.chunkBytes ?? READ_CHUNK_BYTES }), path);
+  return read(input.bytes, input.name);
 }
