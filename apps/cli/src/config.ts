@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { isRegion, REGION_BASE_URLS, type Region, validateBaseUrl } from '@mixpanel-gdpr/client';
 import { type RequestPolicyOptions, resolveRequestPolicy } from '@mixpanel-gdpr/workflow';
 import { CliError } from './CliError.js';
-import { findConfigPath, loadToolConfig, type ToolConfig } from './toolConfig.js';
+import { findConfigPath } from './findConfigPath.js';
+import { loadToolConfig } from './loadToolConfig.js';
+import type { ToolConfig } from './ToolConfig.js';
 
 // Kept importable from here (openSession.ts): credentials have their own module, which bin.ts shares for redaction.
 export { resolveCredentials } from './credentials.js';
@@ -59,6 +61,7 @@ export function defaultLedgerPath(env: NodeJS.ProcessEnv = process.env): string 
 export async function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
   const configPath = findConfigPath(o.config, env, process.cwd());
   const tool = configPath === undefined ? undefined : await loadToolConfig(configPath);
+  if (tool && o.config === undefined && !env.MIXPANEL_GDPR_CONFIG) refuseFoundRedirects(tool);
   const base = resolveBaseConfig(o, env, tool);
   const requests = tool?.requests;
   const requestPolicy: RequestPolicyOptions = {
@@ -106,4 +109,20 @@ export function positive(value: string | undefined, flag: string): number | unde
   if (!(n > 0) || !Number.isFinite(n))
     throw new CliError(`${flag} must be a positive number (got ${JSON.stringify(value)})`);
   return n;
+}
+
+/**
+ * A configuration file found in the working directory (not named) may come
+ * with a cloned repository: it must not send tokens anywhere but Mixpanel.
+ * Another base URL (a proxy, a mock) needs the file named with --config.
+ */
+function refuseFoundRedirects(tool: ToolConfig): void {
+  const mixpanel = new Set(Object.values(REGION_BASE_URLS).map((u) => new URL(u).origin));
+  for (const p of tool.projects) {
+    if (!mixpanel.has(new URL(p.baseUrl).origin))
+      throw new CliError(
+        `${tool.path} was found in the working directory and sends project ${JSON.stringify(p.name)} to ${new URL(p.baseUrl).origin}, not to Mixpanel: name the file with --config (or MIXPANEL_GDPR_CONFIG) to use it`,
+        'invalid_input',
+      );
+  }
 }

@@ -1,4 +1,4 @@
-import { createRedactor, REGION_BASE_URLS } from '@mixpanel-gdpr/client';
+import { createRedactor } from '@mixpanel-gdpr/client';
 import {
   createRequestDesk,
   createWorkflow,
@@ -18,7 +18,8 @@ import { type Config, type GlobalOptions, resolveConfig, resolveCredentials } fr
 import { offlineClient } from './offlineClient.js';
 import { ProgressView } from './ProgressView.js';
 import { paceFileWriter, readPaceFile } from './paceFile.js';
-import { resolveProjectCredentials, selectProjects, type ToolConfig } from './toolConfig.js';
+import { resolveProjectCredentials } from './resolveProjectCredentials.js';
+import { selectProjects } from './selectProjects.js';
 
 export interface Session {
   config: Config;
@@ -45,6 +46,8 @@ export interface SessionOptions {
    * project not named here breaks nothing.
    */
   projects?: readonly string[] | undefined;
+  /** Writes to the ledger without calling Mixpanel (extend, purge): no credentials are read. @default !readOnly */
+  calls?: boolean;
 }
 
 /**
@@ -53,7 +56,7 @@ export interface SessionOptions {
  */
 export async function openSession(
   globals: GlobalOptions,
-  { readOnly = false, tunables = {}, projects: wanted }: SessionOptions = {},
+  { readOnly = false, tunables = {}, projects: wanted, calls = !readOnly }: SessionOptions = {},
 ): Promise<Session> {
   const config = await resolveConfig(globals);
   const tool = config.tool;
@@ -61,7 +64,7 @@ export async function openSession(
   // Credentials first: a missing token is found before the ledger is touched.
   const clients = new Map<string, { client: WorkflowClient; secrets: string[]; rate?: number | undefined }>();
   if (!tool) {
-    const credentials = readOnly ? undefined : resolveCredentials(globals);
+    const credentials = calls ? resolveCredentials(globals) : undefined;
     clients.set(REQUEST_DEFAULTS.defaultProject, {
       client: credentials
         ? createWorkflowClient({ ...credentials, region: config.region, baseUrl: config.baseUrl })
@@ -69,11 +72,11 @@ export async function openSession(
       secrets: credentials ? [credentials.oauthToken, credentials.projectToken] : [],
     });
   } else {
-    for (const p of readOnly ? tool.projects : chosen) {
-      const credentials = readOnly ? undefined : await resolveProjectCredentials(p);
+    for (const p of calls ? chosen : tool.projects) {
+      const credentials = calls ? await resolveProjectCredentials(p) : undefined;
       clients.set(p.name, {
         client: credentials
-          ? createWorkflowClient({ ...credentials, region: p.region, baseUrl: p.baseUrl ?? REGION_BASE_URLS[p.region] })
+          ? createWorkflowClient({ ...credentials, region: p.region, baseUrl: p.baseUrl })
           : offlineClient,
         secrets: credentials ? [credentials.oauthToken, credentials.projectToken] : [],
         rate: p.ratePerSecond,
@@ -96,8 +99,8 @@ export async function openSession(
         ? `${config.ledgerPath}.last-request`
         : `${config.ledgerPath}.${name}.last-request`;
     // Read-only commands send nothing: no pace to keep, nothing to warn about.
-    const lastRequestAt = readOnly ? undefined : await readPaceFile(pacePath, (message) => view.info(message));
-    const paceWriter = readOnly ? undefined : paceFileWriter(pacePath, (message) => view.info(message));
+    const lastRequestAt = calls ? await readPaceFile(pacePath, (message) => view.info(message)) : undefined;
+    const paceWriter = calls ? paceFileWriter(pacePath, (message) => view.info(message)) : undefined;
     if (paceWriter) writers.push(paceWriter);
     workflows.set(
       name,

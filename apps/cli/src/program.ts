@@ -1,9 +1,14 @@
-import { createRequire } from 'node:module';
 import { API_MAX_IDS_PER_REQUEST, COMPLIANCE_TYPES } from '@mixpanel-gdpr/client';
 import { WORKFLOW_DEFAULTS } from '@mixpanel-gdpr/workflow';
 import { Command, Help, Option } from 'commander';
 import { CliError } from './CliError.js';
+import type { RequestKind } from '@mixpanel-gdpr/workflow';
 import { cancel } from './commands/cancel.js';
+import { type EvidenceOptions, evidence } from './commands/evidence.js';
+import { extend } from './commands/extend.js';
+import { type PurgeOptions, purge } from './commands/purge.js';
+import { type RequestsOptions, requests } from './commands/requests.js';
+import { verify } from './commands/verify.js';
 import { followJobs } from './commands/followJobs.js';
 import { jobs, RECENT_DAYS } from './commands/jobs.js';
 import { report } from './commands/report.js';
@@ -12,9 +17,8 @@ import type { GlobalOptions } from './config.js';
 import { stdinCredentialSources } from './credentials.js';
 import { ERROR_CODES_HELP } from './errorCodes.js';
 import { EXIT_CODES_HELP } from './exitCodes.js';
+import { VERSION } from './version.js';
 
-/** The installed package's version: the one changesets bumps, never a copy. */
-const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 const ENVIRONMENT_HELP = `
 Environment:
@@ -70,6 +74,8 @@ export function buildProgram(
     .option('--oauth-token-file <path>', "file holding the OAuth token ('-': stdin)")
     .option('--project-token <token>', 'project token (prefer MIXPANEL_PROJECT_TOKEN or --project-token-file)')
     .option('--project-token-file <path>', "file holding the project token ('-': stdin)")
+    .option('--config <file>', 'configuration of several projects (default: MIXPANEL_GDPR_CONFIG, else ./mixpanel-gdpr.config.yaml)')
+    .option('--time-zone <iana>', 'time zone in which request dates are read (default: the configuration\'s, else UTC)')
     .option('--json', 'NDJSON events and results on stdout; messages on stderr')
     .option('--dry-run', 'show the batches that would be sent, send nothing')
     .addHelpText(
@@ -106,6 +112,13 @@ export function buildProgram(
         `number of group keys (Group Analytics): ids per request become floor(${API_MAX_IDS_PER_REQUEST} / (n + 1))`,
       )
       .option('--wait', 'then watch the job until every task has ended')
+      .option('--request-column <name>', 'column (or NDJSON field) naming each row\'s request (ticket): one request per ticket')
+      .option('--received-column <name>', 'column holding when each request was received (YYYY-MM-DD, or a time with offset)')
+      .option('--regulation-column <name>', 'column holding each request\'s regulation (GDPR or CCPA; default --compliance)')
+      .option('--ticket <id>', 'without request columns: the ticket of this run\'s one request (default: run-<time>)')
+      .option('--received <date>', 'without request columns: when the request was received (default: now)')
+      .option('--projects <names>', 'configured projects to reach, comma-separated (default: all)')
+      .option('--label <key=value>', 'a label kept with the request(s); repeatable', (v: string, all: string[] = []) => [...all, v])
       .addHelpText('after', `\nExamples:\n${examples}`);
 
   jobCommand(
@@ -122,6 +135,7 @@ export function buildProgram(
       new Option('--disclosure <type>', 'CCPA only: what to disclose').choices(['data', 'categories', 'sources']),
     )
     .option('--out <dir>', 'where exports are written', WORKFLOW_DEFAULTS.exportDir)
+    .option('--bulk', 'put many subjects in one retrieval task (internal audits: exports then mix people)')
     .action((o: StartOptions) =>
       onRun((signal) => startJob('retrieval', o, globals(), signal), startKind(o, globals())),
     );
@@ -174,12 +188,56 @@ export function buildProgram(
       '\nExamples:\n  $ mixpanel-gdpr report JOB --format csv --output proof.csv\n  $ mixpanel-gdpr report JOB --format md',
     )
     .action((job: string, o: { format: string; output?: string }) => onRun(() => report(job, o, globals()), READS));
+  program
+    .command('requests')
+    .description('List data-subject requests, earliest due first: kind, regulation, received, due, days left, state.')
+    .option('--at-risk', 'only requests at risk of missing their deadline')
+    .option('--overdue', 'only overdue requests')
+    .option('--open', 'only requests not done or cancelled')
+    .addOption(new Option('--kind <kind>', 'only this kind').choices(['erasure', 'access']))
+    .option('--project <name>', 'only requests reaching this project')
+    .option('--state <state>', 'only requests in this state (not submitted, submitted, done, failed, cancelled)')
+    .option('--due-within-days <n>', 'only requests due within n days')
+    .option('--check', 'exit 1 if any request is at risk or overdue, listing them (for cron and alerting)')
+    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr requests --open\n  0 8 * * * mixpanel-gdpr requests --check --json || alert')
+    .action((o: RequestsOptions) => onRun(() => requests(o, globals()), READS));
+  program
+    .command('extend <request>')
+    .description('Record the legal extension of a request\'s deadline (GDPR: two months; CCPA: 45 days), with its reason.')
+    .requiredOption('--reason <text>', 'why (told to the data subject)')
+    .addOption(new Option('--kind <kind>', 'when the ticket names both an erasure and an access request').choices(['erasure', 'access']))
+    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr extend ZD-9120 --reason "subject holds 14 accounts across 3 products"')
+    .action((request: string, o: { reason: string; kind?: RequestKind }) =>
+      onRun(() => extend(request, o, globals()), WRITES),
+    );
+  program
+    .command('evidence [request]')
+    .description('Write a request\'s evidence pack (JSON and Markdown); or, with --lookup, say how one id was handled.')
+    .option('--out <dir>', 'where evidence is written', 'mixpanel-gdpr-evidence')
+    .addOption(new Option('--kind <kind>', 'when the ticket names both an erasure and an access request').choices(['erasure', 'access']))
+    .option('--lookup <id>', 'find this distinct id in the ledger (with --key-file once purged)')
+    .option('--key-file <path>', 'the purge key (default: MIXPANEL_GDPR_PURGE_KEY_FILE)')
+    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr evidence ZD-9120 --out audit/\n  $ mixpanel-gdpr evidence --lookup user-42 --key-file ~/.config/mixpanel-gdpr/purge.key')
+    .action((request: string | undefined, o: EvidenceOptions) => onRun(() => evidence(request, o, globals()), READS));
+  program
+    .command('verify')
+    .description('Check the ledger\'s hash chain: every record carries the hash of the one before; names the first broken one.')
+    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr verify --ledger /var/lib/mixpanel-gdpr/ledger.jsonl')
+    .action(() => onRun(() => verify(globals()), READS));
+  program
+    .command('purge')
+    .description('Replace the distinct ids of requests ended longer ago than the retention period by keyed hashes (HMAC).')
+    .option('--key-file <path>', 'the purge key, 32 bytes or more (default: MIXPANEL_GDPR_PURGE_KEY_FILE)')
+    .option('--retention-days <n>', 'days after a request ends (default: the configuration\'s, else 365)')
+    .addHelpText('after', '\nExamples:\n  $ head -c 32 /dev/urandom > purge.key && chmod 600 purge.key\n  $ mixpanel-gdpr purge --key-file purge.key --dry-run')
+    .action((o: PurgeOptions) => onRun(() => purge(o, globals()), globals().dryRun ? READS : WRITES));
   return program;
 }
 
 /** The global options each command uses (attribute names), the ones its --help shows. */
 const LEDGER_OPTIONS = ['ledger', 'json'];
 const API_OPTIONS = [
+  'config',
   ...LEDGER_OPTIONS,
   'region',
   'baseUrl',
@@ -191,8 +249,13 @@ const API_OPTIONS = [
 ];
 const WATCH_OPTIONS = [...API_OPTIONS, 'pollMinMs', 'pollMaxMs', 'watchDeadlineMs'];
 const GLOBALS_USED: Record<string, readonly string[]> = {
-  delete: [...WATCH_OPTIONS, 'dryRun'],
-  retrieve: [...WATCH_OPTIONS, 'dryRun'],
+  delete: [...WATCH_OPTIONS, 'dryRun', 'config', 'timeZone'],
+  retrieve: [...WATCH_OPTIONS, 'dryRun', 'config', 'timeZone'],
+  requests: [...LEDGER_OPTIONS, 'config', 'timeZone'],
+  extend: [...LEDGER_OPTIONS, 'config', 'timeZone'],
+  evidence: [...LEDGER_OPTIONS, 'config', 'timeZone'],
+  verify: LEDGER_OPTIONS,
+  purge: [...LEDGER_OPTIONS, 'config', 'dryRun'],
   status: API_OPTIONS,
   watch: WATCH_OPTIONS,
   resume: WATCH_OPTIONS,

@@ -13,8 +13,9 @@ import { known } from './followJobs.js';
 export async function cancel(jobId: string, globals: GlobalOptions, signal: AbortSignal): Promise<number> {
   const session = await openSession(globals);
   try {
-    const result = await session.workflow.cancel(known(session, jobId), { signal });
-    const { state, ids } = session.workflow.summary(jobId);
+    const workflow = session.workflowFor(session.workflow.job(known(session, jobId))!);
+    const result = await workflow.cancel(jobId, { signal });
+    const { state, ids } = workflow.summary(jobId);
     const human = result.nothingToCancel
       ? `job ${jobId}: nothing to cancel: it is ${state}, with no batch left to send and no task that could still be cancelled. Nothing was recorded.`
       : `job ${jobId}: cancelled. ${counted(result.cancelled, 'task')} cancelled, ${result.tooLate} already started (too late to cancel); no further batch will be sent. ` +

@@ -2,6 +2,7 @@ import { AbortError, AuthenticationError, MixpanelGdprError, PermissionDeniedErr
 import {
   describeProject,
   type JobState,
+  jobProject,
   ProjectMismatchError,
   sameProject,
   TaskNotFoundError,
@@ -34,6 +35,9 @@ export async function followJobs(
   const session = await openSession(globals);
   try {
     const jobs = jobId ? [jobOf(session, jobId)] : unfinishedJobsOfThisProject(session);
+    // The most urgent requests first: a cron pass that is cut short has served them.
+    const order = session.desk.jobsByUrgency(jobs.map((j) => j.jobId));
+    jobs.sort((a, b) => order.indexOf(a.jobId) - order.indexOf(b.jobId));
     if (jobs.length === 0) {
       session.view.info('no unfinished jobs in the ledger');
       return EXIT.ok;
@@ -60,7 +64,7 @@ async function statusPasses(session: Session, jobs: JobState[], signal: AbortSig
   for (const job of jobs) {
     currentJob.id = job.jobId;
     if (!(await statusPass(session, job, signal))) incomplete++;
-    const s = session.workflow.summary(job.jobId);
+    const s = session.workflowFor(job).summary(job.jobId);
     session.view.result({ type: 'summary', ...s }, formatSummary(s, session.view));
     codes.push(summaryExitCode(s, false));
   }
@@ -83,7 +87,7 @@ async function statusPasses(session: Session, jobs: JobState[], signal: AbortSig
  */
 async function statusPass(session: Session, job: JobState, signal: AbortSignal): Promise<boolean> {
   try {
-    const { skipped } = await session.workflow.poll(job.jobId, { signal });
+    const { skipped } = await session.workflowFor(job).poll(job.jobId, { signal });
     for (const s of skipped) session.view.info(`job ${job.jobId}: task ${s.taskId} not polled this time: ${s.reason}`);
     return skipped.length === 0;
   } catch (error) {
@@ -136,8 +140,9 @@ async function followTogether(
 }
 
 async function followOne(session: Session, job: JobState, wait: boolean, signal: AbortSignal): Promise<number> {
-  session.view.track(job.jobId, () => session.workflow.progress(job.jobId));
-  const summary = await session.workflow.run(job.jobId, { signal, wait });
+  const workflow = session.workflowFor(job);
+  session.view.track(job.jobId, () => workflow.progress(job.jobId));
+  const summary = await workflow.run(job.jobId, { signal, wait });
   session.view.result({ type: 'summary', ...summary }, formatSummary(summary, session.view));
   return summaryExitCode(summary, wait);
 }
@@ -164,7 +169,16 @@ function concernsAll(error: unknown): boolean {
 }
 
 function unfinishedJobsOfThisProject(session: Session): JobState[] {
-  const unfinished = session.workflow.jobs().filter((j) => j.ingested && !session.workflow.summary(j.jobId).complete);
+  const all = session.workflow.jobs().filter((j) => j.ingested && !session.workflow.summary(j.jobId).complete);
+  // Jobs of projects this run has no credentials for (another configuration, a project not chosen) are left.
+  const elsewhere = all.filter((j) => !session.projects.has(jobProject(j)));
+  for (const j of elsewhere) session.view.info(`job ${j.jobId} belongs to project ${jobProject(j)}, not used here: left alone`);
+  const unfinished = all.filter((j) => !elsewhere.includes(j));
+  if (elsewhere.length > 0 && unfinished.length === 0)
+    throw new CliError(
+      `every unfinished job belongs to a project not used here (${[...new Set(elsewhere.map(jobProject))].join(', ')}): give its configuration with --config`,
+      'project_mismatch',
+    );
   const current = session.project;
   if (!current) return unfinished;
   const others = unfinished.filter((j) => j.project && !sameProject(j.project, current));

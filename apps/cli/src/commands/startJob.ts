@@ -3,22 +3,33 @@ import { extname, resolve } from 'node:path';
 import { parseComplianceType, parseDisclosureType } from '@mixpanel-gdpr/client';
 import {
   createWorkflow,
+  deadlineOf,
   type IdFileFormat,
   type InvalidId,
   type JobKind,
   MemoryLedger,
   type NewJob,
-  readIdsFromFile,
+  type NewRequest,
+  type PlannedJob,
+  REQUEST_DEFAULTS,
+  type RequestKind,
+  type RequestState,
+  readIdsWithDigest,
+  resolveRequestPolicy,
   resolveWorkflowOptions,
   WORKFLOW_DEFAULTS,
 } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
 import { type GlobalOptions, resolveConfig } from '../config.js';
 import { currentJob } from '../currentJob.js';
+import { ERROR_CODES, errorCodeOf } from '../errorCodes.js';
 import { EXIT } from '../exitCodes.js';
 import { formatSummary, summaryExitCode } from '../formatSummary.js';
 import { offlineClient } from '../offlineClient.js';
-import { openSession } from '../openSession.js';
+import { openSession, type Session } from '../openSession.js';
+import { parseReceived, readRequests } from '../readRequests.js';
+import { selectProjects } from '../selectProjects.js';
+import type { ToolConfig } from '../ToolConfig.js';
 import { ProgressView } from '../ProgressView.js';
 import { counted, noun } from '../plural.js';
 
@@ -33,9 +44,25 @@ export interface StartOptions {
   wait?: boolean;
   batchSize?: string;
   dataGroups?: string;
+  requestColumn?: string;
+  receivedColumn?: string;
+  regulationColumn?: string;
+  ticket?: string;
+  received?: string;
+  projects?: string;
+  label?: string[];
+  bulk?: boolean;
 }
 
-/** `delete` and `retrieve`: read and check everything, plan the batches, then send (unless --dry-run). */
+const REQUEST_KIND: Record<JobKind, RequestKind> = { deletion: 'erasure', retrieval: 'access' };
+
+/**
+ * `delete` and `retrieve`: read and check everything, record the requests
+ * with their due dates, plan the jobs of every project, then send (unless
+ * --dry-run). With request columns, each ticket of the file is a request and
+ * erasures share batches; without, the run is one request, received now
+ * (or at --received).
+ */
 export async function startJob(
   kind: JobKind,
   o: StartOptions,
@@ -52,49 +79,206 @@ export async function startJob(
     }),
     ...(o.dataGroups && { dataGroups: integer(o.dataGroups, '--data-groups') }),
   };
+  checkRequestFlags(o);
   if (o.ids !== '-' && (await stat(o.ids).catch(() => undefined))?.isDirectory())
     throw new CliError(`--ids must be a file of ids, or - for stdin (got the directory ${JSON.stringify(o.ids)})`);
-  const ids = await readIdsFromFile(o.ids, {
-    format,
-    ...(o.column && { column: o.column }),
-    ...(o.field && { field: o.field }),
-  });
+  resolveWorkflowOptions(tunables);
+  const config = await resolveConfig(globals);
+  const policy = resolveRequestPolicy(config.requestPolicy);
+  const projects = projectNames(o, config.tool);
+  const labels = parseLabels(o.label);
+  const source = o.ids === '-' ? 'stdin' : resolve(o.ids);
+  const exportDir = o.out ? resolve(o.out) : undefined;
+  const nowMs = Date.now();
+  const fromFile = o.requestColumn
+    ? await readRequests(
+        o.ids,
+        {
+          format,
+          idColumn: (o.column ?? o.field)!,
+          requestColumn: o.requestColumn,
+          receivedColumn: o.receivedColumn,
+          regulationColumn: o.regulationColumn,
+        },
+        {
+          kind: REQUEST_KIND[kind],
+          regulation: complianceType,
+          disclosureType,
+          projects,
+          labels,
+          timeZone: policy.timeZone,
+          nowMs,
+        },
+      )
+    : undefined;
+  if (globals.dryRun && fromFile) return dryRunRequests(fromFile.requests, config.json, policy.timeZone);
+  const input = fromFile
+    ? undefined
+    : await readIdsWithDigest(o.ids, {
+        format,
+        ...(o.column && { column: o.column }),
+        ...(o.field && { field: o.field }),
+      });
   const job = {
     kind,
     complianceType,
     ...(disclosureType && { disclosureType }),
-    ids,
-    source: o.ids === '-' ? 'stdin' : resolve(o.ids),
-    ...(o.out && { exportDir: resolve(o.out) }),
+    ids: input?.ids ?? [],
+    source,
+    ...(exportDir && { exportDir }),
   };
-
-  resolveWorkflowOptions(tunables);
   if (globals.dryRun) return dryRun(job, tunables, globals);
-  const session = await openSession(globals, { tunables });
+  const receivedAt = o.received ? parseReceived(o.received, policy.timeZone, '--received') : nowMs;
+
+  const session = await openSession(globals, { tunables, projects });
   try {
-    const { view, workflow } = session;
-    const jobId = await workflow.createJob(job, { signal });
-    currentJob.id = jobId;
-    const state = workflow.job(jobId)!;
-    view.info(`job ${jobId}: ${kind} of ${counted(state.ingested!.valid, 'id')}`);
-    // One run: polls start as soon as the first tasks exist, in the slots submissions leave.
-    view.track(jobId, () => workflow.progress(jobId));
-    const summary = await workflow.run(jobId, { signal, wait: Boolean(o.wait) });
+    const { view, desk } = session;
+    let planned: PlannedJob[];
+    let requests: RequestState[];
+    if (fromFile) {
+      const received = await desk.receive(fromFile.requests);
+      for (const known of received.known)
+        view.info(`request ${known.ticket} is already recorded (${known.requestId}): left as it is`);
+      requests = received.recorded;
+      planned = requests.length ? await desk.plan(requests, { exportDir, bulkAccess: o.bulk, signal }) : [];
+      if (planned.length === 0) {
+        view.info('every request of the file was already recorded: nothing new to send (follow them with `watch`)');
+        return EXIT.ok;
+      }
+    } else {
+      const ticket = o.ticket ?? `run-${new Date(nowMs).toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
+      const { recorded, known } = await desk.receive([
+        {
+          ticket,
+          kind: REQUEST_KIND[kind],
+          regulation: complianceType,
+          ...(disclosureType && { disclosureType }),
+          receivedAt,
+          projects,
+          ...(labels && { labels }),
+          source: { name: source },
+        },
+      ]);
+      if (known.length)
+        throw new CliError(`ticket ${JSON.stringify(ticket)} is already recorded (${known[0]!.requestId}): give another --ticket`);
+      requests = recorded;
+      planned = await desk.planWhole(recorded[0]!, job.ids, {
+        exportDir,
+        bulkAccess: o.bulk,
+        signal,
+        sourceSha256: input!.sha256,
+      });
+    }
+    currentJob.id = planned.length === 1 ? planned[0]!.jobId : undefined;
+    for (const { project, jobId } of planned) {
+      const state = session.workflow.job(jobId)!;
+      const where = project === REQUEST_DEFAULTS.defaultProject ? '' : ` in project ${project}`;
+      view.info(`job ${jobId}: ${kind} of ${counted(state.ingested!.valid, 'id')}${where}`);
+      // One run: polls start as soon as the first tasks exist, in the slots submissions leave.
+      view.track(jobId, () => session.workflowFor(state).progress(jobId));
+    }
+    const runs = await desk.run(planned, { signal, wait: Boolean(o.wait) });
     view.stop();
-    reportInvalid(state.ingested!.invalid, view);
+    const first = session.workflow.job(planned[0]!.jobId)!;
+    reportInvalid(first.ingested!.invalid, view);
+    const codes = runs.flatMap((run) => run.summaries.map((s) => summaryExitCode(s, Boolean(o.wait))));
+    const failed = runs.filter((r) => r.error !== undefined);
+    // One project: its error is the command's, exactly as before projects existed.
+    if (runs.length === 1 && failed.length === 1) throw failed[0]!.error;
+    showRequests(session, requests);
+    const one = planned.length === 1 ? planned[0]!.jobId : undefined;
     const next = o.wait
-      ? `Report: mixpanel-gdpr report ${jobId} --format md`
-      : `All batches submitted. Follow it with: mixpanel-gdpr watch ${jobId}   (or \`status ${jobId}\` from cron)`;
-    view.result({ type: 'summary', ...summary }, `${formatSummary(summary, view)}\n\n${next}`);
-    return summaryExitCode(summary, Boolean(o.wait));
+      ? `Report: mixpanel-gdpr report ${one ?? 'JOB'} --format md    Evidence: mixpanel-gdpr evidence ${requests.length === 1 ? requests[0]!.ticket : 'TICKET'}`
+      : `All batches submitted. Follow it with: mixpanel-gdpr watch${one ? ` ${one}` : ''}   (or \`status${one ? ` ${one}` : ''}\` from cron)`;
+    const summaries = runs.flatMap((run) => run.summaries);
+    for (const summary of summaries) {
+      const last = summary === summaries.at(-1);
+      view.result({ type: 'summary', ...summary }, `${formatSummary(summary, view)}${last ? `\n\n${next}` : ''}`);
+    }
+    for (const run of failed) {
+      const code = errorCodeOf(run.error);
+      view.error(code, `project ${run.project}: ${(run.error as Error).message}`, { project: run.project });
+      codes.push(ERROR_CODES[code].exitCode);
+    }
+    return Math.max(EXIT.ok, ...codes);
   } finally {
     await session.close();
   }
 }
 
+/** The requests just recorded, with their due dates and where they stand. */
+function showRequests(session: Session, requests: readonly RequestState[]): void {
+  const SHOWN = 20;
+  for (const request of requests.slice(0, SHOWN)) {
+    const { progress, health } = session.desk.view(request);
+    session.view.result(
+      { type: 'request', requestId: request.requestId, ticket: request.ticket, dueDate: health.dueDate, state: progress.stage },
+      `request ${request.ticket}: ${request.kind} under ${request.regulation}, received ${new Date(request.receivedAt).toISOString().slice(0, 10)}, due ${health.dueDate} (${health.daysLeft} days left): ${progress.stage}`,
+    );
+  }
+  if (requests.length > SHOWN) session.view.info(`… and ${requests.length - SHOWN} more: mixpanel-gdpr requests`);
+}
+
+/** Request flags that need others, or exclude each other: refused before anything is read. */
+function checkRequestFlags(o: StartOptions): void {
+  for (const [flag, value] of [
+    ['--received-column', o.receivedColumn],
+    ['--regulation-column', o.regulationColumn],
+  ] as const)
+    if (value !== undefined && o.requestColumn === undefined)
+      throw new CliError(`${flag} needs --request-column (the column that names each row's request)`);
+  if (o.requestColumn !== undefined && (o.ticket !== undefined || o.received !== undefined))
+    throw new CliError(
+      `--ticket and --received name the one request of a run; with --request-column each row names its own (use --received-column)`,
+    );
+  if (o.requestColumn !== undefined && !o.column && !o.field)
+    throw new CliError('--request-column needs --column (CSV) or --field (NDJSON) naming the ids');
+}
+
+/** --projects a,b (default: every configured project, or the one project of the environment). */
+function projectNames(o: StartOptions, tool: ToolConfig | undefined): string[] {
+  if (!tool) {
+    if (o.projects !== undefined)
+      throw new CliError('--projects needs a configuration file of projects (--config mixpanel-gdpr.config.yaml)');
+    return [REQUEST_DEFAULTS.defaultProject];
+  }
+  const names = o.projects?.split(',').map((n) => n.trim()).filter(Boolean);
+  return selectProjects(tool, names).map((p) => p.name);
+}
+
+/** --label key=value, repeatable: free-form labels kept with the request. */
+function parseLabels(labels: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!labels?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const label of labels) {
+    const at = label.indexOf('=');
+    if (at < 1) throw new CliError(`--label must be key=value (got ${JSON.stringify(label)})`);
+    out[label.slice(0, at)] = label.slice(at + 1);
+  }
+  return out;
+}
+
+/** A dry run of a file of requests: each request with its due date and ids; nothing recorded or sent. */
+function dryRunRequests(requests: readonly NewRequest[], json: boolean, timeZone: string): number {
+  const view = new ProgressView({ json, redact: (t) => t });
+  const policy = resolveRequestPolicy({ timeZone });
+  for (const r of requests) {
+    const { dueDate } = deadlineOf(r.regulation, r.receivedAt, policy.timeZone);
+    view.result(
+      { type: 'request', ticket: r.ticket, regulation: r.regulation, dueDate, ids: r.ids?.length ?? 0, invalid: r.invalid?.length ?? 0 },
+      `  ${r.ticket}  ${r.regulation}  due ${dueDate}  ${counted(r.ids?.length ?? 0, 'id')}${r.invalid?.length ? ` (+${r.invalid.length} invalid)` : ''}`,
+    );
+  }
+  view.result(
+    { type: 'dry-run', requests: requests.length },
+    `Dry run: ${counted(requests.length, 'request')} read; nothing was recorded or sent.`,
+  );
+  return EXIT.ok;
+}
+
 /** Shows the batches that would be sent; needs no credentials and sends nothing. */
 async function dryRun(job: NewJob, tunables: Record<string, number>, globals: GlobalOptions): Promise<number> {
-  const config = resolveConfig(globals);
+  const config = await resolveConfig(globals);
   const view = new ProgressView({ json: config.json, redact: (t) => t });
   const ledger = new MemoryLedger();
   const workflow = createWorkflow({ ...tunables, client: offlineClient, ledger });
