@@ -161,6 +161,9 @@ describe('time zones: the received date is the controller’s calendar date', ()
     ['America/Santiago', '2026-09-06', '2026-09-06T04:00:00.000Z', '2026-09-05 23:59:59', '2026-09-06 01:00:00'],
     // Cuba springs forward at 00:00 on the second Sunday of March.
     ['America/Havana', '2026-03-08', '2026-03-08T05:00:00.000Z', '2026-03-07 23:59:59', '2026-03-08 01:00:00'],
+    // East of UTC too: Lebanon springs forward at 00:00 on the last Sunday of March; Iran did until 2022.
+    ['Asia/Beirut', '2026-03-29', '2026-03-28T22:00:00.000Z', '2026-03-28 23:59:59', '2026-03-29 01:00:00'],
+    ['Asia/Tehran', '2021-03-22', '2021-03-21T20:30:00.000Z', '2021-03-21 23:59:59', '2021-03-22 01:00:00'],
     // Samoa skipped 30 December 2011 altogether: the first instant on or after it is 31 December 00:00.
     ['Pacific/Apia', '2011-12-30', '2011-12-30T10:00:00.000Z', '2011-12-29 23:59:59', '2011-12-31 00:00:00'],
   ])('%s: midnight of %s is skipped, the day starts when the clocks jump (%s)', (zone, date, start, before, after) => {
