@@ -13,13 +13,13 @@ export { hashingSource } from './ids/hashingSource.js';
 export { InvalidInput } from './ids/InvalidInput.js';
 export type { IdSource, IdStats, InvalidId } from './ids/normalizeIds.js';
 export { emptyIdStats, normalizeIds } from './ids/normalizeIds.js';
+export type { ReadRequestRowsOptions, RequestRow } from './ids/RequestRow.js';
 export type { IdFileFormat, ReadIdsOptions } from './ids/readIdsFromFile.js';
 export { readIdsFromFile } from './ids/readIdsFromFile.js';
 export type { IdsWithDigest } from './ids/readIdsWithDigest.js';
 export { readIdsWithDigest } from './ids/readIdsWithDigest.js';
 export type { RequestRows } from './ids/readRequestRows.js';
 export { readRequestRows } from './ids/readRequestRows.js';
-export type { ReadRequestRowsOptions, RequestRow } from './ids/RequestRow.js';
 export type { NewJob } from './ingestIds.js';
 export type { JobProgress } from './jobProgress.js';
 export { jobProgress } from './jobProgress.js';
@@ -54,6 +54,9 @@ export { describeProject, projectIdentity, sameProject, tokenFingerprint } from 
 export { ProjectMismatchError } from './project/ProjectMismatchError.js';
 export type { Priority, RateLimiterOptions, Release } from './RateLimiter.js';
 export { RateLimiter } from './RateLimiter.js';
+export { addCalendarDays } from './requests/addCalendarDays.js';
+export { addMonthsClamped } from './requests/addMonthsClamped.js';
+export { assertTimeZone } from './requests/assertTimeZone.js';
 export type {
   ProjectRun,
   RequestDesk,
@@ -62,17 +65,30 @@ export type {
   RequestView,
 } from './requests/createRequestDesk.js';
 export { createRequestDesk } from './requests/createRequestDesk.js';
+export { daysLeft } from './requests/daysLeft.js';
+export type { Deadline } from './requests/deadlineOf.js';
+export { deadlineOf } from './requests/deadlineOf.js';
+export type { DueDateOptions, DueDates } from './requests/dueDates.js';
+export { dueDates } from './requests/dueDates.js';
+export { endOfLocalDay } from './requests/endOfLocalDay.js';
 export { evidenceMarkdown } from './requests/evidenceMarkdown.js';
 export type { EvidencePack, EvidenceTask, TimelineEntry } from './requests/evidencePack.js';
 export { EVIDENCE_FORMAT, EVIDENCE_VERSION, evidencePack } from './requests/evidencePack.js';
+export type { ExtensionDecision, ExtensionState } from './requests/extensionAllowed.js';
+export { extensionAllowed } from './requests/extensionAllowed.js';
+export { localDate } from './requests/localDate.js';
 export type { NewRequest } from './requests/NewRequest.js';
+export { nextWorkingDay } from './requests/nextWorkingDay.js';
+export { parseCalendarDate } from './requests/parseCalendarDate.js';
 export type { PlannedJob, PlanOptions } from './requests/planRequestJobs.js';
 export type { RequestPolicy, RequestPolicyOptions } from './requests/RequestPolicy.js';
 export { resolveRequestPolicy } from './requests/RequestPolicy.js';
+export { receivedDateOf } from './requests/receivedDateOf.js';
 export type { ReceivedRequests } from './requests/receiveRequests.js';
 export type { RequestHealth } from './requests/requestHealth.js';
 export type { ProjectProgress, RequestProgress, RequestStage } from './requests/requestProgress.js';
 export { jobProject } from './requests/requestProgress.js';
+export { startOfLocalDay } from './requests/startOfLocalDay.js';
 export type { ResolvedWorkflowOptions, WorkflowTunables } from './resolveWorkflowOptions.js';
 export { resolveWorkflowOptions } from './resolveWorkflowOptions.js';
 export type { IdRow, JobStage, JobSummary } from './summarizeJob.js';
