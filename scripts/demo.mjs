@@ -3,7 +3,7 @@
 // (stateful, unlike the Prism mock: tasks move PENDING → … → SUCCESS), with
 // the real CLI, at Mixpanel's real pace of 1 request/s. No credentials needed.
 import { spawn } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startFakeMixpanel } from '../packages/testing/dist/index.js';
 
@@ -48,13 +48,23 @@ function run(args, { capture = false, expectCode = 0 } = {}) {
 try {
   console.error(`Fake Mixpanel GDPR API at ${fake.url} (tasks take ~8 s; 1 request/s enforced).`);
   // The sample file holds one id with a control character: it is reported, not sent, so the job exits 1 (see --help).
-  await run(['delete', '--ids', 'examples/erasure-requests.txt', '--wait'], { expectCode: 1 });
+  // One run, one request: a purge ticket received yesterday, under GDPR.
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  await run(
+    ['delete', '--ids', 'examples/erasure-requests.txt', '--ticket', 'PURGE-2026-11', '--received', yesterday, '--wait'],
+    { expectCode: 1 },
+  );
+  // A file of access requests: one per ticket (two subjects have a second id), one export per subject.
   await run([
     'retrieve',
     '--ids',
     'examples/access-requests.csv',
     '--column',
     'distinct_id',
+    '--request-column',
+    'request_id',
+    '--received-column',
+    'received',
     '--compliance',
     'CCPA',
     '--disclosure',
@@ -63,6 +73,9 @@ try {
     'demo-output/exports',
     '--wait',
   ]);
+  await run(['requests']);
+  await run(['evidence', 'DSAR-1003', '--out', 'demo-output/evidence']);
+  await run(['verify']);
   const jobs = (await run(['--json', 'jobs'], { capture: true }))
     .trim()
     .split('\n')
@@ -71,6 +84,9 @@ try {
     await run(['report', job.jobId, '--format', 'md']);
     await run(['report', job.jobId, '--format', 'csv', '--output', `demo-output/${job.kind}-report.csv`]);
   }
+  const [evidence] = await readdir(`${out}/evidence`).then((files) => files.filter((f) => f.endsWith('.md')));
+  console.error(`\n$ cat demo-output/evidence/${evidence}\n`);
+  console.error(await readFile(`${out}/evidence/${evidence}`, 'utf8'));
   const rateLimited = fake.requests.filter((r) => r.fault === 'rate-limit').length;
   console.error(
     `\nDone: ${fake.requests.length} API requests, ${rateLimited} rate-limited. Ledger, reports and exports are in demo-output/.`,

@@ -75,7 +75,8 @@ export async function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = p
   try {
     resolveRequestPolicy(requestPolicy);
   } catch (error) {
-    const flag = o.timeZone !== undefined ? '--time-zone' : env.MIXPANEL_GDPR_TIME_ZONE ? 'MIXPANEL_GDPR_TIME_ZONE' : configPath;
+    const flag =
+      o.timeZone !== undefined ? '--time-zone' : env.MIXPANEL_GDPR_TIME_ZONE ? 'MIXPANEL_GDPR_TIME_ZONE' : configPath;
     throw new CliError(`${flag}: ${(error as Error).message}`);
   }
   return { ...base, ...(configPath && { configPath }), ...(tool && { tool }), requestPolicy };

@@ -1,24 +1,23 @@
 import { API_MAX_IDS_PER_REQUEST, COMPLIANCE_TYPES } from '@mixpanel-gdpr/client';
+import type { RequestKind } from '@mixpanel-gdpr/workflow';
 import { WORKFLOW_DEFAULTS } from '@mixpanel-gdpr/workflow';
 import { Command, Help, Option } from 'commander';
 import { CliError } from './CliError.js';
-import type { RequestKind } from '@mixpanel-gdpr/workflow';
 import { cancel } from './commands/cancel.js';
 import { type EvidenceOptions, evidence } from './commands/evidence.js';
 import { extend } from './commands/extend.js';
-import { type PurgeOptions, purge } from './commands/purge.js';
-import { type RequestsOptions, requests } from './commands/requests.js';
-import { verify } from './commands/verify.js';
 import { followJobs } from './commands/followJobs.js';
 import { jobs, RECENT_DAYS } from './commands/jobs.js';
+import { type PurgeOptions, purge } from './commands/purge.js';
 import { report } from './commands/report.js';
+import { type RequestsOptions, requests } from './commands/requests.js';
 import { type StartOptions, startJob } from './commands/startJob.js';
+import { verify } from './commands/verify.js';
 import type { GlobalOptions } from './config.js';
 import { stdinCredentialSources } from './credentials.js';
 import { ERROR_CODES_HELP } from './errorCodes.js';
 import { EXIT_CODES_HELP } from './exitCodes.js';
 import { VERSION } from './version.js';
-
 
 const ENVIRONMENT_HELP = `
 Environment:
@@ -74,8 +73,11 @@ export function buildProgram(
     .option('--oauth-token-file <path>', "file holding the OAuth token ('-': stdin)")
     .option('--project-token <token>', 'project token (prefer MIXPANEL_PROJECT_TOKEN or --project-token-file)')
     .option('--project-token-file <path>', "file holding the project token ('-': stdin)")
-    .option('--config <file>', 'configuration of several projects (default: MIXPANEL_GDPR_CONFIG, else ./mixpanel-gdpr.config.yaml)')
-    .option('--time-zone <iana>', 'time zone in which request dates are read (default: the configuration\'s, else UTC)')
+    .option(
+      '--config <file>',
+      'configuration of several projects (default: MIXPANEL_GDPR_CONFIG, else ./mixpanel-gdpr.config.yaml)',
+    )
+    .option('--time-zone <iana>', "time zone in which request dates are read (default: the configuration's, else UTC)")
     .option('--json', 'NDJSON events and results on stdout; messages on stderr')
     .option('--dry-run', 'show the batches that would be sent, send nothing')
     .addHelpText(
@@ -112,13 +114,26 @@ export function buildProgram(
         `number of group keys (Group Analytics): ids per request become floor(${API_MAX_IDS_PER_REQUEST} / (n + 1))`,
       )
       .option('--wait', 'then watch the job until every task has ended')
-      .option('--request-column <name>', 'column (or NDJSON field) naming each row\'s request (ticket): one request per ticket')
-      .option('--received-column <name>', 'column holding when each request was received (YYYY-MM-DD, or a time with offset)')
-      .option('--regulation-column <name>', 'column holding each request\'s regulation (GDPR or CCPA; default --compliance)')
-      .option('--ticket <id>', 'without request columns: the ticket of this run\'s one request (default: run-<time>)')
+      .option(
+        '--request-column <name>',
+        "column (or NDJSON field) naming each row's request (ticket): one request per ticket",
+      )
+      .option(
+        '--received-column <name>',
+        'column holding when each request was received (YYYY-MM-DD, or a time with offset)',
+      )
+      .option(
+        '--regulation-column <name>',
+        "column holding each request's regulation (GDPR or CCPA; default --compliance)",
+      )
+      .option('--ticket <id>', "without request columns: the ticket of this run's one request (default: run-<time>)")
       .option('--received <date>', 'without request columns: when the request was received (default: now)')
       .option('--projects <names>', 'configured projects to reach, comma-separated (default: all)')
-      .option('--label <key=value>', 'a label kept with the request(s); repeatable', (v: string, all: string[] = []) => [...all, v])
+      .option(
+        '--label <key=value>',
+        'a label kept with the request(s); repeatable',
+        (v: string, all: string[] = []) => [...all, v],
+      )
       .addHelpText('after', `\nExamples:\n${examples}`);
 
   jobCommand(
@@ -199,37 +214,65 @@ export function buildProgram(
     .option('--state <state>', 'only requests in this state (not submitted, submitted, done, failed, cancelled)')
     .option('--due-within-days <n>', 'only requests due within n days')
     .option('--check', 'exit 1 if any request is at risk or overdue, listing them (for cron and alerting)')
-    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr requests --open\n  0 8 * * * mixpanel-gdpr requests --check --json || alert')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ mixpanel-gdpr requests --open\n  0 8 * * * mixpanel-gdpr requests --check --json || alert',
+    )
     .action((o: RequestsOptions) => onRun(() => requests(o, globals()), READS));
   program
     .command('extend <request>')
-    .description('Record the legal extension of a request\'s deadline (GDPR: two months; CCPA: 45 days), with its reason.')
+    .description(
+      "Record the legal extension of a request's deadline (GDPR: two months; CCPA: 45 days), with its reason.",
+    )
     .requiredOption('--reason <text>', 'why (told to the data subject)')
-    .addOption(new Option('--kind <kind>', 'when the ticket names both an erasure and an access request').choices(['erasure', 'access']))
-    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr extend ZD-9120 --reason "subject holds 14 accounts across 3 products"')
+    .addOption(
+      new Option('--kind <kind>', 'when the ticket names both an erasure and an access request').choices([
+        'erasure',
+        'access',
+      ]),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ mixpanel-gdpr extend ZD-9120 --reason "subject holds 14 accounts across 3 products"',
+    )
     .action((request: string, o: { reason: string; kind?: RequestKind }) =>
       onRun(() => extend(request, o, globals()), WRITES),
     );
   program
     .command('evidence [request]')
-    .description('Write a request\'s evidence pack (JSON and Markdown); or, with --lookup, say how one id was handled.')
+    .description("Write a request's evidence pack (JSON and Markdown); or, with --lookup, say how one id was handled.")
     .option('--out <dir>', 'where evidence is written', 'mixpanel-gdpr-evidence')
-    .addOption(new Option('--kind <kind>', 'when the ticket names both an erasure and an access request').choices(['erasure', 'access']))
+    .addOption(
+      new Option('--kind <kind>', 'when the ticket names both an erasure and an access request').choices([
+        'erasure',
+        'access',
+      ]),
+    )
     .option('--lookup <id>', 'find this distinct id in the ledger (with --key-file once purged)')
     .option('--key-file <path>', 'the purge key (default: MIXPANEL_GDPR_PURGE_KEY_FILE)')
-    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr evidence ZD-9120 --out audit/\n  $ mixpanel-gdpr evidence --lookup user-42 --key-file ~/.config/mixpanel-gdpr/purge.key')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ mixpanel-gdpr evidence ZD-9120 --out audit/\n  $ mixpanel-gdpr evidence --lookup user-42 --key-file ~/.config/mixpanel-gdpr/purge.key',
+    )
     .action((request: string | undefined, o: EvidenceOptions) => onRun(() => evidence(request, o, globals()), READS));
   program
     .command('verify')
-    .description('Check the ledger\'s hash chain: every record carries the hash of the one before; names the first broken one.')
+    .description(
+      "Check the ledger's hash chain: every record carries the hash of the one before; names the first broken one.",
+    )
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr verify --ledger /var/lib/mixpanel-gdpr/ledger.jsonl')
     .action(() => onRun(() => verify(globals()), READS));
   program
     .command('purge')
-    .description('Replace the distinct ids of requests ended longer ago than the retention period by keyed hashes (HMAC).')
+    .description(
+      'Replace the distinct ids of requests ended longer ago than the retention period by keyed hashes (HMAC).',
+    )
     .option('--key-file <path>', 'the purge key, 32 bytes or more (default: MIXPANEL_GDPR_PURGE_KEY_FILE)')
-    .option('--retention-days <n>', 'days after a request ends (default: the configuration\'s, else 365)')
-    .addHelpText('after', '\nExamples:\n  $ head -c 32 /dev/urandom > purge.key && chmod 600 purge.key\n  $ mixpanel-gdpr purge --key-file purge.key --dry-run')
+    .option('--retention-days <n>', "days after a request ends (default: the configuration's, else 365)")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ head -c 32 /dev/urandom > purge.key && chmod 600 purge.key\n  $ mixpanel-gdpr purge --key-file purge.key --dry-run',
+    )
     .action((o: PurgeOptions) => onRun(() => purge(o, globals()), globals().dryRun ? READS : WRITES));
   return program;
 }

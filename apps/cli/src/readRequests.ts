@@ -52,7 +52,9 @@ export async function readRequests(
   defaults: RequestDefaults,
 ): Promise<{ requests: NewRequest[]; sha256: string | undefined }> {
   if (columns.format === 'text')
-    throw new CliError('--request-column needs a CSV (--column) or NDJSON (--field) file: a text file has one id per line');
+    throw new CliError(
+      '--request-column needs a CSV (--column) or NDJSON (--field) file: a text file has one id per line',
+    );
   const source = await readRequestRows(path, {
     format: columns.format,
     idColumn: columns.idColumn,
@@ -73,11 +75,18 @@ export async function readRequests(
       const receivedAt =
         row.received === undefined || columns.receivedColumn === undefined
           ? defaults.nowMs
-          : parseReceived(text(row.received, row.position, columns.receivedColumn), defaults.timeZone, where(row.position, columns.receivedColumn));
+          : parseReceived(
+              text(row.received, row.position, columns.receivedColumn),
+              defaults.timeZone,
+              where(row.position, columns.receivedColumn),
+            );
       const regulation =
         row.regulation === undefined || columns.regulationColumn === undefined
           ? defaults.regulation
-          : regulationOf(text(row.regulation, row.position, columns.regulationColumn), where(row.position, columns.regulationColumn));
+          : regulationOf(
+              text(row.regulation, row.position, columns.regulationColumn),
+              where(row.position, columns.regulationColumn),
+            );
       const seen = byTicket.get(ticket);
       if (!seen) {
         byTicket.set(ticket, { ticket, firstRow: row.position, receivedAt, regulation, raw: [row.id] });

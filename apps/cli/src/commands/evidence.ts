@@ -50,7 +50,14 @@ export async function evidence(ref: string | undefined, o: EvidenceOptions, glob
     await writePrivate(`${base}.json`, json);
     await writePrivate(`${base}.md`, evidenceMarkdown(pack, sha256));
     session.view.result(
-      { type: 'evidence', requestId: request.requestId, ticket: request.ticket, json: `${base}.json`, markdown: `${base}.md`, sha256 },
+      {
+        type: 'evidence',
+        requestId: request.requestId,
+        ticket: request.ticket,
+        json: `${base}.json`,
+        markdown: `${base}.md`,
+        sha256,
+      },
       `evidence for ${request.ticket} (${pack.deadline.stage}, due ${pack.deadline.dueDate}) written to ${base}.json (sha256 ${sha256}) and ${base}.md`,
     );
     return EXIT.ok;
@@ -119,17 +126,26 @@ function findId(session: Session, forms: ReadonlySet<string>): Found[] {
     const batch = [...job.batches.values()].find((b) => b.phase !== 'split' && b.ids.some((x) => forms.has(x)));
     if (!batch) continue;
     const matched = batch.ids.find((x) => forms.has(x))!;
-    const tasks = batch.taskId ? [job.tasks.get(batch.taskId)!] : (job.coveredBy.get(matched) ?? []).map((t) => job.tasks.get(t)!);
+    const tasks = batch.taskId
+      ? [job.tasks.get(batch.taskId)!]
+      : (job.coveredBy.get(matched) ?? []).map((t) => job.tasks.get(t)!);
     const request = (job.requestIds ?? [])
       .map((r) => session.ledger.state.requests.get(r)!)
       .find((r) => batch.requestId === r.requestId || !r.ids || r.ids.some((x) => forms.has(x)));
     const statusAt = Math.max(0, ...tasks.map((t) => t.statusSince ?? t.since));
     found.push({
-      ...(request && { requestId: request.requestId, ticket: request.ticket, kind: request.kind, regulation: request.regulation }),
+      ...(request && {
+        requestId: request.requestId,
+        ticket: request.ticket,
+        kind: request.kind,
+        regulation: request.regulation,
+      }),
       project: jobProject(job),
       jobId: job.jobId,
       taskIds: tasks.map((t) => t.taskId),
-      status: tasks.length ? (tasks.map((t) => t.status ?? 'SUBMITTED').find((s) => s !== 'SUCCESS') ?? 'SUCCESS') : batch.phase,
+      status: tasks.length
+        ? (tasks.map((t) => t.status ?? 'SUBMITTED').find((s) => s !== 'SUCCESS') ?? 'SUCCESS')
+        : batch.phase,
       ...(tasks.length && { submittedAt: new Date(Math.min(...tasks.map((t) => t.since))).toISOString() }),
       ...(statusAt > 0 && { statusAt: new Date(statusAt).toISOString() }),
       purged: matched !== [...forms][0],

@@ -172,7 +172,8 @@ function unfinishedJobsOfThisProject(session: Session): JobState[] {
   const all = session.workflow.jobs().filter((j) => j.ingested && !session.workflow.summary(j.jobId).complete);
   // Jobs of projects this run has no credentials for (another configuration, a project not chosen) are left.
   const elsewhere = all.filter((j) => !session.projects.has(jobProject(j)));
-  for (const j of elsewhere) session.view.info(`job ${j.jobId} belongs to project ${jobProject(j)}, not used here: left alone`);
+  for (const j of elsewhere)
+    session.view.info(`job ${j.jobId} belongs to project ${jobProject(j)}, not used here: left alone`);
   const unfinished = all.filter((j) => !elsewhere.includes(j));
   if (elsewhere.length > 0 && unfinished.length === 0)
     throw new CliError(

@@ -21,7 +21,9 @@ export interface PurgeOptions {
 export async function purge(o: PurgeOptions, globals: GlobalOptions): Promise<number> {
   const days = o.retentionDays === undefined ? undefined : Number(o.retentionDays);
   if (days !== undefined && !(Number.isInteger(days) && days >= 1))
-    throw new CliError(`--retention-days must be a whole number of days, at least 1 (got ${JSON.stringify(o.retentionDays)})`);
+    throw new CliError(
+      `--retention-days must be a whole number of days, at least 1 (got ${JSON.stringify(o.retentionDays)})`,
+    );
   const key = readPurgeKey(o.keyFile);
   // Read first without the lock, to choose; the purge itself takes the lock.
   const session = await openSession(globals, { readOnly: true });
@@ -34,7 +36,10 @@ export async function purge(o: PurgeOptions, globals: GlobalOptions): Promise<nu
   }
   const { view, config } = { view: session.view, config: session.config };
   if (chosen.jobIds.size === 0 && chosen.requestIds.size === 0) {
-    view.result({ type: 'purge', requests: 0, jobs: 0, replaced: 0 }, 'nothing to purge: no request ended before the retention period');
+    view.result(
+      { type: 'purge', requests: 0, jobs: 0, replaced: 0 },
+      'nothing to purge: no request ended before the retention period',
+    );
     return EXIT.ok;
   }
   if (globals.dryRun) {
@@ -48,7 +53,13 @@ export async function purge(o: PurgeOptions, globals: GlobalOptions): Promise<nu
     throw new CliError(error.message, 'invalid_input');
   });
   view.result(
-    { type: 'purge', requests: chosen.requestIds.size, jobs: chosen.jobIds.size, ...result, keyFingerprint: keyFingerprint(key) },
+    {
+      type: 'purge',
+      requests: chosen.requestIds.size,
+      jobs: chosen.jobIds.size,
+      ...result,
+      keyFingerprint: keyFingerprint(key),
+    },
     `purged ${counted(result.replaced, 'id')} of ${counted(chosen.requestIds.size, 'request')} and ${counted(chosen.jobIds.size, 'job')} (key ${keyFingerprint(key)}); new head ${result.head}. Keep the key: lookups need it.`,
   );
   return EXIT.ok;
@@ -60,7 +71,8 @@ function purgeable(session: Session, before: number): { requestIds: Set<string>;
   const ended = (r: RequestState) => {
     if (r.purgedAt !== undefined) return false;
     const { progress } = session.desk.view(r);
-    const at = progress.stage === 'done' ? progress.doneAt : progress.stage === 'cancelled' ? r.cancelled?.at : undefined;
+    const at =
+      progress.stage === 'done' ? progress.doneAt : progress.stage === 'cancelled' ? r.cancelled?.at : undefined;
     return at !== undefined && at < before;
   };
   const requestIds = new Set([...state.requests.values()].filter(ended).map((r) => r.requestId));

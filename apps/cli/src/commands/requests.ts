@@ -27,7 +27,9 @@ export async function requests(o: RequestsOptions, globals: GlobalOptions): Prom
   if (o.kind !== undefined && !['erasure', 'access'].includes(o.kind))
     throw new CliError(`--kind must be erasure or access (got ${JSON.stringify(o.kind)})`);
   if (o.state !== undefined && !STAGES.includes(o.state as RequestStage))
-    throw new CliError(`--state must be one of ${STAGES.map((s) => `"${s}"`).join(', ')} (got ${JSON.stringify(o.state)})`);
+    throw new CliError(
+      `--state must be one of ${STAGES.map((s) => `"${s}"`).join(', ')} (got ${JSON.stringify(o.state)})`,
+    );
   const within = o.dueWithinDays === undefined ? undefined : Number(o.dueWithinDays);
   if (within !== undefined && !(Number.isInteger(within) && within >= 0))
     throw new CliError(`--due-within-days must be a whole number of days (got ${JSON.stringify(o.dueWithinDays)})`);

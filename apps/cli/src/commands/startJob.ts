@@ -27,11 +27,11 @@ import { EXIT } from '../exitCodes.js';
 import { formatSummary, summaryExitCode } from '../formatSummary.js';
 import { offlineClient } from '../offlineClient.js';
 import { openSession, type Session } from '../openSession.js';
+import { ProgressView } from '../ProgressView.js';
+import { counted, noun } from '../plural.js';
 import { parseReceived, readRequests } from '../readRequests.js';
 import { selectProjects } from '../selectProjects.js';
 import type { ToolConfig } from '../ToolConfig.js';
-import { ProgressView } from '../ProgressView.js';
-import { counted, noun } from '../plural.js';
 
 export interface StartOptions {
   ids: string;
@@ -160,7 +160,9 @@ export async function startJob(
         },
       ]);
       if (known.length)
-        throw new CliError(`ticket ${JSON.stringify(ticket)} is already recorded (${known[0]!.requestId}): give another --ticket`);
+        throw new CliError(
+          `ticket ${JSON.stringify(ticket)} is already recorded (${known[0]!.requestId}): give another --ticket`,
+        );
       requests = recorded;
       planned = await desk.planWhole(recorded[0]!, job.ids, {
         exportDir,
@@ -212,7 +214,13 @@ function showRequests(session: Session, requests: readonly RequestState[]): void
   for (const request of requests.slice(0, SHOWN)) {
     const { progress, health } = session.desk.view(request);
     session.view.result(
-      { type: 'request', requestId: request.requestId, ticket: request.ticket, dueDate: health.dueDate, state: progress.stage },
+      {
+        type: 'request',
+        requestId: request.requestId,
+        ticket: request.ticket,
+        dueDate: health.dueDate,
+        state: progress.stage,
+      },
       `request ${request.ticket}: ${request.kind} under ${request.regulation}, received ${new Date(request.receivedAt).toISOString().slice(0, 10)}, due ${health.dueDate} (${health.daysLeft} days left): ${progress.stage}`,
     );
   }
@@ -242,7 +250,10 @@ function projectNames(o: StartOptions, tool: ToolConfig | undefined): string[] {
       throw new CliError('--projects needs a configuration file of projects (--config mixpanel-gdpr.config.yaml)');
     return [REQUEST_DEFAULTS.defaultProject];
   }
-  const names = o.projects?.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = o.projects
+    ?.split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   return selectProjects(tool, names).map((p) => p.name);
 }
 
@@ -265,7 +276,14 @@ function dryRunRequests(requests: readonly NewRequest[], json: boolean, timeZone
   for (const r of requests) {
     const { dueDate } = deadlineOf(r.regulation, r.receivedAt, policy.timeZone);
     view.result(
-      { type: 'request', ticket: r.ticket, regulation: r.regulation, dueDate, ids: r.ids?.length ?? 0, invalid: r.invalid?.length ?? 0 },
+      {
+        type: 'request',
+        ticket: r.ticket,
+        regulation: r.regulation,
+        dueDate,
+        ids: r.ids?.length ?? 0,
+        invalid: r.invalid?.length ?? 0,
+      },
       `  ${r.ticket}  ${r.regulation}  due ${dueDate}  ${counted(r.ids?.length ?? 0, 'id')}${r.invalid?.length ? ` (+${r.invalid.length} invalid)` : ''}`,
     );
   }

@@ -22,6 +22,9 @@ export async function verify(globals: GlobalOptions): Promise<number> {
     );
     return EXIT.ok;
   }
-  view.result({ type: 'verify', ...result }, `ledger ${config.ledgerPath}: BROKEN at line ${result.line}: ${result.reason}`);
+  view.result(
+    { type: 'verify', ...result },
+    `ledger ${config.ledgerPath}: BROKEN at line ${result.line}: ${result.reason}`,
+  );
   return EXIT.failed;
 }
