@@ -210,7 +210,7 @@ describe('hash chain', () => {
   /** The file's lines, without newlines. */
   const fileLines = async (path: string) => (await readFile(path, 'utf8')).split('\n').slice(0, -1);
 
-  it('links every record line to the line before it, prev last, without touching the caller\'s records', async () => {
+  it("links every record line to the line before it, prev last, without touching the caller's records", async () => {
     const path = join(dir, 'ledger.jsonl');
     const ledger = await FileLedger.open(path, { now: () => 7 });
     const mine = structuredClone(planned);

@@ -124,13 +124,13 @@ describe('purgeLedger', () => {
     await ledger.close();
   });
 
-  it('recomputes the chain: the purged ledger verifies, its head is the purge record\'s', async () => {
+  it("recomputes the chain: the purged ledger verifies, its head is the purge record's", async () => {
     await (await writeLedger()).close();
     const { head } = await purgeLedger(path, purgeR1);
     expect(await verifyLedger(path)).toEqual({ ok: true, records: 15, chainStartsAtLine: 2, head });
   });
 
-  it('records the key\'s fingerprint, never the key', async () => {
+  it("records the key's fingerprint, never the key", async () => {
     await (await writeLedger()).close();
     await purgeLedger(path, purgeR1);
     const text = await readFile(path, 'utf8');
@@ -192,9 +192,7 @@ describe('purgeLedger', () => {
     await expect(purgeLedger(path, { ...purgeR1, jobIds: new Set() })).rejects.toThrow(
       'job j1 carries ids of request r1 but is not named',
     );
-    await expect(purgeLedger(path, { ...purgeR1, jobIds: new Set(['j1', 'j9']) })).rejects.toThrow(
-      'not in ledger',
-    );
+    await expect(purgeLedger(path, { ...purgeR1, jobIds: new Set(['j1', 'j9']) })).rejects.toThrow('not in ledger');
     await expect(purgeLedger(path, { ...purgeR1, key: Buffer.alloc(31) })).rejects.toThrow(
       'the purge key is 31 bytes; it must be at least 32',
     );

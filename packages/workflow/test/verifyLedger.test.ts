@@ -57,7 +57,7 @@ async function editLines(edit: (lines: string[]) => void): Promise<void> {
 }
 
 describe('verifyLedger', () => {
-  it('verifies a ledger as written, and its head is the ledger\'s', async () => {
+  it("verifies a ledger as written, and its head is the ledger's", async () => {
     const head = await writeLedger();
     expect(await verifyLedger(path)).toEqual({ ok: true, records: 5, chainStartsAtLine: 2, head });
   });

@@ -9,8 +9,8 @@ import { openLedgerForReading } from './openLedgerForReading.js';
 import { openPrivateFile } from './openPrivateFile.js';
 import { parseFirstLine, parseRecordLine } from './parseLedger.js';
 import { purgeRecord } from './purgeRecord.js';
-import type { LedgerPurged, LedgerRecord } from './records.js';
 import { readLines } from './readLines.js';
+import type { LedgerPurged, LedgerRecord } from './records.js';
 import { takeLock } from './takeLock.js';
 
 export interface PurgeLedgerOptions {

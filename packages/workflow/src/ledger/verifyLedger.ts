@@ -78,7 +78,9 @@ export async function verifyLedger(path: string, options: VerifyLedgerOptions = 
                 : `its prev is not the hash of line ${number - 1}: line ${number - 1} was changed, removed or moved here, or this line's prev was changed`,
             );
         } else if (chainStart !== undefined) {
-          return broken(`it carries no prev, though the chain starts at line ${chainStart}: it was inserted or changed`);
+          return broken(
+            `it carries no prev, though the chain starts at line ${chainStart}: it was inserted or changed`,
+          );
         }
         records++;
         if (read.record.type === 'ledger.purged' && read.record.previousHead === options.knownHead)
