@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CLIENT_DEFAULTS, ValidationError } from '@mixpanel-gdpr/client';
+import { bufferedWriter } from './bufferedWriter.js';
 import { checkPrivateDirectory } from './checkPrivateDirectory.js';
 import { keyedId, keyFingerprint, PURGE_KEY_MIN_BYTES } from './keyedId.js';
 import { chainedLine, lineHash } from './ledgerChain.js';
@@ -11,6 +12,7 @@ import { parseFirstLine, parseRecordLine } from './parseLedger.js';
 import { purgeRecord } from './purgeRecord.js';
 import { readLines } from './readLines.js';
 import type { LedgerPurged, LedgerRecord } from './records.js';
+import { syncDirectory } from './syncDirectory.js';
 import { takeLock } from './takeLock.js';
 
 export interface PurgeLedgerOptions {
@@ -168,46 +170,4 @@ function checkJobNamed(
       'jobIds',
       `job ${record.jobId} carries ids of request ${request} but is not named: its ids would stay in the ledger; nothing was changed`,
     );
-}
-
-/** Gathers small writes into ~1 MiB ones. */
-function bufferedWriter(handle: FileHandle) {
-  let parts: string[] = [];
-  let size = 0;
-  const flush = async () => {
-    if (!parts.length) return;
-    const data = Buffer.from(parts.join(''));
-    parts = [];
-    size = 0;
-    // A short write (disk full) is continued; an error aborts the purge, and the old ledger stays.
-    for (let done = 0; done < data.length; ) {
-      const { bytesWritten } = await handle.write(data, done);
-      if (bytesWritten === 0) throw new Error(`could not write the purged ledger ${handle.fd}: the disk may be full`);
-      done += bytesWritten;
-    }
-  };
-  return {
-    flush,
-    async write(text: string) {
-      parts.push(text);
-      size += text.length;
-      if (size >= 1 << 20) await flush();
-    },
-  };
-}
-
-/** Makes the rename durable. Windows cannot open a directory: there it is skipped. */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: FileHandle;
-  try {
-    handle = await open(dir, constants.O_RDONLY);
-  } catch (error) {
-    if (process.platform === 'win32') return;
-    throw error;
-  }
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
