@@ -17,31 +17,46 @@ const MAX_SECRET_BYTES = 16_384;
  * to the flag, which every user sees in `ps`.
  */
 export function readSecretFile(path: string, from: string, warn: (message: string) => void): string {
-  const where = path === '-' ? 'stdin' : JSON.stringify(path);
-  const fail = (why: string) =>
-    new CliError(escapeTerminal(`${from}: ${where} ${why}`, { newlines: false }), 'invalid_input');
-  let bytes: Buffer;
-  try {
-    bytes =
-      path === '-'
-        ? readAll(0)
-        : readFile(path, (mode) =>
-            warn(
-              escapeTerminal(
-                `warning: ${from}: ${where} can be read by group or others (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 it`,
-                { newlines: false },
-              ),
-            ),
-          );
-  } catch (error) {
-    if (error instanceof CliError) throw fail(error.message);
-    throw fail(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  const text = bytes.toString('utf8').replace(/\r?\n$/, '');
+  const fail = secretFileError(path, from);
+  const text = readSecretBytes(path, from, warn)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   if (text === '') throw fail('is empty');
   if (/[\s\u0000-\u001f\u007f-\u009f]/.test(text))
     throw fail('holds more than a token (whitespace, several lines or control characters)');
   return text;
+}
+
+/**
+ * The bytes of the secret file at `path` (`-`: stdin), at most
+ * MAX_SECRET_BYTES, with `readSecretFile`'s warning about a file others can
+ * read and its errors (naming the file, never the content). For a secret
+ * that is not a token, such as a binary key.
+ */
+export function readSecretBytes(path: string, from: string, warn: (message: string) => void): Buffer {
+  const where = path === '-' ? 'stdin' : JSON.stringify(path);
+  const fail = secretFileError(path, from);
+  try {
+    return path === '-'
+      ? readAll(0)
+      : readFile(path, (mode) =>
+          warn(
+            escapeTerminal(
+              `warning: ${from}: ${where} can be read by group or others (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 it`,
+              { newlines: false },
+            ),
+          ),
+        );
+  } catch (error) {
+    if (error instanceof CliError) throw fail(error.message);
+    throw fail(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/** An error about the secret file at `path`, for the option or variable `from`. */
+export function secretFileError(path: string, from: string): (why: string) => CliError {
+  const where = path === '-' ? 'stdin' : JSON.stringify(path);
+  return (why) => new CliError(escapeTerminal(`${from}: ${where} ${why}`, { newlines: false }), 'invalid_input');
 }
 
 function readFile(path: string, warnMode: (mode: number) => void): Buffer {

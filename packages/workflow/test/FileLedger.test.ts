@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,9 +25,10 @@ const created: LedgerRecord = {
 const planned: LedgerRecord = { type: 'batch.planned', jobId: 'j1', at: 2, batchId: 'b1', ids: ['a', 'b'] };
 const sending: LedgerRecord = { type: 'batch.sending', jobId: 'j1', at: 3, batchId: 'b1', attempt: 1 };
 const submitted: LedgerRecord = { type: 'batch.submitted', jobId: 'j1', at: 4, batchId: 'b1', taskId: 't1' };
-const header = (createdAt: number) =>
-  `${JSON.stringify({ type: 'ledger', format: 'mixpanel-gdpr-ledger', version: 1, createdAt })}\n`;
+const header = (createdAt: number, version = 2) =>
+  `${JSON.stringify({ type: 'ledger', format: 'mixpanel-gdpr-ledger', version, createdAt })}\n`;
 const lines = (...records: LedgerRecord[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('FileLedger', () => {
   it('replays what was appended into the same state', async () => {
@@ -142,10 +144,10 @@ describe('opening never destroys data', () => {
 
   it('refuses a ledger written by a newer format version', async () => {
     const path = join(dir, 'ledger.jsonl');
-    const text = `${JSON.stringify({ type: 'ledger', format: 'mixpanel-gdpr-ledger', version: 2, createdAt: 0 })}\n`;
+    const text = header(0, 3);
     await writeFile(path, text);
     await expect(FileLedger.open(path)).rejects.toThrow(
-      'has format version 2; this mixpanel-gdpr reads versions 1 to 1',
+      'has format version 3; this mixpanel-gdpr reads versions 1 to 2',
     );
     expect(await readFile(path, 'utf8')).toBe(text);
   });
@@ -158,7 +160,9 @@ describe('opening never destroys data', () => {
     expect(ledger.state.jobs.get('j1')!.batches.get('b1')!.phase).toBe('planned');
     await ledger.append(sending);
     await ledger.close();
-    expect(await readFile(path, 'utf8')).toBe(legacy + lines(sending));
+    // The chain starts at the first line appended: it links to the last line of the 0.1 ledger.
+    const sendingLine = `${JSON.stringify({ ...sending, prev: sha256(JSON.stringify(planned)) })}\n`;
+    expect(await readFile(path, 'utf8')).toBe(legacy + sendingLine);
   });
 
   it('completes a header torn by a crash while the ledger was created', async () => {
@@ -201,6 +205,85 @@ function faulty(fault: { write?: 'short' | 'enospc'; truncate?: 'fail' }) {
       fault.truncate === 'fail' ? Promise.reject(new Error('EIO: i/o error, ftruncate')) : file.truncate(length),
   });
 }
+
+describe('hash chain', () => {
+  /** The file's lines, without newlines. */
+  const fileLines = async (path: string) => (await readFile(path, 'utf8')).split('\n').slice(0, -1);
+
+  it("links every record line to the line before it, prev last, without touching the caller's records", async () => {
+    const path = join(dir, 'ledger.jsonl');
+    const ledger = await FileLedger.open(path, { now: () => 7 });
+    const mine = structuredClone(planned);
+    await ledger.append(created, mine);
+    await ledger.append(sending);
+    await ledger.close();
+    expect(mine).toEqual(planned);
+    const text = await fileLines(path);
+    expect(text[0]).toBe(header(7).trimEnd());
+    for (let i = 1; i < text.length; i++) {
+      const value = JSON.parse(text[i]!) as Record<string, unknown>;
+      expect(Object.keys(value).at(-1)).toBe('prev');
+      expect(value.prev).toBe(sha256(text[i - 1]!));
+    }
+    expect(text[2]).toBe(`${JSON.stringify(planned).slice(0, -1)},"prev":"${sha256(text[1]!)}"}`);
+  });
+
+  it('keeps prev out of the replayed state', async () => {
+    const path = join(dir, 'ledger.jsonl');
+    const ledger = await FileLedger.open(path);
+    await ledger.append(created, planned);
+    await ledger.close();
+    const reopened = await FileLedger.open(path, { readOnly: true });
+    expect(reopened.state.jobs.get('j1')).not.toHaveProperty('prev');
+    expect(reopened.state.jobs.get('j1')!.batches.get('b1')).not.toHaveProperty('prev');
+    await reopened.close();
+  });
+
+  it('exposes the hash of its last line as head, after appends, on reopening and after a torn line is cut off', async () => {
+    const path = join(dir, 'ledger.jsonl');
+    const ledger = await FileLedger.open(path);
+    expect(ledger.head).toBe(sha256((await fileLines(path))[0]!));
+    await ledger.append(created, planned);
+    const head = ledger.head;
+    expect(head).toBe(sha256((await fileLines(path)).at(-1)!));
+    await ledger.close();
+    await appendFile(path, '{"type":"batch.sending","jobId":"j1","at":3,"bat');
+    const readOnly = await FileLedger.open(path, { readOnly: true });
+    expect(readOnly.head).toBe(head);
+    await readOnly.close();
+    const reopened = await FileLedger.open(path);
+    expect(reopened.head).toBe(head);
+    await reopened.append(sending);
+    await reopened.close();
+    expect(JSON.parse((await fileLines(path)).at(-1)!).prev).toBe(head);
+  });
+
+  it('a failed append leaves head where it was', async () => {
+    const path = join(dir, 'ledger.jsonl');
+    const fault: Parameters<typeof faulty>[0] = {};
+    const ledger = await FileLedger.open(path, { wrapFile: faulty(fault) });
+    await ledger.append(created);
+    const head = ledger.head;
+    fault.write = 'enospc';
+    await expect(ledger.append(planned)).rejects.toThrow('nothing of this append was recorded');
+    expect(ledger.head).toBe(head);
+    await ledger.append(planned);
+    await ledger.close();
+    expect(JSON.parse((await fileLines(path)).at(-1)!).prev).toBe(head);
+  });
+
+  it('appends chained records to a version 1 ledger, which keeps its header', async () => {
+    const path = join(dir, 'ledger.jsonl');
+    const v1 = header(0, 1) + lines(created);
+    await writeFile(path, v1);
+    const ledger = await FileLedger.open(path);
+    await ledger.append(planned);
+    await ledger.close();
+    expect(await readFile(path, 'utf8')).toBe(
+      `${v1}${JSON.stringify({ ...planned, prev: sha256(JSON.stringify(created)) })}\n`,
+    );
+  });
+});
 
 describe('durable appends', () => {
   it.each(['short', 'enospc'] as const)(

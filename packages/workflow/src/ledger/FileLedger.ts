@@ -8,7 +8,9 @@ import { checkPrivateDirectory } from './checkPrivateDirectory.js';
 import type { Ledger } from './Ledger.js';
 import { type LedgerFile, ledgerFileOf } from './LedgerFile.js';
 import { emptyLedgerState, type LedgerState } from './LedgerState.js';
+import { chainedLine, lastLineHash, lineHash } from './ledgerChain.js';
 import { ledgerHeaderLine } from './ledgerHeader.js';
+import { openLedgerForReading } from './openLedgerForReading.js';
 import { openPrivateFile } from './openPrivateFile.js';
 import { type ParsedLedger, parseLedger } from './parseLedger.js';
 import { readHistory } from './readHistory.js';
@@ -37,7 +39,9 @@ export interface FileLedgerOptions {
  * must compile, node:sqlite needs Node 22), an append is one write and one
  * fdatasync, and a crash can only tear the last line, which replay detects
  * and drops: that record's request was never sent, or is recorded as unknown
- * by the `sending` record before it. The file and its lock are created 0600
+ * by the `sending` record before it. Each record line carries the hash of
+ * the line before it (`ledgerChain.ts`), so an edit shows (`verifyLedger`).
+ * The file and its lock are created 0600
  * in a directory no one else can write (0700 when created here), never
  * through a symlink: task ids and distinct ids are personal data, and a
  * planted link would make us truncate someone else's file.
@@ -50,6 +54,8 @@ export class FileLedger implements Ledger {
   #broken: string | undefined;
   /** The file's length once every durable append is in; a failed append is cut back to it. */
   #size = 0;
+  /** The hash of the last complete line: the next record's `prev`. */
+  #head: string | undefined;
 
   private constructor(
     readonly path: string,
@@ -60,17 +66,9 @@ export class FileLedger implements Ledger {
 
   /** Opens (or creates) the ledger at `path`, takes its lock (unless `readOnly`) and replays it. */
   static async open(path: string, options: FileLedgerOptions = {}): Promise<FileLedger> {
-    const what = `ledger ${path}`;
-    if (options.readOnly) {
-      const missing = (error: NodeJS.ErrnoException) => {
-        throw error.code === 'ENOENT' ? new Error(`no ledger at ${path}: no job has been started with it`) : error;
-      };
-      await checkPrivateDirectory(dirname(path), what).catch(missing);
-      const handle = await openPrivateFile(path, constants.O_RDONLY, 'ledger').catch(missing);
-      return FileLedger.#load(path, handle, undefined, options);
-    }
+    if (options.readOnly) return FileLedger.#load(path, await openLedgerForReading(path), undefined, options);
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    await checkPrivateDirectory(dirname(path), what);
+    await checkPrivateDirectory(dirname(path), `ledger ${path}`);
     const lock = await takeLock(`${path}.lock`);
     try {
       const handle = await openPrivateFile(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND, 'ledger');
@@ -94,6 +92,7 @@ export class FileLedger implements Ledger {
       const ledger = new FileLedger(path, file, lock);
       // Everything is checked before anything is written: a refused file stays as it was.
       ledger.#apply(parsed);
+      ledger.#head = lastLineHash(content, parsed.completeLength);
       if (lock) await ledger.#repair(parsed, content.length, options.now ?? CLIENT_DEFAULTS.now);
       return ledger;
     } catch (error) {
@@ -102,13 +101,30 @@ export class FileLedger implements Ledger {
     }
   }
 
+  /**
+   * The hash of the last line written (`ledgerChain.ts`): noted elsewhere, it
+   * lets `verifyLedger` show an edit to the last line, which no later line's
+   * `prev` covers. Undefined only for an empty file opened read-only.
+   */
+  get head(): string | undefined {
+    return this.#head;
+  }
+
   append(...records: LedgerRecord[]): Promise<void> {
     if (this.#closed || !this.lock)
       return Promise.reject(new Error(`ledger ${this.path} is ${this.#closed ? 'closed' : 'open read-only'}`));
     // Appends are serialised: the file order is the order callers asked for.
     const next = this.#queue.then(async () => {
       if (this.#broken) throw new Error(`ledger ${this.path} accepts no more appends: ${this.#broken}`);
-      await this.#write(Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join('')));
+      let head = this.#head;
+      let text = '';
+      for (const record of records) {
+        const line = chainedLine(record, head);
+        head = lineHash(line);
+        text += `${line}\n`;
+      }
+      await this.#write(Buffer.from(text));
+      this.#head = head;
       // Only once durable: memory never runs ahead of the file.
       for (const record of records) applyRecord(this.state, record);
     });
@@ -163,6 +179,10 @@ export class FileLedger implements Ledger {
       await this.file.truncate(parsed.completeLength);
       await this.file.datasync();
     }
-    if (parsed.completeLength === 0) await this.#write(Buffer.from(ledgerHeaderLine(now())));
+    if (parsed.completeLength === 0) {
+      const header = ledgerHeaderLine(now());
+      await this.#write(Buffer.from(header));
+      this.#head = lineHash(header.slice(0, -1));
+    }
   }
 }

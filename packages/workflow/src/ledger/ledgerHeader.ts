@@ -9,7 +9,12 @@ export interface LedgerHeader {
 }
 
 export const LEDGER_FORMAT = 'mixpanel-gdpr-ledger';
-export const LEDGER_VERSION = 1;
+/**
+ * 2: every record line carries `prev`, the hash of the line before it
+ * (`ledgerChain.ts`). Version 1 ledgers are read as they are; what is
+ * appended to them carries `prev`, so their chain starts there.
+ */
+export const LEDGER_VERSION = 2;
 
 /**
  * How every header line starts (the key order of `ledgerHeaderLine` is

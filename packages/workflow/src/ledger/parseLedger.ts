@@ -37,13 +37,24 @@ export function parseLedger(content: Uint8Array, path: string): ParsedLedger {
     const text = bytes.subarray(start, end).toString('utf8');
     start = end + 1;
     parsed.completeLength = start;
-    if (line === 1) readFirstLine(parsed, text, path);
-    else if (text.trim()) parsed.records.push({ record: parseRecord(text, path, line), line });
+    if (line === 1) {
+      const first = parseFirstLine(text, path);
+      if ('header' in first) parsed.header = first.header;
+      else parsed.records.push({ record: first.record, line });
+    } else if (text.trim()) parsed.records.push({ record: parseRecordLine(text, path, line).record, line });
   }
   return parsed;
 }
 
-function readFirstLine(parsed: ParsedLedger, text: string, path: string): void {
+/** A record as read, without the `prev` its line carries (the hash chain is the file's, not the state's). */
+export interface ReadRecord {
+  record: LedgerRecord;
+  /** The hash of the line before, when this line carries one (see `ledgerChain.ts`). */
+  prev?: string;
+}
+
+/** Line 1: a header, or a 0.1 ledger's first record. Throws "not a ledger" or "newer version" otherwise. */
+export function parseFirstLine(text: string, path: string): { header: LedgerHeader } | ReadRecord {
   const value = parseJson(text);
   if (isLedgerHeader(value)) {
     if (!Number.isInteger(value.version) || value.version < 1 || value.version > LEDGER_VERSION) {
@@ -51,26 +62,30 @@ function readFirstLine(parsed: ParsedLedger, text: string, path: string): void {
         `ledger ${path} has format version ${JSON.stringify(value.version)}; this mixpanel-gdpr reads versions 1 to ${LEDGER_VERSION}: use a newer one; nothing was changed`,
       );
     }
-    parsed.header = value;
-    return;
+    return { header: value };
   }
   // A ledger written by 0.1 has no header: its first line is the record that
   // created its first job. It is read as it is and never rewritten.
-  if (isLedgerRecord(value) && value.type === 'job.created') {
-    parsed.records.push({ record: value, line: 1 });
-    return;
-  }
+  if (isLedgerRecord(value) && value.type === 'job.created') return withoutPrev(value);
   throw notALedger(
     path,
     `line 1 is ${value === undefined ? 'not JSON' : 'JSON'} but neither a ledger header nor a job.created record`,
   );
 }
 
-function parseRecord(text: string, path: string, line: number): LedgerRecord {
+/** A line after the first. Throws "corrupt at line N" when it is not a record. */
+export function parseRecordLine(text: string, path: string, line: number): ReadRecord {
   const value = parseJson(text);
-  if (isLedgerRecord(value)) return value;
+  if (isLedgerRecord(value)) return withoutPrev(value);
   const why = value === undefined ? 'not JSON' : 'not a record this version knows';
   throw new Error(`ledger ${path} is corrupt at line ${line} (${why}): fix or move it; nothing was changed`);
+}
+
+function withoutPrev(value: LedgerRecord): ReadRecord {
+  if (!Object.hasOwn(value, 'prev')) return { record: value };
+  const { prev, ...record } = value as LedgerRecord & { prev: unknown };
+  // A prev that is not a string is kept as given, so the chain check reports it as not matching.
+  return { record: record as LedgerRecord, prev: typeof prev === 'string' ? prev : JSON.stringify(prev) };
 }
 
 function parseJson(text: string): unknown {
