@@ -51,7 +51,16 @@ try {
   // One run, one request: a purge ticket received yesterday, under GDPR.
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   await run(
-    ['delete', '--ids', 'examples/erasure-requests.txt', '--ticket', 'PURGE-2026-11', '--received', yesterday, '--wait'],
+    [
+      'delete',
+      '--ids',
+      'examples/erasure-requests.txt',
+      '--ticket',
+      'PURGE-2026-11',
+      '--received',
+      yesterday,
+      '--wait',
+    ],
     { expectCode: 1 },
   );
   // A file of access requests: one per ticket (two subjects have a second id), one export per subject.

@@ -1,8 +1,7 @@
+import { PURGE_KEY_MIN_BYTES } from '@mixpanel-gdpr/workflow';
 import { CliError } from './CliError.js';
 import { readSecretBytes, secretFileError } from './readSecretFile.js';
 
-/** A shorter HMAC key could be guessed; 32 bytes is SHA-256's own strength (as the workflow's purgeLedger requires). */
-const PURGE_KEY_MIN_BYTES = 32;
 const ENV = 'MIXPANEL_GDPR_PURGE_KEY_FILE';
 
 /**

@@ -28,12 +28,15 @@ export { LedgerAppendError } from './ledger/appendDurably.js';
 export { applyRecord } from './ledger/applyRecord.js';
 export type { FileLedgerOptions } from './ledger/FileLedger.js';
 export { FileLedger } from './ledger/FileLedger.js';
+export { isKeyedId, KEYED_ID_PREFIX, keyedId, keyFingerprint, PURGE_KEY_MIN_BYTES } from './ledger/keyedId.js';
 export type { Ledger } from './ledger/Ledger.js';
 export type { LedgerFile } from './ledger/LedgerFile.js';
 export type { BatchPhase, BatchState, JobState, LedgerState, RequestState, TaskRecord } from './ledger/LedgerState.js';
 export { emptyLedgerState } from './ledger/LedgerState.js';
 export { MemoryLedger } from './ledger/MemoryLedger.js';
 export { openPrivateFile } from './ledger/openPrivateFile.js';
+export type { PurgeLedgerOptions, PurgeResult } from './ledger/purgeLedger.js';
+export { purgeLedger } from './ledger/purgeLedger.js';
 export { readHistory } from './ledger/readHistory.js';
 export type {
   JobKind,
@@ -44,6 +47,8 @@ export type {
   RequestKind,
   RequestReceived,
 } from './ledger/records.js';
+export type { LedgerVerification, VerifyLedgerOptions } from './ledger/verifyLedger.js';
+export { verifyLedger } from './ledger/verifyLedger.js';
 export { TaskNotFoundError } from './notFoundRule.js';
 export type { PollScheduleOptions } from './pollSchedule.js';
 export { nextPollDelayMs } from './pollSchedule.js';
