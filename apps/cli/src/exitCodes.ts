@@ -31,7 +31,10 @@ const HELP: Array<[code: number, text: string]> = [
     EXIT.ok,
     'done (with --wait: every id succeeded; without: every batch submitted);\nalso when stdout is closed early (| head): a job stops, saved, resumable',
   ],
-  [EXIT.someFailed, 'finished, but some ids did not succeed (see the report)'],
+  [
+    EXIT.someFailed,
+    'finished, but some ids did not succeed (see the report); requests --check: a request is at risk or\noverdue; verify: the chain is broken; evidence --lookup: no record of the id',
+  ],
   [EXIT.usage, 'bad input or usage; nothing was sent'],
   [EXIT.auth, 'Mixpanel refused the credentials (401/403)'],
   [EXIT.failed, 'another error stopped the job; resume it'],

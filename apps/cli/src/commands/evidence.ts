@@ -96,7 +96,7 @@ async function lookup(id: string, o: EvidenceOptions, globals: GlobalOptions): P
       session.view.info(
         `no record of this id in ${session.config.ledgerPath}${key ? '' : ' (if it was purged, give the purge key with --key-file)'}`,
       );
-      return EXIT.failed;
+      return EXIT.someFailed;
     }
     for (const f of found) session.view.result({ type: 'lookup', ...f }, describe(f));
     return EXIT.ok;

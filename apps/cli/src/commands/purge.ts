@@ -20,10 +20,9 @@ export interface PurgeOptions {
  */
 export async function purge(o: PurgeOptions, globals: GlobalOptions): Promise<number> {
   const days = o.retentionDays === undefined ? undefined : Number(o.retentionDays);
-  if (days !== undefined && !(Number.isInteger(days) && days >= 1))
-    throw new CliError(
-      `--retention-days must be a whole number of days, at least 1 (got ${JSON.stringify(o.retentionDays)})`,
-    );
+  // 0 is allowed: an operator may minimise at once, once requests have ended.
+  if (days !== undefined && !(Number.isInteger(days) && days >= 0))
+    throw new CliError(`--retention-days must be a whole number of days (got ${JSON.stringify(o.retentionDays)})`);
   const key = readPurgeKey(o.keyFile);
   // Read first without the lock, to choose; the purge itself takes the lock.
   const session = await openSession(globals, { readOnly: true });

@@ -53,7 +53,7 @@ export async function requests(o: RequestsOptions, globals: GlobalOptions): Prom
     const atRisk = views.filter((v) => v.health.atRisk).length;
     if (overdue + atRisk === 0) return EXIT.ok;
     session.view.info(`${counted(overdue, 'request')} overdue, ${atRisk} at risk`);
-    return EXIT.failed;
+    return EXIT.someFailed;
   } finally {
     await session.close();
   }

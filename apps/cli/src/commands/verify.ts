@@ -26,5 +26,5 @@ export async function verify(globals: GlobalOptions): Promise<number> {
     { type: 'verify', ...result },
     `ledger ${config.ledgerPath}: BROKEN at line ${result.line}: ${result.reason}`,
   );
-  return EXIT.failed;
+  return EXIT.someFailed;
 }
