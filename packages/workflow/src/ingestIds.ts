@@ -25,6 +25,8 @@ export interface NewJob {
    * ignored.
    */
   groups?: Array<{ requestId: string; ids: string[] }> | undefined;
+  /** Records written just before `job.created`, in the same append (the request a job is the whole of). */
+  precede?: LedgerRecord[] | undefined;
   /** SHA-256 of the input's bytes, once `ids` has been read to the end (see `readIdsWithDigest`). */
   sourceSha256?: (() => string | undefined) | undefined;
 }
@@ -59,7 +61,7 @@ export async function ingestIds(ctx: JobContext, job: NewJob, signal?: AbortSign
   };
   const stats = emptyIdStats();
   // Written with the first batch, so that no valid id means no job at all.
-  let pending: LedgerRecord[] = [created];
+  let pending: LedgerRecord[] = [...(job.precede ?? []), created];
   let batch: string[] = [];
   let batches = 0;
   let group: string | undefined;

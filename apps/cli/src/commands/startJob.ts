@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { parseComplianceType, parseDisclosureType } from '@mixpanel-gdpr/client';
@@ -146,8 +147,11 @@ export async function startJob(
         return EXIT.ok;
       }
     } else {
-      const ticket = o.ticket ?? `run-${new Date(nowMs).toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
-      const { recorded, known } = await desk.receive([
+      // A run without a ticket is still a request: named after its time, unique like a job id.
+      const ticket =
+        o.ticket ??
+        `run-${new Date(nowMs).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+      const whole = await desk.receiveWhole(
         {
           ticket,
           kind: REQUEST_KIND[kind],
@@ -158,18 +162,11 @@ export async function startJob(
           ...(labels && { labels }),
           source: { name: source },
         },
-      ]);
-      if (known.length)
-        throw new CliError(
-          `ticket ${JSON.stringify(ticket)} is already recorded (${known[0]!.requestId}): give another --ticket`,
-        );
-      requests = recorded;
-      planned = await desk.planWhole(recorded[0]!, job.ids, {
-        exportDir,
-        bulkAccess: o.bulk,
-        signal,
-        sourceSha256: input!.sha256,
-      });
+        job.ids,
+        { exportDir, bulkAccess: o.bulk, signal, sourceSha256: input!.sha256 },
+      );
+      requests = [whole.request];
+      planned = whole.planned;
     }
     currentJob.id = planned.length === 1 ? planned[0]!.jobId : undefined;
     for (const { project, jobId } of planned) {

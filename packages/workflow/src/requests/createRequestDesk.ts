@@ -15,7 +15,7 @@ import {
   type RequestPolicyOptions,
   resolveRequestPolicy,
 } from './RequestPolicy.js';
-import { type ReceivedRequests, receiveRequests } from './receiveRequests.js';
+import { type ReceivedRequests, receiveRequests, requestRecords } from './receiveRequests.js';
 import { type RequestHealth, requestHealth } from './requestHealth.js';
 import { type RequestProgress, type RequestStage, requestProgress, rowIndex } from './requestProgress.js';
 
@@ -66,12 +66,17 @@ export interface RequestDesk {
   receive(requests: readonly NewRequest[]): Promise<ReceivedRequests>;
   /** Plans the jobs of requests that list their ids. */
   plan(requests: readonly RequestState[], options?: PlanOptions): Promise<PlannedJob[]>;
-  /** Plans the jobs of one request that is the whole of its jobs, reading `ids` once. */
-  planWhole(
-    request: RequestState,
+  /**
+   * Records one request that is the whole of its jobs (one run, one
+   * request) and plans them, reading `ids` once. The request is written
+   * with its first job's first batch: an input without a valid id records
+   * nothing. A ticket already recorded is refused.
+   */
+  receiveWhole(
+    request: NewRequest,
     ids: IdSource,
     options?: PlanOptions & { sourceSha256?: (() => string | undefined) | undefined },
-  ): Promise<PlannedJob[]>;
+  ): Promise<{ request: RequestState; planned: PlannedJob[] }>;
   /**
    * Runs jobs: each project's in turn (earliest due first), the projects at
    * once; one project's failure does not stop another.
@@ -117,7 +122,16 @@ export function createRequestDesk(options: RequestDeskOptions): RequestDesk {
     policy,
     receive: (requests) => receiveRequests(ledger, requests, policy, now()),
     plan: (requests, planOptions) => planRequestJobs(projects, requests, planOptions),
-    planWhole: (request, ids, planOptions) => planWholeRequest(state, projects, request, ids, planOptions),
+    async receiveWhole(request, ids, planOptions) {
+      const { records, known } = requestRecords(ledger, [{ ...request, ids: undefined }], policy, now());
+      if (known.length)
+        throw new ValidationError(
+          'ticket',
+          `${request.kind} ticket ${JSON.stringify(request.ticket)} is already recorded (${known[0]!.requestId}): give another`,
+        );
+      const planned = await planWholeRequest(state, projects, records[0]!, ids, planOptions);
+      return { request: state.requests.get(records[0]!.requestId)!, planned };
+    },
     async run(jobs, { signal, wait } = {}) {
       const byProject = new Map<string, string[]>();
       for (const { project, jobId } of jobs) byProject.set(project, [...(byProject.get(project) ?? []), jobId]);

@@ -2,7 +2,7 @@ import { ValidationError } from '@mixpanel-gdpr/client';
 import type { Workflow } from '../createWorkflow.js';
 import type { IdSource } from '../ids/normalizeIds.js';
 import type { JobState, LedgerState, RequestState } from '../ledger/LedgerState.js';
-import type { JobKind } from '../ledger/records.js';
+import type { JobKind, RequestReceived } from '../ledger/records.js';
 
 export interface PlanOptions {
   /** Retrievals: where exports go (each under a folder named after its request). */
@@ -76,12 +76,13 @@ export async function planRequestJobs(
 export async function planWholeRequest(
   state: LedgerState,
   projects: ReadonlyMap<string, Workflow>,
-  request: RequestState,
+  request: RequestReceived,
   ids: IdSource,
   options: PlanOptions & { sourceSha256?: (() => string | undefined) | undefined } = {},
 ): Promise<PlannedJob[]> {
   const planned: PlannedJob[] = [];
   let first: JobState | undefined;
+  for (const project of request.projects) workflowOf(projects, project);
   for (const project of request.projects) {
     const jobId = await workflowOf(projects, project).createJob(
       {
@@ -90,6 +91,8 @@ export async function planWholeRequest(
         ...(request.disclosureType && { disclosureType: request.disclosureType }),
         ids: first ? idsOf(first) : ids,
         ...(!first && options.sourceSha256 && { sourceSha256: options.sourceSha256 }),
+        // Recorded with the first job's first batch: input without a valid id leaves no request behind.
+        ...(!first && { precede: [request] }),
         projectName: project,
         requestIds: [request.requestId],
         ...(request.source && { source: request.source.name }),

@@ -31,6 +31,18 @@ export async function receiveRequests(
   policy: RequestPolicy,
   nowMs: number,
 ): Promise<ReceivedRequests> {
+  const { records, known } = requestRecords(ledger, requests, policy, nowMs);
+  if (records.length) await ledger.append(...records);
+  return { recorded: records.map((r) => ledger.state.requests.get(r.requestId)!), known };
+}
+
+/** The checks and records of `receiveRequests`, without appending: a whole-job request is written with its job. */
+export function requestRecords(
+  ledger: Ledger,
+  requests: readonly NewRequest[],
+  policy: RequestPolicy,
+  nowMs: number,
+): { records: RequestReceived[]; known: RequestState[] } {
   const records: RequestReceived[] = [];
   const known: RequestState[] = [];
   const seen = new Set<string>();
@@ -57,8 +69,7 @@ export async function receiveRequests(
     known.push(existing);
   }
   records.sort((a, b) => a.dueAt - b.dueAt || a.receivedAt - b.receivedAt);
-  if (records.length) await ledger.append(...records);
-  return { recorded: records.map((r) => ledger.state.requests.get(r.requestId)!), known };
+  return { records, known };
 }
 
 function checkRequest(r: NewRequest, field: string, nowMs: number): void {
