@@ -5,6 +5,7 @@ import {
   InvalidInput,
   type NewRequest,
   normalizeIds,
+  parseCalendarDate,
   type RequestKind,
   readRequestRows,
   startOfLocalDay,
@@ -144,13 +145,29 @@ export function parseReceived(value: string, timeZone: string, where: string): n
       throw new CliError(`${where}: ${(error as Error).message}`);
     }
   }
-  const withOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-  const ms = withOffset.test(value) ? Date.parse(value) : Number.NaN;
+  const withOffset = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.exec(value);
+  // Date.parse rolls impossible values over (30 February is 2 March, 24:00 the next day): check them first.
+  const real =
+    withOffset &&
+    isCalendarDate(withOffset[1]!) &&
+    Number(withOffset[2]) < 24 &&
+    Number(withOffset[3]) < 60 &&
+    Number(withOffset[5] ?? 0) < 60;
+  const ms = real ? Date.parse(value) : Number.NaN;
   if (!Number.isFinite(ms))
     throw new CliError(
       `${where}: ${JSON.stringify(value)} is not a date (YYYY-MM-DD) or a time with its offset (2026-11-02T09:30:00Z)`,
     );
   return ms;
+}
+
+function isCalendarDate(text: string): boolean {
+  try {
+    parseCalendarDate(text, 'received');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function regulationOf(value: string, where: string): ComplianceType {

@@ -85,9 +85,15 @@ const baseUrl = z.string({ error: rule('be an absolute https URL') }).transform(
 });
 
 const project = z.strictObject({
-  name: z.string({ error: rule('be a project name') }).regex(PROJECT_NAME, {
-    error: rule("be 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit"),
-  }),
+  name: z
+    .string({ error: rule('be a project name') })
+    .regex(PROJECT_NAME, {
+      error: rule("be 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit"),
+    })
+    // Jobs and requests made without a configuration belong to `default`: a configured project of that name would send for them.
+    .refine((name) => name !== 'default', {
+      error: rule('not be "default" (the name of the project without a configuration)'),
+    }),
   region: z.string({ error: rule('be us, eu or in') }).refine(isRegion, { error: rule('be us, eu or in') }),
   baseUrl: baseUrl.optional(),
   ratePerSecond: positive.optional(),

@@ -219,4 +219,20 @@ describe('requests from one CSV across two projects', () => {
     ]);
     expect((await cli(['evidence', '--lookup', 'zd-0042-id0'])).code).toBe(1);
   });
+
+  it('refuses impossible received times instead of rolling them over', async () => {
+    for (const received of ['2026-02-30T10:00:00Z', '2026-04-30T24:00:00Z', '2026-04-30T10:00:00', '30/04/2026']) {
+      const run = await cli([
+        'delete',
+        '--ids',
+        join(dir, 'old.txt'),
+        '--ticket',
+        `BAD-${received}`,
+        '--received',
+        received,
+      ]);
+      expect(run.code, received).toBe(2);
+      expect(run.stderr).toContain(`--received: ${JSON.stringify(received)} is not a date`);
+    }
+  });
 });

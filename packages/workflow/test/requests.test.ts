@@ -243,4 +243,40 @@ describe('requests', () => {
     await expect(desk.extend(desk.find('ccpa'), 'again')).rejects.toThrow(/ccpa/);
     expect(ledger.records.filter((r) => r.type === 'request.extended')).toHaveLength(1);
   });
+
+  it('plans later what a stopped run recorded but did not plan, and never twice', async () => {
+    const { ledger, projects } = await twoProjects();
+    const desk = createRequestDesk({ ledger, projects });
+    // A run that stopped between recording its requests and planning them.
+    await desk.receive([request('E-1', ['u1'], Date.now()), request('E-2', ['u2'], Date.now())]);
+    const planned = await desk.planMissing();
+    expect(planned.map((p) => p.project).sort()).toEqual(['app', 'web']);
+    expect(desk.find('E-1').jobIds).toHaveLength(2);
+    expect(await desk.planMissing()).toEqual([]);
+    expect(await desk.plan([desk.find('E-1')])).toEqual([]);
+  });
+
+  it('knows a purged request again by its number of ids, not its hashed ids', async () => {
+    const ledger = new MemoryLedger();
+    const desk = createRequestDesk({ ledger });
+    const received = Date.now() - DAY;
+    const [recorded] = (await desk.receive([request('P-1', ['a', 'b'], received, { projects: ['default'] })])).recorded;
+    // What a purge leaves: the ids as keyed hashes, and the purge recorded.
+    recorded!.ids = ['hmac-sha256:1', 'hmac-sha256:2'];
+    await ledger.append({
+      type: 'ledger.purged',
+      at: Date.now(),
+      requestIds: [recorded!.requestId],
+      jobIds: [],
+      replaced: 2,
+      keyFingerprint: 'f',
+      previousHead: 'h',
+    });
+    expect((await desk.receive([request('P-1', ['b', 'a'], received, { projects: ['default'] })])).known).toHaveLength(
+      1,
+    );
+    await expect(desk.receive([request('P-1', ['a'], received, { projects: ['default'] })])).rejects.toThrow(
+      /number of distinct ids \(2\)/,
+    );
+  });
 });

@@ -16,6 +16,15 @@ export async function cancel(jobId: string, globals: GlobalOptions, signal: Abor
     const workflow = session.workflowFor(session.workflow.job(known(session, jobId))!);
     const result = await workflow.cancel(jobId, { signal });
     const { state, ids } = workflow.summary(jobId);
+    // A request all of whose jobs are cancelled is cancelled: no longer at risk, and purgeable once its retention ends.
+    if (!result.nothingToCancel) {
+      const jobs = session.ledger.state.jobs;
+      for (const requestId of session.workflow.job(jobId)!.requestIds ?? []) {
+        const request = session.ledger.state.requests.get(requestId)!;
+        if (request.jobIds.every((id) => jobs.get(id)?.cancelledAt !== undefined))
+          await session.desk.cancel(request, `every job of the request was cancelled (last: ${jobId})`);
+      }
+    }
     const human = result.nothingToCancel
       ? `job ${jobId}: nothing to cancel: it is ${state}, with no batch left to send and no task that could still be cancelled. Nothing was recorded.`
       : `job ${jobId}: cancelled. ${counted(result.cancelled, 'task')} cancelled, ${result.tooLate} already started (too late to cancel); no further batch will be sent. ` +

@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  type BatchState,
   evidenceMarkdown,
   evidencePack,
   jobProject,
@@ -123,9 +124,12 @@ function findId(session: Session, forms: ReadonlySet<string>): Found[] {
   const found: Found[] = [];
   for (const job of session.workflow.jobs()) {
     if (!job.ingested) continue;
-    const batch = [...job.batches.values()].find((b) => b.phase !== 'split' && b.ids.some((x) => forms.has(x)));
+    // A split batch's ids are in its halves; a 409's uncovered ids are in its remainder batch, not in it.
+    const holds = (b: BatchState, x: string) =>
+      forms.has(x) && b.phase !== 'split' && (b.phase !== 'conflict' || job.coveredBy.has(x));
+    const batch = [...job.batches.values()].find((b) => b.ids.some((x) => holds(b, x)));
     if (!batch) continue;
-    const matched = batch.ids.find((x) => forms.has(x))!;
+    const matched = batch.ids.find((x) => holds(batch, x))!;
     const tasks = batch.taskId
       ? [job.tasks.get(batch.taskId)!]
       : (job.coveredBy.get(matched) ?? []).map((t) => job.tasks.get(t)!);

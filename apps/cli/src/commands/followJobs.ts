@@ -34,6 +34,11 @@ export async function followJobs(
 ): Promise<number> {
   const session = await openSession(globals);
   try {
+    // A run that stopped after recording requests and before planning every project's jobs: plan them now.
+    if (!jobId && mode !== 'status') {
+      for (const { project, jobId: planned } of await session.desk.planMissing({ signal }))
+        session.view.info(`job ${planned}: planned in project ${project} for requests a stopped run had not planned`);
+    }
     const jobs = jobId ? [jobOf(session, jobId)] : unfinishedJobsOfThisProject(session);
     // The most urgent requests first: a cron pass that is cut short has served them.
     const order = session.desk.jobsByUrgency(jobs.map((j) => j.jobId));

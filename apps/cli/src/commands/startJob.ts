@@ -142,6 +142,8 @@ export async function startJob(
         view.info(`request ${known.ticket} is already recorded (${known.requestId}): left as it is`);
       requests = received.recorded;
       planned = requests.length ? await desk.plan(requests, { exportDir, bulkAccess: o.bulk, signal }) : [];
+      // Requests of an earlier run of this file that stopped before planning every project get their jobs now.
+      planned.push(...(await desk.planMissing({ exportDir, bulkAccess: o.bulk, signal })));
       if (planned.length === 0) {
         view.info('every request of the file was already recorded: nothing new to send (follow them with `watch`)');
         return EXIT.ok;

@@ -28,7 +28,7 @@ export function resolveRequestPolicy(options: RequestPolicyOptions = {}): Reques
   if (!Number.isInteger(p.atRiskDaysLeft) || p.atRiskDaysLeft < 0) throw bad('atRiskDaysLeft', 'an integer >= 0');
   if (typeof p.nextWorkingDay !== 'boolean') throw bad('nextWorkingDay', 'true or false');
   if (!Array.isArray(p.holidays)) throw bad('holidays', 'a list of dates (YYYY-MM-DD)');
-  p.holidays.forEach((d, i) => parseCalendarDate(d, `holidays[${i}]`));
+  for (const [i, d] of p.holidays.entries()) parseCalendarDate(d, `holidays[${i}]`);
   return p;
 }
 

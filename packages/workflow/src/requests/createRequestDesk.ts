@@ -8,7 +8,14 @@ import type { JobSummary } from '../summarizeJob.js';
 import { deadlineOf } from './deadlineOf.js';
 import { extensionAllowed } from './extensionAllowed.js';
 import type { NewRequest } from './NewRequest.js';
-import { type PlannedJob, type PlanOptions, planRequestJobs, planWholeRequest, workflowOf } from './planRequestJobs.js';
+import {
+  type PlannedJob,
+  type PlanOptions,
+  planMissing,
+  planRequestJobs,
+  planWholeRequest,
+  workflowOf,
+} from './planRequestJobs.js';
 import {
   deadlineOptions,
   type RequestPolicy,
@@ -64,8 +71,10 @@ export interface ProjectRun {
 export interface RequestDesk {
   readonly policy: RequestPolicy;
   receive(requests: readonly NewRequest[]): Promise<ReceivedRequests>;
-  /** Plans the jobs of requests that list their ids. */
+  /** Plans the jobs of requests that list their ids (in projects where they have none yet). */
   plan(requests: readonly RequestState[], options?: PlanOptions): Promise<PlannedJob[]>;
+  /** Plans the jobs that requests lack in this desk's projects: a run that stopped half-way. */
+  planMissing(options?: PlanOptions): Promise<PlannedJob[]>;
   /**
    * Records one request that is the whole of its jobs (one run, one
    * request) and plans them, reading `ids` once. The request is written
@@ -121,7 +130,8 @@ export function createRequestDesk(options: RequestDeskOptions): RequestDesk {
   return {
     policy,
     receive: (requests) => receiveRequests(ledger, requests, policy, now()),
-    plan: (requests, planOptions) => planRequestJobs(projects, requests, planOptions),
+    plan: (requests, planOptions) => planRequestJobs(state, projects, requests, planOptions),
+    planMissing: (planOptions) => planMissing(state, projects, planOptions),
     async receiveWhole(request, ids, planOptions) {
       const { records, known } = requestRecords(ledger, [{ ...request, ids: undefined }], policy, now());
       if (known.length)

@@ -3,6 +3,7 @@ import type { Workflow } from '../createWorkflow.js';
 import type { IdSource } from '../ids/normalizeIds.js';
 import type { JobState, LedgerState, RequestState } from '../ledger/LedgerState.js';
 import type { JobKind, RequestReceived } from '../ledger/records.js';
+import { jobProject } from './requestProgress.js';
 
 export interface PlanOptions {
   /** Retrievals: where exports go (each under a folder named after its request). */
@@ -29,6 +30,7 @@ const JOB_KIND: Record<RequestState['kind'], JobKind> = { erasure: 'deletion', a
  * of its own, so each export belongs to one person (unless `bulkAccess`).
  */
 export async function planRequestJobs(
+  state: LedgerState,
   projects: ReadonlyMap<string, Workflow>,
   requests: readonly RequestState[],
   options: PlanOptions = {},
@@ -39,6 +41,8 @@ export async function planRequestJobs(
   for (const request of sorted) {
     if (!request.ids) throw new ValidationError('requests', `request ${request.requestId} lists no ids to plan`);
     for (const project of request.projects) {
+      // Planned already (a run stopped half-way plans only what it had not): never two jobs of one request in a project.
+      if (hasJobIn(state, request, project)) continue;
       workflowOf(projects, project);
       const key = [project, request.kind, request.regulation, request.disclosureType ?? ''].join('\u0000');
       const group = byJob.get(key) ?? { project, requests: [] };
@@ -104,6 +108,57 @@ export async function planWholeRequest(
     planned.push({ project, jobId });
   }
   return planned;
+}
+
+/**
+ * Plans, in the projects this process has, the jobs a request should have
+ * and has not: a run stopped between recording its requests and planning
+ * every project's jobs. A whole-job request takes its ids from a job it has.
+ */
+export async function planMissing(
+  state: LedgerState,
+  projects: ReadonlyMap<string, Workflow>,
+  options: PlanOptions = {},
+): Promise<PlannedJob[]> {
+  const listed: RequestState[] = [];
+  const planned: PlannedJob[] = [];
+  for (const request of state.requests.values()) {
+    if (request.cancelled || request.purgedAt !== undefined) continue;
+    const missing = request.projects.filter((p) => projects.has(p) && !hasJobIn(state, request, p));
+    if (missing.length === 0) continue;
+    if (request.ids) {
+      listed.push({ ...request, projects: missing });
+      continue;
+    }
+    const first = request.jobIds.map((id) => state.jobs.get(id)!).find((j) => j.ingested);
+    // No job with its ids: the run stopped before its first batch, and recorded nothing else of it.
+    if (!first) continue;
+    for (const project of missing) {
+      const jobId = await workflowOf(projects, project).createJob(
+        {
+          kind: first.kind,
+          complianceType: first.complianceType,
+          ...(first.disclosureType && { disclosureType: first.disclosureType }),
+          ids: idsOf(first),
+          projectName: project,
+          requestIds: [request.requestId],
+          ...(first.source && { source: first.source }),
+          ...(first.exportDir && { exportDir: first.exportDir }),
+        },
+        { signal: options.signal },
+      );
+      planned.push({ project, jobId });
+    }
+  }
+  if (listed.length) planned.push(...(await planRequestJobs(state, projects, listed, options)));
+  return planned;
+}
+
+function hasJobIn(state: LedgerState, request: RequestState, project: string): boolean {
+  return request.jobIds.some((id) => {
+    const job = state.jobs.get(id);
+    return job !== undefined && jobProject(job) === project;
+  });
 }
 
 function* idsOf(job: JobState): Generator<string[]> {
