@@ -1,5 +1,5 @@
 import { isTerminalStatus, type ReportedStatus } from '@mixpanel-gdpr/client';
-import type { JobStage, JobSummary } from '@mixpanel-gdpr/workflow';
+import { type JobStage, type JobSummary, namedRequests } from '@mixpanel-gdpr/workflow';
 import { EXIT } from './exitCodes.js';
 import type { ProgressView } from './ProgressView.js';
 import { counted } from './plural.js';
@@ -18,6 +18,9 @@ const STAGE_STYLE: Record<JobStage, Style> = {
   cancelled: 'yellow',
 };
 
+/** Requests named in a job's summary on the terminal (`requests` lists them all). */
+const SHOWN_REQUESTS = 5;
+
 /** Id outcomes that are not failures: succeeded, or deliberately not done (the job was cancelled). */
 const NOT_FAILED = new Set(['SUCCESS', 'CANCELLED']);
 
@@ -29,6 +32,8 @@ export function formatSummary(s: JobSummary, view: ProgressView): string {
       'job',
       `${c.bold(s.jobId)} (${s.kind}, ${s.complianceType}${s.disclosureType ? `, ${s.disclosureType}` : ''}): ${c[STAGE_STYLE[s.state]](s.state)}`,
     ],
+    ...(s.projectName ? [['project', s.projectName] as [string, string]] : []),
+    ...(s.requests ? [['requests', namedRequests(s.requests, SHOWN_REQUESTS)] as [string, string]] : []),
     ['ids', `${s.ids.valid} distinct (${s.ids.read} read, ${s.ids.duplicates} duplicates, ${s.ids.invalid} invalid)`],
     ['outcomes', counts(s.ids.byOutcome)],
     [

@@ -81,25 +81,24 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The flags of a file of requests: ids in distinct_id, one request per ticket, received dates. */
+const fromFile = (name: string) => [
+  '--ids',
+  join(dir, name),
+  '--column',
+  'distinct_id',
+  '--request-column',
+  'ticket',
+  '--received-column',
+  'received',
+];
 const env = () => ({ ...TOKENS, MIXPANEL_GDPR_CONFIG: join(dir, 'mixpanel-gdpr.config.yaml') });
 const cli = (args: string[]) =>
   runCli(['--ledger', ledger, '--poll-min-ms', '50', '--poll-max-ms', '300', ...args], env());
 
 describe('requests from one CSV across two projects', () => {
   it('runs 300 erasure requests to the end, each with evidence of exactly its ids and tasks', async () => {
-    const run = await cli([
-      '--json',
-      'delete',
-      '--ids',
-      join(dir, 'erasures.csv'),
-      '--column',
-      'distinct_id',
-      '--request-column',
-      'ticket',
-      '--received-column',
-      'received',
-      '--wait',
-    ]);
+    const run = await cli(['--json', 'delete', ...fromFile('erasures.csv'), '--wait']);
     expect(run.stderr).not.toMatch(/error/);
     expect(run.code).toBe(0);
     const summaries = ndjson(run.stdout).filter((e) => e.type === 'summary');
@@ -130,6 +129,22 @@ describe('requests from one CSV across two projects', () => {
     // Full batches: 300 requests of 1-3 ids fit in one deletion per project.
     expect([...web.tasks.values()].filter((t) => t.kind === 'deletion')).toHaveLength(1);
 
+    // Jobs and reports name their requests and due dates; the CSV report gives each id its ticket.
+    const listed = ndjson((await cli(['--json', 'jobs'])).stdout).filter((e) => e.type === 'job');
+    expect(listed).toHaveLength(2);
+    for (const job of listed) {
+      const requests = job.requests as Array<{ ticket: string; dueDate: string }>;
+      expect(requests.map((r) => r.ticket).sort()).toEqual([...expected.keys()].sort());
+      expect(requests.every((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.dueDate))).toBe(true);
+    }
+    const csv = (await cli(['report', listed[0]!.jobId as string, '--format', 'csv'])).stdout.trim().split('\n');
+    expect(csv[0]).toBe('distinctId,tickets,outcome,taskIds,batchId,submittedAt,statusAt,note');
+    for (const [ticket, ids] of [...expected].slice(0, 20))
+      for (const id of ids) expect(csv.find((line) => line.startsWith(`${id},`))).toContain(`,${ticket},SUCCESS,`);
+    expect((await cli(['report', listed[0]!.jobId as string, '--format', 'md'])).stdout).toMatch(
+      /- Requests: ZD-\d{4} \(due \d{4}-\d{2}-\d{2}\)/,
+    );
+
     const evidence = await cli(['--json', 'evidence', 'ZD-0007', '--out', join(dir, 'evidence')]);
     expect(evidence.code).toBe(0);
     const written = ndjson(evidence.stdout).find((e) => e.type === 'evidence')!;
@@ -140,20 +155,7 @@ describe('requests from one CSV across two projects', () => {
   });
 
   it('gives each access subject an export of their own in each project', async () => {
-    const run = await cli([
-      'retrieve',
-      '--ids',
-      join(dir, 'access.csv'),
-      '--column',
-      'distinct_id',
-      '--request-column',
-      'ticket',
-      '--received-column',
-      'received',
-      '--out',
-      join(dir, 'exports'),
-      '--wait',
-    ]);
+    const run = await cli(['retrieve', ...fromFile('access.csv'), '--out', join(dir, 'exports'), '--wait']);
     expect(run.code, run.stderr).toBe(0);
     for (const fake of [web, app]) {
       const retrievals = [...fake.tasks.values()].filter((t) => t.kind === 'retrieval');

@@ -6,7 +6,7 @@ import type { JobContext } from './JobContext.js';
 import { type JobProgress, jobProgress } from './jobProgress.js';
 import { jobOf } from './jobQueries.js';
 import type { Ledger } from './ledger/Ledger.js';
-import type { JobState } from './ledger/LedgerState.js';
+import type { JobState, RequestState } from './ledger/LedgerState.js';
 import { type PassResult, pollOnce, withDownloads } from './pollTasks.js';
 import type { ProgressListener } from './progress.js';
 import { assertJobProject } from './project/assertJobProject.js';
@@ -110,15 +110,21 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
       sendable(ctx, jobId);
       if (!wait) await submitBatches(ctx, jobId, signal);
       else await submitAndWatch(ctx, jobId, signal);
-      return summarizeJob(jobOf(ctx, jobId));
+      return summarizeJob(jobOf(ctx, jobId), requestsOf(ctx, jobId));
     },
     cancel: async (jobId, { signal } = {}) => cancelJob(ctx, sendable(ctx, jobId), signal),
-    summary: (jobId) => summarizeJob(jobOf(ctx, jobId)),
+    summary: (jobId) => summarizeJob(jobOf(ctx, jobId), requestsOf(ctx, jobId)),
     progress: (jobId) => jobProgress(jobOf(ctx, jobId), limiter.intervalMs),
-    report: (jobId, format, out) => writeReport(jobOf(ctx, jobId), format, out as never),
+    report: (jobId, format, out) => writeReport(jobOf(ctx, jobId), format, out as never, requestsOf(ctx, jobId)),
     jobs: () => [...ctx.ledger.state.jobs.values()],
     job: (jobId) => ctx.ledger.state.jobs.get(jobId),
   };
+}
+
+/** The requests a job carries, from the ledger state. */
+function requestsOf(ctx: JobContext, jobId: string): RequestState[] {
+  const { requests } = ctx.ledger.state;
+  return (ctx.ledger.state.jobs.get(jobId)?.requestIds ?? []).flatMap((id) => requests.get(id) ?? []);
 }
 
 /** The job id, once the job is known to belong to the client's project: every entry point that sends asks this once. */

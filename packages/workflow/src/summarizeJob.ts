@@ -1,6 +1,6 @@
 import type { IdOutcome } from './IdOutcome.js';
 import { isOutstanding, isTaskTerminal } from './jobQueries.js';
-import { type JobState, type TaskRecord, WAITING_PHASES } from './ledger/LedgerState.js';
+import { type JobState, type RequestState, type TaskRecord, WAITING_PHASES } from './ledger/LedgerState.js';
 import type { ProjectIdentity } from './project/ProjectIdentity.js';
 
 /**
@@ -13,6 +13,8 @@ export type JobStage = 'not started' | 'in progress' | 'complete' | 'complete wi
 
 export interface IdRow {
   distinctId: string;
+  /** Tickets of the requests holding the id (reports of jobs made from requests). */
+  tickets?: string[];
   outcome: IdOutcome;
   /** The task(s) covering the id; several when a 409 named more than one. */
   taskIds: string[];
@@ -23,6 +25,14 @@ export interface IdRow {
   note?: string;
 }
 
+/** A request as a job's summary names it. */
+export interface JobRequest {
+  requestId: string;
+  ticket: string;
+  /** YYYY-MM-DD in the request's time zone: the extended date once extended. */
+  dueDate: string;
+}
+
 export interface JobSummary {
   jobId: string;
   kind: JobState['kind'];
@@ -31,6 +41,10 @@ export interface JobSummary {
   source?: string;
   /** The project the job was created for (absent for jobs from 0.1). */
   project?: ProjectIdentity;
+  /** The configuration's name of that project (absent for the default project). */
+  projectName?: string;
+  /** The requests whose ids the job carries, earliest due first, with the due date in force. */
+  requests?: JobRequest[];
   createdAt: string;
   updatedAt: string;
   cancelledAt?: string;
@@ -154,7 +168,8 @@ function outcomeOf(tasks: TaskRecord[]): Pick<IdRow, 'outcome' | 'taskIds' | 'su
   };
 }
 
-export function summarizeJob(job: JobState): JobSummary {
+/** `requests`: the job's requests (`job.requestIds`, looked up in the ledger state), to be named in the summary. */
+export function summarizeJob(job: JobState, requests: readonly RequestState[] = []): JobSummary {
   const count = (into: Record<string, number>, key: string, n = 1) => (into[key] = (into[key] ?? 0) + n);
   const byOutcome: Record<string, number> = {};
   for (const { ids, row } of outcomeGroups(job)) count(byOutcome, row.outcome, ids.length);
@@ -183,6 +198,14 @@ export function summarizeJob(job: JobState): JobSummary {
     ...(job.disclosureType && { disclosureType: job.disclosureType }),
     ...(job.source && { source: job.source }),
     ...(job.project && { project: job.project }),
+    ...(job.projectName && { projectName: job.projectName }),
+    ...(requests.length > 0 && {
+      requests: requests.map((r) => ({
+        requestId: r.requestId,
+        ticket: r.ticket,
+        dueDate: r.extension?.dueDate ?? r.dueDate,
+      })),
+    }),
     createdAt: iso(job.createdAt)!,
     updatedAt: iso(job.updatedAt)!,
     ...(job.cancelledAt !== undefined && { cancelledAt: iso(job.cancelledAt) }),

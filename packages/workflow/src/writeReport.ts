@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { JobState } from './ledger/LedgerState.js';
+import type { JobState, RequestState } from './ledger/LedgerState.js';
 import { describeProject } from './project/ProjectIdentity.js';
-import { idRows, type JobSummary, summarizeJob } from './summarizeJob.js';
+import { type IdRow, idRows, type JobRequest, type JobSummary, summarizeJob } from './summarizeJob.js';
 
 export type ReportFormat = 'json' | 'csv' | 'md';
 
@@ -12,28 +12,62 @@ export type ReportFormat = 'json' | 'csv' | 'md';
  * job never builds its report in memory. json: `{ summary, ids: [...] }`;
  * csv: one row per id; md: the summary for humans (no per-id rows).
  */
-export async function writeReport(job: JobState, format: ReportFormat, out: Writable): Promise<void> {
-  const summary = summarizeJob(job);
+export async function writeReport(
+  job: JobState,
+  format: ReportFormat,
+  out: Writable,
+  requests: readonly RequestState[] = [],
+): Promise<void> {
+  const summary = summarizeJob(job, requests);
   if (format === 'md') return write(out, summaryMarkdown(summary));
-  if (format === 'csv') return writeCsv(job, out);
+  const rows = withTickets(job, requests);
+  if (format === 'csv') return writeCsv(rows, requests.length > 0, out);
   await write(out, `{"summary":${JSON.stringify(summary, null, 2)},\n"ids":[\n`);
   let first = true;
-  for (const row of idRows(job)) {
+  for (const row of rows) {
     await write(out, `${first ? '' : ',\n'}${JSON.stringify(row)}`);
     first = false;
   }
   await write(out, '\n]}\n');
 }
 
-async function writeCsv(job: JobState, out: Writable): Promise<void> {
+/** Each row with the tickets of the requests holding its id: its batch's request, a listed id, or the job's one request. */
+function* withTickets(job: JobState, requests: readonly RequestState[]): Generator<IdRow> {
+  if (requests.length === 0) return yield* idRows(job);
+  const whole = requests.filter((r) => !r.ids).map((r) => r.ticket);
+  const byId = new Map<string, string[]>();
+  for (const r of requests) for (const id of r.ids ?? []) byId.set(id, [...(byId.get(id) ?? []), r.ticket]);
+  const byRequestId = new Map(requests.map((r) => [r.requestId, r.ticket]));
+  for (const row of idRows(job)) {
+    const own = byRequestId.get(job.batches.get(row.batchId)?.requestId ?? '');
+    const tickets = own ? [own] : [...whole, ...(byId.get(row.distinctId) ?? [])];
+    yield { distinctId: row.distinctId, tickets, ...omitId(row) };
+  }
+}
+
+function omitId({ distinctId: _, ...rest }: IdRow): Omit<IdRow, 'distinctId'> {
+  return rest;
+}
+
+async function writeCsv(rows: Iterable<IdRow>, withRequests: boolean, out: Writable): Promise<void> {
   const csv = stringify({
     header: true,
-    columns: ['distinctId', 'outcome', 'taskIds', 'batchId', 'submittedAt', 'statusAt', 'note'],
+    columns: [
+      'distinctId',
+      ...(withRequests ? ['tickets'] : []),
+      'outcome',
+      'taskIds',
+      'batchId',
+      'submittedAt',
+      'statusAt',
+      'note',
+    ],
     cast: { string: neutraliseFormula },
   });
   csv.pipe(out, { end: false });
-  for (const row of idRows(job)) {
-    if (!csv.write({ ...row, taskIds: row.taskIds.join(';') })) await once(csv, 'drain');
+  for (const row of rows) {
+    if (!csv.write({ ...row, taskIds: row.taskIds.join(';'), tickets: row.tickets?.join(';') }))
+      await once(csv, 'drain');
   }
   csv.end();
   await once(csv, 'end');
@@ -49,6 +83,16 @@ export function neutraliseFormula(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
+/** Requests named in a Markdown summary; the JSON summary lists them all. */
+const LISTED_REQUESTS = 20;
+
+/** "ZD-1 (due 2026-12-03), ZD-2 (due …) and 3 more", earliest due first. */
+export function namedRequests(requests: readonly JobRequest[], max: number): string {
+  const sorted = [...requests].sort((a, b) => a.dueDate.localeCompare(b.dueDate));
+  const shown = sorted.slice(0, max).map((r) => `${r.ticket} (due ${r.dueDate})`);
+  return `${shown.join(', ')}${sorted.length > max ? ` and ${sorted.length - max} more` : ''}`;
+}
+
 async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
@@ -59,7 +103,8 @@ export function summaryMarkdown(s: JobSummary): string {
   return [
     `# ${s.kind === 'deletion' ? 'Deletion' : 'Retrieval'} job ${s.jobId}`,
     '',
-    ...(s.project ? [`- Project: ${describeProject(s.project)}`] : []),
+    ...(s.project ? [`- Project: ${s.projectName ? `${s.projectName}, ` : ''}${describeProject(s.project)}`] : []),
+    ...(s.requests ? [`- Requests: ${namedRequests(s.requests, LISTED_REQUESTS)}`] : []),
     `- Regulation: ${s.complianceType}${s.disclosureType ? ` (disclosure: ${s.disclosureType})` : ''}`,
     `- Ids: ${s.ids.valid} distinct (${s.ids.read} read, ${s.ids.duplicates} duplicates, ${s.ids.invalid} invalid)${s.source ? ` from ${s.source}` : ''}`,
     `- Created ${s.createdAt}, last change ${s.updatedAt}${s.cancelledAt ? `, cancelled ${s.cancelledAt}` : ''}`,

@@ -1,4 +1,4 @@
-import type { JobState, JobSummary } from '@mixpanel-gdpr/workflow';
+import { type JobState, type JobSummary, namedRequests } from '@mixpanel-gdpr/workflow';
 import type { GlobalOptions } from '../config.js';
 import { EXIT } from '../exitCodes.js';
 import { openSession, type Session } from '../openSession.js';
@@ -50,6 +50,6 @@ function showJob(session: Session, job: JobState, s: JobSummary | undefined): vo
   const state = s.state === 'cancelled' && !s.complete ? 'cancelled (tasks running)' : s.state;
   session.view.result(
     { type: 'job', ...s },
-    `${s.jobId}  ${s.kind.padEnd(9)}  ${s.complianceType}  ${String(s.ids.valid).padStart(8)} ${noun(s.ids.valid, 'id').padEnd(3)}  ${state.padEnd(25)}  ${outcomes}`,
+    `${s.jobId}  ${s.kind.padEnd(9)}  ${s.complianceType}  ${String(s.ids.valid).padStart(8)} ${noun(s.ids.valid, 'id').padEnd(3)}  ${state.padEnd(25)}  ${outcomes}${s.projectName ? `  project ${s.projectName}` : ''}${s.requests ? `  requests ${namedRequests(s.requests, 3)}` : ''}`,
   );
 }

@@ -1,5 +1,6 @@
 import { ValidationError } from '@mixpanel-gdpr/client';
 import type { Workflow } from '../createWorkflow.js';
+import { REQUEST_DEFAULTS } from '../defaults.js';
 import type { IdSource } from '../ids/normalizeIds.js';
 import type { JobState, LedgerState, RequestState } from '../ledger/LedgerState.js';
 import type { JobKind, RequestReceived } from '../ledger/records.js';
@@ -60,7 +61,7 @@ export async function planRequestJobs(
         ...(first.disclosureType && { disclosureType: first.disclosureType }),
         ids: separate ? [] : group.flatMap((r) => r.ids!),
         ...(separate && { groups: group.map((r) => ({ requestId: r.requestId, ids: r.ids! })) }),
-        projectName: project,
+        ...(project !== REQUEST_DEFAULTS.defaultProject && { projectName: project }),
         requestIds: group.map((r) => r.requestId),
         ...(first.source && { source: first.source.name }),
         ...(options.exportDir && { exportDir: options.exportDir }),
@@ -97,7 +98,7 @@ export async function planWholeRequest(
         ...(!first && options.sourceSha256 && { sourceSha256: options.sourceSha256 }),
         // Recorded with the first job's first batch: input without a valid id leaves no request behind.
         ...(!first && { precede: [request] }),
-        projectName: project,
+        ...(project !== REQUEST_DEFAULTS.defaultProject && { projectName: project }),
         requestIds: [request.requestId],
         ...(request.source && { source: request.source.name }),
         ...(options.exportDir && { exportDir: options.exportDir }),
@@ -140,7 +141,7 @@ export async function planMissing(
           complianceType: first.complianceType,
           ...(first.disclosureType && { disclosureType: first.disclosureType }),
           ids: idsOf(first),
-          projectName: project,
+          ...(project !== REQUEST_DEFAULTS.defaultProject && { projectName: project }),
           requestIds: [request.requestId],
           ...(first.source && { source: first.source }),
           ...(first.exportDir && { exportDir: first.exportDir }),
