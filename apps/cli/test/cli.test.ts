@@ -168,9 +168,10 @@ describe('jobs', () => {
     ]);
     const csvFile = join(dir, 'report.csv');
     expect((await runCli(['report', jobId, '--format', 'csv', '--output', csvFile], env)).code).toBe(0);
-    expect((await readFile(csvFile, 'utf8')).split('\n')[0]).toBe(
-      'distinctId,outcome,taskIds,batchId,submittedAt,statusAt,note',
-    );
+    // Every run is a request now (here one named run-…): each id's row names its ticket.
+    const [header, firstRow] = (await readFile(csvFile, 'utf8')).split('\n');
+    expect(header).toBe('distinctId,tickets,outcome,taskIds,batchId,submittedAt,statusAt,note');
+    expect(firstRow).toMatch(/^c-1,run-\d{8}-\d{6}-[0-9a-f]{6},SUCCESS,/);
     expect((await stat(csvFile)).mode & 0o777).toBe(0o600);
     expect((await runCli(['report', jobId, '--format', 'md'], env)).stdout).toContain(
       'A CCPA export covers only the previous year',
