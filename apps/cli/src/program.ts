@@ -260,8 +260,15 @@ export function buildProgram(
     .description(
       "Check the ledger's hash chain: every record carries the hash of the one before; names the first broken one.",
     )
-    .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr verify --ledger /var/lib/mixpanel-gdpr/ledger.jsonl')
-    .action(() => onRun(() => verify(globals()), READS));
+    .option(
+      '--head <sha256>',
+      'a head printed earlier (by verify, or in an evidence pack): the chain must still lead through it',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ mixpanel-gdpr verify --ledger /var/lib/mixpanel-gdpr/ledger.jsonl\n  $ mixpanel-gdpr verify --head 3f5c…   # the ledgerHead of an evidence pack',
+    )
+    .action((o: { head?: string }) => onRun(() => verify(globals(), o), READS));
   program
     .command('purge')
     .description(

@@ -151,6 +151,10 @@ describe('requests from one CSV across two projects', () => {
     const pack = JSON.parse(await readFile(written.json as string, 'utf8'));
     expect([...pack.request.ids].sort()).toEqual([...expected.get('ZD-0007')!].sort());
     expect(pack.request.source.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // The pack names the chain's head when it was made: verify can show nothing behind it changed since.
+    expect(pack.ledgerHead).toMatch(/^[0-9a-f]{64}$/);
+    expect((await cli(['verify', '--head', pack.ledgerHead])).code).toBe(0);
+    expect((await cli(['verify', '--head', 'ab'.repeat(32)])).code).toBe(1);
     expect(await readFile(written.markdown as string, 'utf8')).toContain(written.sha256 as string);
   });
 

@@ -43,6 +43,7 @@ export function evidenceMarkdown(pack: EvidencePack, jsonSha256: string): string
   if (r.cancelled) row('Cancelled', `${r.cancelled.at}: ${r.cancelled.reason}`);
   row('Generated', `${pack.generatedAt} by ${pack.tool.name} ${pack.tool.version}`);
   row('Evidence JSON sha256', jsonSha256);
+  if (pack.ledgerHead) row('Ledger head (mixpanel-gdpr verify)', pack.ledgerHead);
   out.push('');
   for (const p of pack.projects) {
     out.push(`## Project ${cell(p.name)}: ${p.stage}`, '');

@@ -78,6 +78,11 @@ export interface EvidencePack {
   }>;
   /** What the operation does not cover: say it to the data subject or act on it elsewhere. */
   notCovered: string[];
+  /**
+   * The hash of the ledger's last line when the pack was made (file ledgers):
+   * `verify` against it shows the history behind this pack was not changed since.
+   */
+  ledgerHead?: string;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -97,6 +102,8 @@ export async function evidencePack(
 ): Promise<EvidencePack> {
   const { request, progress, health } = view;
   const state = ledger.state;
+  // Read before the history: the pack covers at least everything up to this line.
+  const head = (ledger as { head?: string }).head;
   const rows = rowIndex();
   const jobIds = new Set(request.jobIds);
   const timelines = new Map<string, TimelineEntry[]>();
@@ -221,5 +228,6 @@ export async function evidencePack(
     },
     projects,
     notCovered: request.kind === 'erasure' ? DELETION_NOTES : RETRIEVAL_NOTES,
+    ...(head && { ledgerHead: head }),
   };
 }
