@@ -61,7 +61,11 @@ export class SharedPace {
     options: SharedPaceOptions = {},
   ) {
     this.#backoff = {
-      rateLimitBackoffMs: nonNegative('rateLimitBackoffMs', options.rateLimitBackoffMs, WORKFLOW_DEFAULTS.rateLimitBackoffMs),
+      rateLimitBackoffMs: nonNegative(
+        'rateLimitBackoffMs',
+        options.rateLimitBackoffMs,
+        WORKFLOW_DEFAULTS.rateLimitBackoffMs,
+      ),
       rateLimitMaxBackoffMs: nonNegative(
         'rateLimitMaxBackoffMs',
         options.rateLimitMaxBackoffMs,
@@ -131,6 +135,7 @@ export class SharedPace {
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!(value >= 0) || !Number.isFinite(value)) throw new TypeError(`${name} must be a number of ms ≥ 0 (got ${value})`);
+  if (!(value >= 0) || !Number.isFinite(value))
+    throw new TypeError(`${name} must be a number of ms ≥ 0 (got ${value})`);
   return value;
 }

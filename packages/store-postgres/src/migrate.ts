@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { type Migration, loadMigrations } from './loadMigrations.js';
+import { loadMigrations, type Migration } from './loadMigrations.js';
 import { MigrationError } from './MigrationError.js';
 import { sql } from './sql.js';
 import { withTransaction } from './withTransaction.js';

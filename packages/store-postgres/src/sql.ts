@@ -32,8 +32,12 @@ export const sql = {
     ORDER BY n
     RETURNING seq
   ) SELECT max(seq)::text AS last FROM inserted`,
-  /** Keyset pagination by seq: no cursor held open between pages. */
-  eventsAfter: 'SELECT seq::text AS seq, record FROM mgdpr_events WHERE seq > $1 ORDER BY seq LIMIT $2',
+  /**
+   * Keyset pagination by seq: no cursor held open between pages. The seq is
+   * read as text (a bigint may pass 2^53); ORDER BY names the table's column,
+   * or it would sort by that text ('10' before '9').
+   */
+  eventsAfter: 'SELECT e.seq::text AS seq, e.record FROM mgdpr_events e WHERE e.seq > $1 ORDER BY e.seq LIMIT $2',
   /** Delivered at commit, and only if it commits. Payload: the last seq. */
   notifyEvents: "SELECT pg_notify('mgdpr_events', $1)",
   listenEvents: 'LISTEN mgdpr_events',

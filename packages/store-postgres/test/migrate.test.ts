@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../src/loadMigrations.js';
-import { migrate } from '../src/migrate.js';
 import { MigrationError } from '../src/MigrationError.js';
+import { migrate } from '../src/migrate.js';
 import { type FreshDatabase, freshDatabase } from './helpers/freshDatabase.js';
 
 let db: FreshDatabase | undefined;
@@ -11,9 +11,9 @@ afterEach(async () => {
 });
 
 async function appliedVersions(database: FreshDatabase): Promise<number[]> {
-  const { rows } = await database.pool().query<{ version: number }>(
-    'SELECT version FROM mgdpr_schema_migrations ORDER BY version',
-  );
+  const { rows } = await database
+    .pool()
+    .query<{ version: number }>('SELECT version FROM mgdpr_schema_migrations ORDER BY version');
   return rows.map((row) => row.version);
 }
 
@@ -94,7 +94,9 @@ describe('migrate', () => {
     await db
       .pool()
       .query("INSERT INTO mgdpr_schema_migrations (version, name, checksum) VALUES (9999, '9999_future.sql', 'x')");
-    await expect(migrate(db.pool())).rejects.toThrow(/newer than this mixpanel-gdpr knows \(3\): upgrade mixpanel-gdpr/);
+    await expect(migrate(db.pool())).rejects.toThrow(
+      /newer than this mixpanel-gdpr knows \(3\): upgrade mixpanel-gdpr/,
+    );
   });
 
   it('applies nothing once the signal has aborted', async () => {
@@ -109,7 +111,12 @@ describe('migrate', () => {
   it('rolls a failing migration back whole, recording nothing', async () => {
     db = await freshDatabase();
     const [first] = await loadMigrations();
-    const broken = { version: 2, name: '0002_broken.sql', sql: 'CREATE TABLE half (x int); SELECT 1/0;', checksum: 'b' };
+    const broken = {
+      version: 2,
+      name: '0002_broken.sql',
+      sql: 'CREATE TABLE half (x int); SELECT 1/0;',
+      checksum: 'b',
+    };
     await expect(migrate(db.pool(), { migrations: [first!, broken] })).rejects.toThrow(/division by zero/);
     expect(await appliedVersions(db)).toEqual([1]);
     const { rows } = await db.pool().query("SELECT to_regclass('half') AS t");
