@@ -50,7 +50,7 @@ export const sql = {
    * database's clock. A poll also waits out a waiting submission ($2).
    */
   lockPace: `SELECT extract(epoch FROM greatest(next_at, backoff_until,
-      CASE WHEN $2 = 'poll' THEN waiting_submit_until END) - clock_timestamp()) * 1000 AS wait_ms,
+      CASE WHEN $2 = 'poll' THEN waiting_submit_until END) - clock_timestamp()) * 1000 AS wait_ms
     FROM mgdpr_pace WHERE project = $1 FOR UPDATE`,
   /**
    * $2: interval in ms. $3: the `waiting_submit_until` this submission
