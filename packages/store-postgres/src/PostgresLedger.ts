@@ -1,0 +1,156 @@
+import {
+  applyRecord,
+  emptyLedgerState,
+  type Ledger,
+  type LedgerRecord,
+  type LedgerState,
+} from '@mixpanel-gdpr/workflow';
+import pg from 'pg';
+import { type ChangeListener, EventsListener } from './EventsListener.js';
+import { migrate } from './migrate.js';
+import { readEvents, type StoredEvent } from './readEvents.js';
+import { sql } from './sql.js';
+import { withTransaction } from './withTransaction.js';
+
+export interface PostgresLedgerOptions {
+  /** Checked while migrating and replaying. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The workflow's `Ledger` on PostgreSQL: `mgdpr_events` is the log, and
+ * `state` is its replay, kept in this process's memory for now (later steps
+ * answer the workflow's queries in SQL instead).
+ *
+ * Several processes may hold one. Each applies the log in seq order, exactly
+ * once: its own appends after they commit, other processes' through
+ * `refresh()` (woken by `onChange`) or at its next append, which first takes
+ * in whatever others committed before it.
+ */
+export class PostgresLedger implements Ledger {
+  readonly state: LedgerState = emptyLedgerState();
+  /** The last seq applied to `state`. */
+  #lastSeq = 0;
+  /** Appends and refreshes run one at a time: `state` follows seq order. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+  /** Set when applying a stored event failed: `state` no longer matches the log. */
+  #broken: string | undefined;
+  readonly #listener: EventsListener;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly ownsPool: boolean,
+  ) {
+    this.#listener = new EventsListener(pool.options);
+  }
+
+  /**
+   * Connects (to a URL, with a pool of its own, or through the caller's pool,
+   * which `close` then leaves open), migrates the schema and replays the log.
+   */
+  static async open(db: string | pg.Pool, options: PostgresLedgerOptions = {}): Promise<PostgresLedger> {
+    const ownsPool = typeof db === 'string';
+    const pool = ownsPool ? new pg.Pool({ connectionString: db }) : db;
+    // An idle client's connection dropping (a server restart) emits 'error' on
+    // the pool, which would crash the process; the next query reports it instead.
+    if (ownsPool) pool.on('error', () => {});
+    try {
+      await migrate(pool, options.signal ? { signal: options.signal } : {});
+      const ledger = new PostgresLedger(pool, ownsPool);
+      await ledger.#catchUp(options.signal);
+      return ledger;
+    } catch (error) {
+      if (ownsPool) await pool.end();
+      throw error;
+    }
+  }
+
+  /** The last seq applied to `state`. */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /**
+   * Appends the records in one transaction, then applies them to `state`:
+   * all of them or (when it fails) none. Events other processes committed
+   * before them are applied first, so `state` is always a prefix of the log.
+   */
+  append(...records: LedgerRecord[]): Promise<void> {
+    return this.#enqueue(async () => {
+      if (records.length === 0) return;
+      const { others, last } = await withTransaction(this.pool, async (client) => {
+        await client.query(sql.lockEvents);
+        // Under the lock nobody else commits: these are all the events before ours.
+        const others: StoredEvent[] = [];
+        for await (const event of readEvents(client, this.#lastSeq)) others.push(event);
+        const { rows } = await client.query<{ last: string }>(sql.appendEvents, [JSON.stringify(records)]);
+        const last = Number(rows[0]!.last);
+        await client.query(sql.notifyEvents, [String(last)]);
+        return { others, last };
+      });
+      this.#applyAll([...others, ...records.map((record, i) => ({ seq: last - records.length + 1 + i, record }))]);
+    });
+  }
+
+  /** Applies the events other processes appended since the last one seen; resolves with how many. */
+  refresh(signal?: AbortSignal): Promise<number> {
+    return this.#enqueue(() => this.#catchUp(signal));
+  }
+
+  /**
+   * Calls `listener` whenever any process appends (LISTEN on a connection of
+   * its own): an idle worker waits on this instead of polling the table.
+   * Resolves once listening, with a function that unsubscribes.
+   */
+  onChange(listener: ChangeListener): Promise<() => Promise<void>> {
+    if (this.#closed) return Promise.reject(new Error('the PostgreSQL ledger is closed'));
+    return this.#listener.subscribe(listener);
+  }
+
+  /** Every record in the log, oldest first, a page at a time; includes other processes' appends. */
+  async *history(): AsyncGenerator<LedgerRecord> {
+    await this.#queue.catch(() => {});
+    for await (const { record } of readEvents(this.pool, 0)) yield record;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.catch(() => {});
+    await this.#listener.close();
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error('the PostgreSQL ledger is closed'));
+    const next = this.#queue.then(() => {
+      if (this.#broken) throw new Error(`the PostgreSQL ledger is unusable: ${this.#broken}; open it again`);
+      return work();
+    });
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  async #catchUp(signal: AbortSignal | undefined): Promise<number> {
+    let count = 0;
+    for await (const event of readEvents(this.pool, this.#lastSeq)) {
+      signal?.throwIfAborted();
+      this.#applyAll([event]);
+      count++;
+    }
+    return count;
+  }
+
+  #applyAll(events: readonly StoredEvent[]): void {
+    for (const { seq, record } of events) {
+      try {
+        applyRecord(this.state, record);
+      } catch (error) {
+        this.#broken = `event ${seq} of mgdpr_events does not apply (${(error as Error).message})`;
+        throw new Error(this.#broken);
+      }
+      this.#lastSeq = seq;
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { type Priority, WORKFLOW_DEFAULTS } from '@mixpanel-gdpr/workflow';
+import type pg from 'pg';
+import { paceBackoffMs } from './paceBackoffMs.js';
+import { sql } from './sql.js';
+import { withTransaction } from './withTransaction.js';
+
+export interface SharedPaceOptions {
+  /** First wait after a 429 without Retry-After, in ms; doubles per consecutive 429. @default WORKFLOW_DEFAULTS.rateLimitBackoffMs (2 s) */
+  rateLimitBackoffMs?: number;
+  /** Cap on that wait and on a Retry-After, in ms. @default WORKFLOW_DEFAULTS.rateLimitMaxBackoffMs (4 h) */
+  rateLimitMaxBackoffMs?: number;
+  /**
+   * How long past its wake-up a waiting submission still holds polls back,
+   * in ms: covers a late timer and a round trip to the database. A submission
+   * that gave up (aborted, its worker died) holds them back this long at most.
+   * @default SUBMIT_GRACE_MS (500)
+   */
+  submitGraceMs?: number;
+  /** Waits `ms`, rejecting when `signal` aborts. @default node:timers/promises setTimeout */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface AcquireOptions {
+  signal?: AbortSignal;
+  /** Submissions go before polls. @default 'submit' */
+  priority?: Priority;
+}
+
+/** See `SharedPaceOptions.submitGraceMs`. */
+export const SUBMIT_GRACE_MS = 500;
+
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, signal ? { signal } : {});
+
+/**
+ * One pace per Mixpanel project for every worker on one database, on the
+ * database's clock (`clock_timestamp()`), so workers whose clocks disagree
+ * still keep their requests `intervalMs` apart between them.
+ *
+ * A grant is one short transaction on the project's `mgdpr_pace` row (locked
+ * `FOR UPDATE`): if the row's `next_at` and `backoff_until` have passed, it
+ * moves `next_at` to now + interval and grants; otherwise the caller sleeps,
+ * outside any transaction, and tries again.
+ *
+ * Submit before poll: a submission that has to wait writes
+ * `waiting_submit_until` (its wake-up plus a grace), and a poll waits that
+ * out too, so whoever wakes first, the slot goes to the submission. A column
+ * with an expiry, not a count of waiters or an advisory lock: a waiter that
+ * dies cannot leave it set for longer than its grace, and nothing has to be
+ * released. The submission that is granted clears it unless another one
+ * has since written a later time (it is still waiting).
+ */
+export class SharedPace {
+  readonly #backoff: { rateLimitBackoffMs: number; rateLimitMaxBackoffMs: number };
+  readonly #graceMs: number;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    options: SharedPaceOptions = {},
+  ) {
+    this.#backoff = {
+      rateLimitBackoffMs: nonNegative(
+        'rateLimitBackoffMs',
+        options.rateLimitBackoffMs,
+        WORKFLOW_DEFAULTS.rateLimitBackoffMs,
+      ),
+      rateLimitMaxBackoffMs: nonNegative(
+        'rateLimitMaxBackoffMs',
+        options.rateLimitMaxBackoffMs,
+        WORKFLOW_DEFAULTS.rateLimitMaxBackoffMs,
+      ),
+    };
+    this.#graceMs = nonNegative('submitGraceMs', options.submitGraceMs, SUBMIT_GRACE_MS);
+    this.#sleep = options.sleep ?? defaultSleep;
+  }
+
+  /**
+   * Resolves when this caller may send one request to `project`, with the
+   * time of the grant: the database's clock, epoch ms (to the microsecond).
+   */
+  async acquire(project: string, intervalMs: number, options: AcquireOptions = {}): Promise<number> {
+    if (!project) throw new TypeError(`project must be a non-empty string (got ${JSON.stringify(project)})`);
+    if (!(intervalMs > 0) || !Number.isFinite(intervalMs))
+      throw new TypeError(`intervalMs must be a positive number of ms (got ${intervalMs})`);
+    const priority = options.priority ?? 'submit';
+    /** The `waiting_submit_until` this submission wrote, epoch µs. */
+    let declaredUs: string | null = null;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const step = await withTransaction(this.pool, async (client) => {
+        await client.query(sql.ensurePace, [project]);
+        const { rows } = await client.query<{ wait_ms: string }>(sql.lockPace, [project, priority]);
+        const waitMs = Number(rows[0]!.wait_ms);
+        if (waitMs > 0) {
+          if (priority === 'submit') {
+            const declared = await client.query<{ until_us: string }>(sql.declareSubmit, [
+              project,
+              waitMs + this.#graceMs,
+            ]);
+            declaredUs = declared.rows[0]!.until_us;
+          }
+          return { waitMs };
+        }
+        const granted = await client.query<{ granted_us: string }>(sql.grantPace, [project, intervalMs, declaredUs]);
+        return { grantedMs: Number(granted.rows[0]!.granted_us) / 1000 };
+      });
+      if (step.grantedMs !== undefined) return step.grantedMs;
+      await this.#sleep(step.waitMs, options.signal);
+    }
+  }
+
+  /**
+   * Records a 429 for `project`: no worker is granted before the backoff
+   * (or the server's Retry-After, within the cap) has passed. Resolves with
+   * that wait, in ms.
+   */
+  async backoff(project: string, retryAfterMs?: number): Promise<number> {
+    return withTransaction(this.pool, async (client) => {
+      await client.query(sql.ensurePace, [project]);
+      const { rows } = await client.query<{ consecutive_429: number }>(sql.lockPaceRow, [project]);
+      const consecutive = rows[0]!.consecutive_429 + 1;
+      const waitMs = paceBackoffMs(consecutive, retryAfterMs, this.#backoff);
+      await client.query(sql.backoffPace, [project, waitMs, consecutive]);
+      return waitMs;
+    });
+  }
+
+  /** Records a request that was not rate limited: the 429 backoff starts over. */
+  async succeeded(project: string): Promise<void> {
+    await this.pool.query(sql.resetPace, [project]);
+  }
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value >= 0) || !Number.isFinite(value))
+    throw new TypeError(`${name} must be a number of ms ≥ 0 (got ${value})`);
+  return value;
+}

