@@ -1,6 +1,6 @@
 import type { LedgerRecord } from '@mixpanel-gdpr/workflow';
+import { isLedgerRecord } from '@mixpanel-gdpr/workflow';
 import type pg from 'pg';
-import { isLedgerRecord } from './isLedgerRecord.js';
 import { sql } from './sql.js';
 
 /** One row of `mgdpr_events`. */

@@ -28,6 +28,7 @@ export { LedgerAppendError } from './ledger/appendDurably.js';
 export { applyRecord } from './ledger/applyRecord.js';
 export type { FileLedgerOptions } from './ledger/FileLedger.js';
 export { FileLedger } from './ledger/FileLedger.js';
+export { isLedgerRecord } from './ledger/isLedgerRecord.js';
 export { isKeyedId, KEYED_ID_PREFIX, keyedId, keyFingerprint, PURGE_KEY_MIN_BYTES } from './ledger/keyedId.js';
 export type { Ledger } from './ledger/Ledger.js';
 export type { LedgerFile } from './ledger/LedgerFile.js';
