@@ -20,8 +20,25 @@ export interface RateLimiterOptions {
   lastRequestAt?: number;
   /** Called with each grant's time, to hand it on to the next process. */
   onGrant?: (atMs: number) => void;
+  /**
+   * The project's pace shared with other processes and machines (the pace
+   * row in PostgreSQL): each grant also waits for, and reserves, a slot
+   * there. This limiter's own rules (one request in flight, arrival spacing)
+   * still hold inside the process.
+   */
+  share?: PaceShare;
   now?: () => number;
   sleep?: Sleep;
+}
+
+/** One pace per Mixpanel project across processes: see `RateLimiterOptions.share`. */
+export interface PaceShare {
+  /** Resolves once the shared pace allows one more request, which it then counts as sent. */
+  reserve(priority: Priority, intervalMs: number, signal: AbortSignal): Promise<unknown>;
+  /** A 429: every process waits `retryAfterMs` or the shared backoff. */
+  rateLimited(retryAfterMs: number | undefined): Promise<unknown>;
+  /** A request that was not rate limited: the shared 429 backoff starts over. */
+  succeeded(): Promise<unknown>;
 }
 
 interface Waiter {
@@ -111,11 +128,14 @@ export class RateLimiter {
     const hinted = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) ? Math.max(0, retryAfterMs) : undefined;
     const waitMs = Math.min(cap, hinted ?? backoff);
     this.#nextAt = Math.max(this.#nextAt, this.#now() + waitMs);
+    // Best effort: the other processes learn of it at their next reservation; this one already waits.
+    this.options.share?.rateLimited(retryAfterMs).catch(() => {});
     return waitMs;
   }
 
   /** Records a request that was not rate limited: the 429 backoff starts over. */
   succeeded(): void {
+    if (this.#consecutive429 > 0) this.options.share?.succeeded().catch(() => {});
     this.#consecutive429 = 0;
   }
 
@@ -154,6 +174,31 @@ export class RateLimiter {
     if (this.#queue.length === 0) this.#pumpSleep?.abort();
   }
 
+  /**
+   * Waits for a slot of the shared pace for the first waiter; false when
+   * nobody is left to serve (or the reservation failed: the first waiter
+   * gets the error, the others try again).
+   */
+  async #reserveShared(): Promise<boolean> {
+    const head = this.#queue[0]!;
+    this.#pumpSleep = new AbortController();
+    try {
+      await this.options.share!.reserve(head.priority, this.intervalMs, this.#pumpSleep.signal);
+      return this.#queue.length > 0;
+    } catch (error) {
+      if (this.#pumpSleep.signal.aborted) return false;
+      const index = this.#queue.indexOf(head);
+      if (index !== -1) {
+        this.#queue.splice(index, 1);
+        head.signal?.removeEventListener('abort', head.onAbort);
+        head.reject(error);
+      }
+      return false;
+    } finally {
+      this.#pumpSleep = undefined;
+    }
+  }
+
   async #pump(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
@@ -171,6 +216,7 @@ export class RateLimiter {
           this.#pumpSleep = undefined;
           continue; // a 429 may have pushed #nextAt further while we slept
         }
+        if (this.options.share && !(await this.#reserveShared())) continue;
         const waiter = this.#queue.shift()!;
         waiter.signal?.removeEventListener('abort', waiter.onAbort);
         const grantedAt = this.#now();

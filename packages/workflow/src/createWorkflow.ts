@@ -10,7 +10,7 @@ import type { JobState, RequestState } from './ledger/LedgerState.js';
 import { type PassResult, pollOnce, withDownloads } from './pollTasks.js';
 import type { ProgressListener } from './progress.js';
 import { assertJobProject } from './project/assertJobProject.js';
-import { RateLimiter } from './RateLimiter.js';
+import { type PaceShare, RateLimiter } from './RateLimiter.js';
 import { resolveWorkflowOptions, type WorkflowTunables } from './resolveWorkflowOptions.js';
 import { StatusAnswers } from './StatusAnswers.js';
 import { submitBatches } from './submitBatches.js';
@@ -35,6 +35,8 @@ export interface WorkflowOptions extends WorkflowTunables {
   lastRequestAt?: number | undefined;
   /** Called with the time of every request this workflow is allowed to send. */
   onRequestGranted?: ((atMs: number) => void) | undefined;
+  /** The project's pace shared with other processes (see `RateLimiterOptions.share`). */
+  paceShare?: PaceShare | undefined;
   /** For export downloads; never given the Mixpanel token. @default CLIENT_DEFAULTS.fetch (the global fetch) */
   fetch?: typeof fetch | undefined;
   /** @default CLIENT_DEFAULTS.now (Date.now) */
@@ -86,6 +88,7 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
       sleep,
       ...(options.lastRequestAt !== undefined && { lastRequestAt: options.lastRequestAt }),
       ...(options.onRequestGranted && { onGrant: options.onRequestGranted }),
+      ...(options.paceShare && { share: options.paceShare }),
     });
   const ctx: JobContext = {
     client: options.client,

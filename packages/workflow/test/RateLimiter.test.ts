@@ -155,3 +155,69 @@ describe('RateLimiter', () => {
     expect(sleeps[0]!.signal?.aborted).toBe(true);
   });
 });
+
+describe('RateLimiter with a pace shared across processes', () => {
+  it('grants only once the shared pace has reserved a slot, in priority order, and passes 429s on', async () => {
+    const clock = fakeClock(0);
+    const reserved: Priority[] = [];
+    const pending: Array<() => void> = [];
+    const told: Array<number | undefined> = [];
+    const limiter = new RateLimiter({
+      ratePerSecond: 1,
+      rateLimitBackoffMs: 1_000,
+      rateLimitMaxBackoffMs: 60_000,
+      now: clock.now,
+      sleep: clock.sleep,
+      share: {
+        reserve: (priority) => {
+          reserved.push(priority);
+          return new Promise<void>((resolve) => pending.push(resolve));
+        },
+        rateLimited: async (ms) => void told.push(ms),
+        succeeded: async () => {},
+      },
+    });
+    const granted: string[] = [];
+    const poll = limiter.acquire('poll').then((release) => (granted.push('poll'), release));
+    await new Promise((r) => setImmediate(r));
+    // The shared pace has not answered: nothing is granted, whatever the local limiter allows.
+    expect(granted).toEqual([]);
+    expect(reserved).toEqual(['poll']);
+    const submit = limiter.acquire('submit').then((release) => (granted.push('submit'), release));
+    pending.shift()!();
+    // The slot goes to the first waiter by priority: the submission that arrived meanwhile.
+    (await submit)();
+    expect(granted).toEqual(['submit']);
+    // The next reservation comes once the interval has passed on the (fake) clock.
+    for (let turn = 0; pending.length === 0 && turn < 50; turn++) await new Promise((r) => setImmediate(r));
+    expect(reserved).toEqual(['poll', 'poll']);
+    pending.shift()!();
+    (await poll)();
+    expect(granted).toEqual(['submit', 'poll']);
+    limiter.rateLimited(5_000);
+    expect(told).toEqual([5_000]);
+  });
+
+  it('gives the first waiter the error when the shared pace fails, and serves the next one', async () => {
+    const clock = fakeClock(0);
+    let calls = 0;
+    const limiter = new RateLimiter({
+      ratePerSecond: 1,
+      rateLimitBackoffMs: 1_000,
+      rateLimitMaxBackoffMs: 60_000,
+      now: clock.now,
+      sleep: clock.sleep,
+      share: {
+        reserve: async () => {
+          if (calls++ === 0) throw new Error('database unreachable');
+        },
+        rateLimited: async () => {},
+        succeeded: async () => {},
+      },
+    });
+    const first = limiter.acquire('submit');
+    const second = limiter.acquire('submit');
+    await expect(first).rejects.toThrow('database unreachable');
+    (await second)();
+  });
+});
