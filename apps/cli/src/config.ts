@@ -27,9 +27,12 @@ export interface GlobalOptions {
   projectTokenFile?: string;
   config?: string;
   timeZone?: string;
+  databaseUrl?: string;
 }
 
 export interface Config {
+  /** PostgreSQL shared by several workers, instead of the file ledger (--database-url, DATABASE_URL). */
+  databaseUrl?: string;
   /** The configuration file of several projects, when there is one. */
   configPath?: string;
   tool?: ToolConfig;
@@ -79,7 +82,16 @@ export async function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = p
       o.timeZone !== undefined ? '--time-zone' : env.MIXPANEL_GDPR_TIME_ZONE ? 'MIXPANEL_GDPR_TIME_ZONE' : configPath;
     throw new CliError(`${flag}: ${(error as Error).message}`);
   }
-  return { ...base, ...(configPath && { configPath }), ...(tool && { tool }), requestPolicy };
+  const databaseUrl = o.databaseUrl ?? (env.DATABASE_URL || undefined);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new CliError(`${o.databaseUrl !== undefined ? '--database-url' : 'DATABASE_URL'} must be a postgres:// URL`);
+  return {
+    ...base,
+    ...(configPath && { configPath }),
+    ...(tool && { tool }),
+    requestPolicy,
+    ...(databaseUrl !== undefined && { databaseUrl }),
+  };
 }
 
 /** The options of one command run, without the configuration file's (see `resolveConfig`). */

@@ -3,7 +3,6 @@ import {
   createRequestDesk,
   createWorkflow,
   createWorkflowClient,
-  FileLedger,
   type JobState,
   jobProject,
   type ProjectIdentity,
@@ -16,6 +15,7 @@ import {
 import { CliError } from './CliError.js';
 import { type Config, type GlobalOptions, resolveConfig, resolveCredentials } from './config.js';
 import { offlineClient } from './offlineClient.js';
+import { openStore, type Store } from './openStore.js';
 import { ProgressView } from './ProgressView.js';
 import { paceFileWriter, readPaceFile } from './paceFile.js';
 import { resolveProjectCredentials } from './resolveProjectCredentials.js';
@@ -31,7 +31,9 @@ export interface Session {
   /** The workflow that may send for this job: its project's. */
   workflowFor(job: JobState): Workflow;
   desk: RequestDesk;
-  ledger: FileLedger;
+  ledger: Store['ledger'];
+  /** The file ledger or PostgreSQL, with what only that kind offers. */
+  store: Store;
   /** The project the credentials call (undefined for read-only commands, and with a configuration file). */
   project: ProjectIdentity | undefined;
   close(): Promise<void>;
@@ -85,11 +87,8 @@ export async function openSession(
   }
   const redact = createRedactor([...clients.values()].flatMap((c) => c.secrets));
   const view = new ProgressView({ json: config.json, redact });
-  // A ledger refused on opening (not a ledger, a symlink, a shared folder, in use) is a problem with the
-  // ledger named, before anything was sent: invalid_input (exit 2), not "resume it".
-  const ledger = await FileLedger.open(config.ledgerPath, { readOnly }).catch((error: unknown) => {
-    throw new CliError(error instanceof Error ? error.message : String(error), 'invalid_input');
-  });
+  const store = await openStore(config, { readOnly });
+  const ledger = store.ledger;
   const writers: Array<{ flush(): void }> = [];
   const workflows = new Map<string, Workflow>();
   for (const [name, { client, rate }] of clients) {
@@ -109,6 +108,7 @@ export async function openSession(
         client,
         ...(lastRequestAt !== undefined && { lastRequestAt }),
         ...(paceWriter && { onRequestGranted: paceWriter }),
+        ...(calls && store.paceShare(name) && { paceShare: store.paceShare(name) }),
         ledger,
         ratePerSecond: rate ?? config.ratePerSecond,
         pollMinDelayMs: config.pollMinDelayMs,
@@ -140,12 +140,13 @@ export async function openSession(
     },
     desk,
     ledger,
+    store,
     project: defaultClient && 'project' in defaultClient ? defaultClient.project : undefined,
     async close() {
       // The last request's time must be on disk before the next command reads it.
       for (const w of writers) w.flush();
       view.stop();
-      await ledger.close();
+      await store.close();
     },
   };
 }

@@ -8,11 +8,14 @@ import { type EvidenceOptions, evidence } from './commands/evidence.js';
 import { extend } from './commands/extend.js';
 import { followJobs } from './commands/followJobs.js';
 import { jobs, RECENT_DAYS } from './commands/jobs.js';
+import { migrate } from './commands/migrate.js';
 import { type PurgeOptions, purge } from './commands/purge.js';
 import { report } from './commands/report.js';
 import { type RequestsOptions, requests } from './commands/requests.js';
 import { type StartOptions, startJob } from './commands/startJob.js';
+import { storeCopy } from './commands/storeCopy.js';
 import { verify } from './commands/verify.js';
+import { WORKER_DEFAULTS, type WorkerOptions, worker } from './commands/worker.js';
 import type { GlobalOptions } from './config.js';
 import { stdinCredentialSources } from './credentials.js';
 import { ERROR_CODES_HELP } from './errorCodes.js';
@@ -76,6 +79,10 @@ export function buildProgram(
     .option(
       '--config <file>',
       'configuration of several projects (default: MIXPANEL_GDPR_CONFIG, else ./mixpanel-gdpr.config.yaml)',
+    )
+    .option(
+      '--database-url <url>',
+      'PostgreSQL shared by several workers, instead of the ledger file (default: DATABASE_URL)',
     )
     .option('--time-zone <iana>', "time zone in which request dates are read (default: the configuration's, else UTC)")
     .option('--json', 'NDJSON events and results on stdout; messages on stderr')
@@ -281,11 +288,39 @@ export function buildProgram(
       '\nExamples:\n  $ head -c 32 /dev/urandom > purge.key && chmod 600 purge.key\n  $ mixpanel-gdpr purge --key-file purge.key --dry-run',
     )
     .action((o: PurgeOptions) => onRun(() => purge(o, globals()), globals().dryRun ? READS : WRITES));
+  program
+    .command('worker')
+    .description(
+      'Run continuously on the shared store (PostgreSQL): take jobs under a lease, submit, poll, download, record.',
+    )
+    .option('--concurrency <n>', `jobs run at once (default ${WORKER_DEFAULTS.concurrency})`)
+    .option(
+      '--lease-ms <ms>',
+      `a job's lease; a dead worker's jobs are taken over after it (default ${WORKER_DEFAULTS.leaseMs})`,
+    )
+    .option('--idle-ms <ms>', `longest sleep between looks for work (default ${WORKER_DEFAULTS.idleMs})`)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ DATABASE_URL=postgres://gdpr@db/gdpr mixpanel-gdpr --config projects.yaml worker',
+    )
+    .action((o: WorkerOptions) => onRun((signal) => worker(o, globals(), signal), WRITES));
+  program
+    .command('migrate')
+    .description("Apply the shared store's SQL migrations (every command also does at start) and list them.")
+    .action(() => onRun(() => migrate(globals()), WRITES));
+  program
+    .command('store')
+    .description('Move a ledger between stores.')
+    .command('copy')
+    .description('Copy a file ledger, with its whole history, into an empty PostgreSQL store.')
+    .requiredOption('--from <file>', 'the ledger file')
+    .requiredOption('--to <url>', 'the PostgreSQL URL')
+    .action((o: { from: string; to: string }) => onRun((signal) => storeCopy(o, globals(), signal), WRITES));
   return program;
 }
 
 /** The global options each command uses (attribute names), the ones its --help shows. */
-const LEDGER_OPTIONS = ['ledger', 'json'];
+const LEDGER_OPTIONS = ['ledger', 'databaseUrl', 'json'];
 const API_OPTIONS = [
   'config',
   ...LEDGER_OPTIONS,
@@ -305,6 +340,9 @@ const GLOBALS_USED: Record<string, readonly string[]> = {
   extend: [...LEDGER_OPTIONS, 'config', 'timeZone'],
   evidence: [...LEDGER_OPTIONS, 'config', 'timeZone'],
   verify: LEDGER_OPTIONS,
+  worker: [...WATCH_OPTIONS, 'config', 'timeZone'],
+  migrate: ['databaseUrl', 'json'],
+  copy: ['ledger', 'json'],
   purge: [...LEDGER_OPTIONS, 'config', 'dryRun'],
   status: API_OPTIONS,
   watch: WATCH_OPTIONS,

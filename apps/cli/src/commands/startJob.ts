@@ -53,6 +53,7 @@ export interface StartOptions {
   projects?: string;
   label?: string[];
   bulk?: boolean;
+  enqueue?: boolean;
 }
 
 const REQUEST_KIND: Record<JobKind, RequestKind> = { deletion: 'erasure', retrieval: 'access' };
@@ -81,6 +82,7 @@ export async function startJob(
     ...(o.dataGroups && { dataGroups: integer(o.dataGroups, '--data-groups') }),
   };
   checkRequestFlags(o);
+  if (o.enqueue && o.wait) throw new CliError('--enqueue leaves the jobs to the workers: it cannot --wait for them');
   if (o.ids !== '-' && (await stat(o.ids).catch(() => undefined))?.isDirectory())
     throw new CliError(`--ids must be a file of ids, or - for stdin (got the directory ${JSON.stringify(o.ids)})`);
   resolveWorkflowOptions(tunables);
@@ -177,6 +179,14 @@ export async function startJob(
       view.info(`job ${jobId}: ${kind} of ${counted(state.ingested!.valid, 'id')}${where}`);
       // One run: polls start as soon as the first tasks exist, in the slots submissions leave.
       view.track(jobId, () => session.workflowFor(state).progress(jobId));
+    }
+    if (o.enqueue) {
+      view.stop();
+      showRequests(session, requests);
+      view.info(
+        `${counted(planned.length, 'job')} planned and left to the workers (${planned.map((p) => p.jobId).join(', ')}): nothing was sent by this command`,
+      );
+      return EXIT.ok;
     }
     const runs = await desk.run(planned, { signal, wait: Boolean(o.wait) });
     view.stop();

@@ -1,0 +1,143 @@
+import { jobProject } from '@mixpanel-gdpr/workflow';
+import { CliError } from '../CliError.js';
+import type { GlobalOptions } from '../config.js';
+import { positive } from '../config.js';
+import { errorCodeOf } from '../errorCodes.js';
+import { EXIT } from '../exitCodes.js';
+import { formatSummary } from '../formatSummary.js';
+import { openSession, type Session } from '../openSession.js';
+import { jobLease } from '../openStore.js';
+
+export interface WorkerOptions {
+  concurrency?: string;
+  leaseMs?: string;
+  idleMs?: string;
+}
+
+/** Every worker default, with its unit. */
+export const WORKER_DEFAULTS = Object.freeze({
+  /** Jobs one worker runs at once (watching is cheap: the pace per project is the limit, not this). */
+  concurrency: 100,
+  /** A job's lease, in ms: renewed every third of it; a dead worker's jobs are taken over after it. */
+  leaseMs: 30_000,
+  /** Longest sleep between two looks for work when no change is announced, in ms. */
+  idleMs: 5_000,
+  /** A job whose run failed is not taken again by this worker for this long, in ms. */
+  retryMs: 60_000,
+});
+
+/**
+ * Runs continuously against the shared store: takes unfinished jobs (the
+ * most urgent requests first) under a lease, submits, polls and downloads
+ * them at each project's one pace, and records everything; several workers
+ * share the work. New work wakes it (LISTEN/NOTIFY). SIGTERM settles the
+ * request in flight, releases the leases and exits; after a SIGKILL, the
+ * leases expire and other workers carry on, resending only what is recorded
+ * as "outcome unknown".
+ */
+export async function worker(o: WorkerOptions, globals: GlobalOptions, signal: AbortSignal): Promise<number> {
+  const concurrency = positive(o.concurrency, '--concurrency') ?? WORKER_DEFAULTS.concurrency;
+  const leaseMs = positive(o.leaseMs, '--lease-ms') ?? WORKER_DEFAULTS.leaseMs;
+  const idleMs = positive(o.idleMs, '--idle-ms') ?? WORKER_DEFAULTS.idleMs;
+  const session = await openSession(globals);
+  const shared = session.store.postgres;
+  if (!shared) {
+    await session.close();
+    throw new CliError(
+      'worker needs the shared store: give --database-url or DATABASE_URL (with the file store, `watch` runs the jobs)',
+      'usage',
+    );
+  }
+  const ledger = session.store.ledger as unknown as {
+    refresh(signal?: AbortSignal): Promise<unknown>;
+    onChange(l: () => void): Promise<() => Promise<void>>;
+  };
+  const running = new Map<string, Promise<void>>();
+  const notBefore = new Map<string, number>();
+  let wake = () => {};
+  const unsubscribe = await ledger.onChange(() => wake());
+  session.view.info(`worker ${shared.owner}: taking jobs of ${[...session.projects.keys()].join(', ')}`);
+  try {
+    while (!signal.aborted) {
+      await ledger.refresh(signal);
+      await session.desk.planMissing({ signal });
+      for (const jobId of candidates(session, running, notBefore)) {
+        if (running.size >= concurrency || signal.aborted) break;
+        const lease = await shared.leases.claim(jobLease(jobId), leaseMs);
+        if (!lease) continue;
+        const run = runJob(session, jobId, lease, leaseMs, signal)
+          .then((ok) => void (ok || notBefore.set(jobId, Date.now() + WORKER_DEFAULTS.retryMs)))
+          .finally(() => {
+            running.delete(jobId);
+            wake();
+          });
+        running.set(jobId, run);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, idleMs);
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        wake = done;
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+  } finally {
+    await Promise.allSettled(running.values());
+    await unsubscribe().catch(() => {});
+    await session.close();
+  }
+  return signal.aborted ? EXIT.interrupted : EXIT.ok;
+}
+
+/** Unfinished jobs of this worker's projects that it does not run, most urgent first. */
+function candidates(session: Session, running: ReadonlyMap<string, unknown>, notBefore: Map<string, number>): string[] {
+  const now = Date.now();
+  const jobs = session.workflow
+    .jobs()
+    .filter(
+      (j) =>
+        j.ingested &&
+        !running.has(j.jobId) &&
+        (notBefore.get(j.jobId) ?? 0) <= now &&
+        session.projects.has(jobProject(j)) &&
+        !session.workflow.summary(j.jobId).complete,
+    )
+    .map((j) => j.jobId);
+  return session.desk.jobsByUrgency(jobs);
+}
+
+/** Runs one job to its end under its lease; false when it stopped on an error (tried again later). */
+async function runJob(
+  session: Session,
+  jobId: string,
+  lease: { resource: string },
+  leaseMs: number,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const shared = session.store.postgres!;
+  const lost = new AbortController();
+  const both = AbortSignal.any([signal, lost.signal]);
+  const alive = shared.leases.keepAlive(lease as never, leaseMs, {
+    signal: both,
+    onLost: () => lost.abort(new Error(`lost the lease of job ${jobId}`)),
+  });
+  try {
+    await (session.store.ledger as unknown as { refresh(): Promise<unknown> }).refresh();
+    const job = session.ledger.state.jobs.get(jobId)!;
+    const summary = await session.workflowFor(job).run(jobId, { signal: both, wait: true });
+    session.view.result({ type: 'summary', ...summary }, formatSummary(summary, session.view));
+    return true;
+  } catch (error) {
+    if (signal.aborted) return true;
+    const reason = lost.signal.aborted ? (lost.signal.reason as Error).message : (error as Error).message;
+    session.view.error(errorCodeOf(error), `job ${jobId}: ${reason}`, { jobId });
+    return false;
+  } finally {
+    lost.abort();
+    await Promise.resolve(alive).catch(() => {});
+    await shared.leases.release(lease as never).catch(() => {});
+  }
+}

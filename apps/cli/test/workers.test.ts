@@ -1,0 +1,135 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PostgresLedger } from '@mixpanel-gdpr/store-postgres';
+import { type FakeMixpanel, startFakeMixpanel } from '@mixpanel-gdpr/testing';
+import type { LedgerRecord } from '@mixpanel-gdpr/workflow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FreshDatabase, freshDatabase } from '../../../packages/store-postgres/test/helpers/freshDatabase.js';
+import { type CliRun, ndjson, runCli, startCli } from './helpers.js';
+
+const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
+console.log(`workers chaos seed: ${SEED} (rerun with CHAOS_SEED=${SEED})`);
+
+function seeded(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => (s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
+}
+
+const RATE = 5;
+const LEASE_MS = 2_000;
+const REQUESTS = 200;
+const IDS_PER_REQUEST = 250;
+const FILES = 10;
+
+let db: FreshDatabase;
+let fake: FakeMixpanel;
+let dir: string;
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  // Mixpanel's limit, enforced at 1.1 times the configured rate: any 429 is the pace's fault. Tasks take
+  // longer than a lease, so a batch resent after a worker was killed meets its first task running (a 409).
+  fake = await startFakeMixpanel({
+    ratePerSecond: RATE * 1.1,
+    timings: { pendingMs: 2_500, stagingMs: 2_500, startedMs: 2_500 },
+  });
+  dir = await mkdtemp(join(tmpdir(), 'mpgdpr-workers-'));
+});
+
+afterAll(async () => {
+  await fake?.close();
+  await db?.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const env = () => ({
+  MIXPANEL_GDPR_OAUTH_TOKEN: 'fake-oauth-token',
+  MIXPANEL_PROJECT_TOKEN: 'fake-project-token',
+  MIXPANEL_GDPR_BASE_URL: fake.url,
+  DATABASE_URL: db.url,
+});
+const pace = ['--rate', String(RATE), '--poll-min-ms', '500', '--poll-max-ms', '2000'];
+
+describe('several workers on one PostgreSQL', () => {
+  it('survive ten SIGKILLs: every id deleted once, no batch sent more than 1 + its unknowns, no 429', async () => {
+    const random = seeded(SEED);
+    // 200 requests of 250 ids in 10 files: 10 jobs of 3 batches, queued for the workers.
+    for (let f = 0; f < FILES; f++) {
+      const rows = ['ticket,distinct_id'];
+      for (let r = 0; r < REQUESTS / FILES; r++) {
+        const ticket = `T-${f}-${r}`;
+        for (let i = 0; i < IDS_PER_REQUEST; i++) rows.push(`${ticket},${ticket}-u${i}`);
+      }
+      const file = join(dir, `requests-${f}.csv`);
+      await writeFile(file, `${rows.join('\n')}\n`);
+      const queued = await runCli(
+        ['delete', '--ids', file, '--column', 'distinct_id', '--request-column', 'ticket', '--enqueue'],
+        env(),
+      );
+      expect(queued.code, queued.stderr).toBe(0);
+    }
+    expect(fake.requests).toHaveLength(0);
+
+    const start = () => startCli([...pace, 'worker', '--lease-ms', String(LEASE_MS), '--idle-ms', '300'], env());
+    const workers = [start(), start(), start()];
+    const killed: Array<Promise<CliRun>> = [];
+    for (let k = 0; k < 10; k++) {
+      await new Promise((r) => setTimeout(r, 500 + random() * 2_000));
+      const victim = Math.floor(random() * workers.length);
+      workers[victim]!.child.kill('SIGKILL');
+      killed.push(workers[victim]!.done);
+      workers[victim] = start();
+    }
+    // Until every request is done (the workers poll on), within a bound that says something is stuck.
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      const listed = ndjson((await runCli(['--json', 'requests', '--open'], env())).stdout);
+      if (listed.filter((e) => e.type === 'request').length === 0) break;
+      expect(Date.now(), 'requests still open after 3 minutes').toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    for (const w of workers) w.child.kill('SIGTERM');
+    const ended = await Promise.all(workers.map((w) => w.done));
+    for (const run of ended) expect(run.code, run.stderr).toBe(130);
+    for (const run of await Promise.all(killed)) expect(run.code).toBeNull();
+
+    // Every id in exactly one SUCCESS deletion at the fake.
+    const seen = new Map<string, number>();
+    for (const task of fake.tasks.values()) {
+      if (task.kind !== 'deletion') continue;
+      for (const id of task.ids) seen.set(id, (seen.get(id) ?? 0) + 1);
+    }
+    expect(seen.size).toBe(REQUESTS * IDS_PER_REQUEST);
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+    // The pace held across workers, restarts included.
+    expect(fake.requests.filter((r) => r.status === 429 || r.fault === 'rate-limit')).toEqual([]);
+
+    // No batch was sent more often than once plus its recorded unknown outcomes.
+    const ledger = await PostgresLedger.open(db.url);
+    try {
+      const sends = new Map<string, number>();
+      const unknowns = new Map<string, number>();
+      for await (const r of ledger.history() as AsyncIterable<LedgerRecord>) {
+        if (r.type === 'batch.sending')
+          sends.set(`${r.jobId}/${r.batchId}`, (sends.get(`${r.jobId}/${r.batchId}`) ?? 0) + 1);
+        if (r.type === 'batch.unknown')
+          unknowns.set(`${r.jobId}/${r.batchId}`, (unknowns.get(`${r.jobId}/${r.batchId}`) ?? 0) + 1);
+      }
+      for (const [batch, n] of sends) expect(n, batch).toBeLessThanOrEqual(1 + (unknowns.get(batch) ?? 0));
+      const resent = [...sends.values()].filter((n) => n > 1).length;
+      console.log(
+        `chaos: 10 kills, ${sends.size} batches, ${[...unknowns.values()].reduce((a, b) => a + b, 0)} unknown outcomes, ${resent} resent, ${fake.requests.length} requests at the fake, 0 × 429`,
+      );
+    } finally {
+      await ledger.close();
+    }
+    // No lease outlives its timeout: workers released theirs, a killed one's expire.
+    const pool = db.pool();
+    const { rows } = await pool.query<{ stuck: number }>(
+      'select count(*)::int as stuck from mgdpr_leases where expires_at > clock_timestamp() + make_interval(secs => $1)',
+      [LEASE_MS / 1000],
+    );
+    expect(rows[0]!.stuck).toBe(0);
+  });
+});
