@@ -33,8 +33,12 @@ export interface CopyLedgerResult {
 
 /**
  * Copies a ledger's history (`readHistory(path)`, a `FileLedger`'s
- * `history()`) into PostgreSQL, in order, each record as it is (a NUL
- * excepted, see `recordsForJsonb`; a file's `prev` hashes come along).
+ * `history()`) into PostgreSQL, in order, each record as it is, but for
+ * two things: a NUL in a string becomes U+FFFD (see `recordsForJsonb`), and
+ * the `prev` a file's line carries is dropped. `prev` is the file's hash
+ * chain, not part of the record (the file's own replay drops it too), and it
+ * could not be checked in the database anyway: it hashes the line's bytes,
+ * and `jsonb` keeps neither key order nor spacing.
  *
  * One transaction for the whole copy, sent in batches: a copy that fails
  * half way (a bad record, the connection lost, `signal` aborted) leaves the
@@ -88,7 +92,7 @@ export async function copyLedger(
     for await (const record of from) {
       if (!isLedgerRecord(record))
         throw new Error(`record ${result.records + 1} of the history is not a ledger record: nothing was copied`);
-      batch.push(record);
+      batch.push(withoutPrev(record));
       result.records++;
       if (record.type === 'job.created') result.jobs++;
       if (record.type === 'request.received') result.requests++;
@@ -102,4 +106,11 @@ export async function copyLedger(
   // The ledger's state follows what was just committed under it.
   if (ledger) await ledger.refresh(signal);
   return result;
+}
+
+/** The record without its file line's `prev` (the same object when it has none). */
+function withoutPrev(record: LedgerRecord): LedgerRecord {
+  if (!Object.hasOwn(record, 'prev')) return record;
+  const { prev: _, ...rest } = record as LedgerRecord & { prev: unknown };
+  return rest as LedgerRecord;
 }

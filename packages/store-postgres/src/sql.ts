@@ -120,6 +120,6 @@ export const sql = {
   fenceLeases: `SELECT resource, owner, expires_at >= clock_timestamp() AS live,
       (extract(epoch FROM expires_at) * 1000000)::bigint::text AS expires_us
     FROM mgdpr_leases WHERE resource = ANY($1::text[]) ORDER BY resource FOR SHARE`,
-  /** The newest event's seq, if any. */
-  lastEvent: 'SELECT seq::text AS seq FROM mgdpr_events ORDER BY seq DESC LIMIT 1',
+  /** The newest event's seq, if any (ORDER BY the column, not the text: '9' sorts after '24'). */
+  lastEvent: 'SELECT e.seq::text AS seq FROM mgdpr_events e ORDER BY e.seq DESC LIMIT 1',
 } as const;
