@@ -1,9 +1,11 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { LedgerRecord } from '@mixpanel-gdpr/workflow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fenceJobWork } from '../src/jobLease.js';
 import { LeaseLostError } from '../src/LeaseLostError.js';
 import { Leases } from '../src/Leases.js';
 import { PostgresLedger } from '../src/PostgresLedger.js';
+import { sql } from '../src/sql.js';
 import { type FreshDatabase, freshDatabase } from './helpers/freshDatabase.js';
 import { createdJob, submittedBatch } from './helpers/records.js';
 import { waitForExpiry } from './helpers/waitForExpiry.js';
@@ -99,6 +101,40 @@ describe('PostgresLedger fencing', () => {
     await b.leases.claim('job:j1', 60_000);
     await a.ledger.append({ type: 'job.cancelled', jobId: 'j1', at: 1_700_000_003_000 });
     expect(a.ledger.state.jobs.get('j1')!.cancelledAt).toBe(1_700_000_003_000);
+  });
+
+  it("keeps a checked lease from being taken over until the append's transaction ends", async () => {
+    db = await freshDatabase();
+    const a = await worker(db, 'a');
+    const b = await worker(db, 'b');
+    await a.leases.claim('job:j1', 300);
+    // The append's fence, stopped between its check and its commit.
+    const client = await db.pool().connect();
+    // Released whatever happens: a client left checked out would hold up the pool's end.
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query(sql.fenceLeases, [['job:j1']]);
+      expect(rows).toMatchObject([{ resource: 'job:j1', owner: 'a', live: true }]);
+      await waitForExpiry(db.pool(), 'job:j1');
+      let settled = false;
+      const takeover = b.leases.claim('job:j1', 60_000).finally(() => {
+        settled = true;
+      });
+      // b's claim is waiting on the row lock (seen by the server, not guessed from time).
+      for (;;) {
+        const waiting = await db
+          .pool()
+          .query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        if (waiting.rowCount || settled) break;
+        await delay(10);
+      }
+      expect(settled).toBe(false);
+      await client.query('COMMIT');
+      expect(await takeover).toMatchObject({ owner: 'b' });
+    } finally {
+      await client.query('ROLLBACK').catch(() => {});
+      client.release();
+    }
   });
 
   it('needs fence and leaseOwner together', async () => {
