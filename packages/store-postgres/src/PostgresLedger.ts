@@ -7,14 +7,30 @@ import {
 } from '@mixpanel-gdpr/workflow';
 import pg from 'pg';
 import { type ChangeListener, EventsListener } from './EventsListener.js';
+import { LeaseLostError } from './LeaseLostError.js';
 import { migrate } from './migrate.js';
 import { readEvents, type StoredEvent } from './readEvents.js';
+import { recordsForJsonb } from './recordsForJsonb.js';
 import { sql } from './sql.js';
 import { withTransaction } from './withTransaction.js';
 
 export interface PostgresLedgerOptions {
   /** Checked while migrating and replaying. */
   signal?: AbortSignal;
+  /**
+   * The lease a record needs (e.g. `fenceJobWork`: `job:<jobId>` for work on
+   * a claimed job), or undefined when it needs none. An append whose records
+   * need a lease `leaseOwner` does not hold, unexpired on the database's
+   * clock, writes nothing and throws a `LeaseLostError`.
+   */
+  fence?: (record: LedgerRecord) => string | undefined;
+  /** Whose leases the fence checks (`Leases.owner`). Required with `fence`. */
+  leaseOwner?: string;
+}
+
+interface Fence {
+  resourceOf: (record: LedgerRecord) => string | undefined;
+  owner: string;
 }
 
 /**
@@ -39,8 +55,10 @@ export class PostgresLedger implements Ledger {
   readonly #listener: EventsListener;
 
   private constructor(
-    private readonly pool: pg.Pool,
+    /** The pool it appends and reads through (`copyLedger` writes through it too). */
+    readonly pool: pg.Pool,
     private readonly ownsPool: boolean,
+    private readonly fence: Fence | undefined,
   ) {
     this.#listener = new EventsListener(pool.options);
   }
@@ -50,6 +68,10 @@ export class PostgresLedger implements Ledger {
    * which `close` then leaves open), migrates the schema and replays the log.
    */
   static async open(db: string | pg.Pool, options: PostgresLedgerOptions = {}): Promise<PostgresLedger> {
+    if ((options.fence === undefined) !== (options.leaseOwner === undefined))
+      throw new TypeError('fence and leaseOwner go together: the fence checks the leases of leaseOwner');
+    const fence =
+      options.fence && options.leaseOwner ? { resourceOf: options.fence, owner: options.leaseOwner } : undefined;
     const ownsPool = typeof db === 'string';
     const pool = ownsPool ? new pg.Pool({ connectionString: db }) : db;
     // An idle client's connection dropping (a server restart) emits 'error' on
@@ -57,7 +79,7 @@ export class PostgresLedger implements Ledger {
     if (ownsPool) pool.on('error', () => {});
     try {
       await migrate(pool, options.signal ? { signal: options.signal } : {});
-      const ledger = new PostgresLedger(pool, ownsPool);
+      const ledger = new PostgresLedger(pool, ownsPool, fence);
       await ledger.#catchUp(options.signal);
       return ledger;
     } catch (error) {
@@ -75,21 +97,33 @@ export class PostgresLedger implements Ledger {
    * Appends the records in one transaction, then applies them to `state`:
    * all of them or (when it fails) none. Events other processes committed
    * before them are applied first, so `state` is always a prefix of the log.
+   *
+   * With a fence, the leases the records need are checked and locked (FOR
+   * SHARE) in the same transaction: held by this owner and unexpired, or
+   * nothing is written and a `LeaseLostError` is thrown. Nobody can take a
+   * checked lease over before the append commits, so a new holder that
+   * claims it and then reads the log sees every record written under it.
+   *
+   * A NUL in a string, which `jsonb` cannot hold, is stored as U+FFFD (see
+   * `recordsForJsonb`), and `state` gets the record as stored.
    */
   append(...records: LedgerRecord[]): Promise<void> {
     return this.#enqueue(async () => {
       if (records.length === 0) return;
+      const stored = recordsForJsonb(records);
       const { others, last } = await withTransaction(this.pool, async (client) => {
         await client.query(sql.lockEvents);
+        if (this.fence) await checkFence(client, this.fence, stored.records);
         // Under the lock nobody else commits: these are all the events before ours.
         const others: StoredEvent[] = [];
         for await (const event of readEvents(client, this.#lastSeq)) others.push(event);
-        const { rows } = await client.query<{ last: string }>(sql.appendEvents, [JSON.stringify(records)]);
+        const { rows } = await client.query<{ last: string }>(sql.appendEvents, [stored.json]);
         const last = Number(rows[0]!.last);
         await client.query(sql.notifyEvents, [String(last)]);
         return { others, last };
       });
-      this.#applyAll([...others, ...records.map((record, i) => ({ seq: last - records.length + 1 + i, record }))]);
+      const ours = stored.records.map((record, i) => ({ seq: last - records.length + 1 + i, record }));
+      this.#applyAll([...others, ...ours]);
     });
   }
 
@@ -152,5 +186,30 @@ export class PostgresLedger implements Ledger {
       }
       this.#lastSeq = seq;
     }
+  }
+}
+
+/** Throws a `LeaseLostError` for the first lease `records` need that `fence.owner` does not hold, live. */
+async function checkFence(client: pg.ClientBase, fence: Fence, records: readonly LedgerRecord[]): Promise<void> {
+  const needed = new Set<string>();
+  for (const record of records) {
+    const resource = fence.resourceOf(record);
+    if (resource !== undefined) needed.add(resource);
+  }
+  if (needed.size === 0) return;
+  const resources = [...needed].sort();
+  const { rows } = await client.query<{ resource: string; owner: string; live: boolean; expires_us: string }>(
+    sql.fenceLeases,
+    [resources],
+  );
+  for (const resource of resources) {
+    const row = rows.find((r) => r.resource === resource);
+    if (!row || row.owner !== fence.owner || !row.live)
+      throw new LeaseLostError(
+        resource,
+        fence.owner,
+        row?.owner,
+        row === undefined ? undefined : Number(row.expires_us) / 1000,
+      );
   }
 }

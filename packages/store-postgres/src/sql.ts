@@ -81,4 +81,45 @@ export const sql = {
       updated_at = clock_timestamp()
     WHERE project = $1`,
   resetPace: 'UPDATE mgdpr_pace SET consecutive_429 = 0, updated_at = clock_timestamp() WHERE project = $1',
+
+  /**
+   * $1 resource, $2 owner, $3 lease in ms. Takes the lease if nobody holds
+   * it or its holder's has expired, on the database's clock; the conflicting
+   * row is locked before `clock_timestamp()` is read, so of two claimants
+   * exactly one sees it free. No row: someone holds it (this owner included).
+   * Times cross as epoch µs (exact), like the pace's.
+   */
+  claimLease: `INSERT INTO mgdpr_leases AS l (resource, owner, expires_at, acquired_at)
+    SELECT $1, $2, c.t + $3 * interval '1 millisecond', c.t FROM (SELECT clock_timestamp() AS t) c
+    ON CONFLICT (resource) DO UPDATE
+      SET owner = excluded.owner, expires_at = excluded.expires_at, acquired_at = excluded.acquired_at
+      WHERE l.expires_at < clock_timestamp()
+    RETURNING (extract(epoch FROM l.expires_at) * 1000000)::bigint::text AS expires_us,
+      (extract(epoch FROM l.acquired_at) * 1000000)::bigint::text AS acquired_us`,
+  /**
+   * $1 resource, $2 owner, $3 the claim's acquired_at (epoch µs), $4 lease
+   * in ms. Only the same claim is renewed: a lease lost and taken again,
+   * even by this owner, is another claim.
+   */
+  renewLease: `UPDATE mgdpr_leases SET expires_at = clock_timestamp() + $4 * interval '1 millisecond'
+    WHERE resource = $1 AND owner = $2 AND acquired_at = timestamptz 'epoch' + $3::bigint * interval '1 microsecond'
+    RETURNING (extract(epoch FROM expires_at) * 1000000)::bigint::text AS expires_us`,
+  releaseLease: `DELETE FROM mgdpr_leases
+    WHERE resource = $1 AND owner = $2 AND acquired_at = timestamptz 'epoch' + $3::bigint * interval '1 microsecond'`,
+  /** Every lease row (of owner $1 when given), with whether it has expired on the database's clock. */
+  listLeases: `SELECT resource, owner, (extract(epoch FROM expires_at) * 1000000)::bigint::text AS expires_us,
+      (extract(epoch FROM acquired_at) * 1000000)::bigint::text AS acquired_us,
+      expires_at < clock_timestamp() AS expired
+    FROM mgdpr_leases WHERE $1::text IS NULL OR owner = $1 ORDER BY resource`,
+  /**
+   * The fence of an append: the leases its records need ($1), locked FOR
+   * SHARE until the append commits, so nobody can take one over between
+   * this check and the commit (a claimant's UPDATE waits for us). A row
+   * that is missing is a lease nobody holds.
+   */
+  fenceLeases: `SELECT resource, owner, expires_at >= clock_timestamp() AS live,
+      (extract(epoch FROM expires_at) * 1000000)::bigint::text AS expires_us
+    FROM mgdpr_leases WHERE resource = ANY($1::text[]) ORDER BY resource FOR SHARE`,
+  /** The newest event's seq, if any (ORDER BY the column, not the text: '9' sorts after '24'). */
+  lastEvent: 'SELECT e.seq::text AS seq FROM mgdpr_events e ORDER BY e.seq DESC LIMIT 1',
 } as const;
