@@ -40,13 +40,17 @@ export async function openStore(
   const pool = module.createPool(databaseUrl);
   try {
     const leases = new module.Leases(pool);
-    const ledger = await module.PostgresLedger.open(pool, { fence: runFence, leases });
+    // A running job's records are fenced by its lease (see `fenceJobWork`): a worker that lost it records nothing more.
+    const ledger = await module.PostgresLedger.open(pool, { fence: module.fenceJobWork, leaseOwner: leases.owner });
     const pace = new module.SharedPace(pool);
     return {
       ledger,
       postgres: { module, pool, owner: leases.owner, leases },
       paceShare: (project) => ({
-        reserve: (priority, intervalMs, signal) => pace.acquire(project, intervalMs, { signal, priority }),
+        async reserve(priority, intervalMs, signal) {
+          const grantedMs = await pace.acquire(project, intervalMs, { signal, priority });
+          return (floorMs: number) => pace.answered(project, grantedMs, intervalMs, floorMs);
+        },
         rateLimited: (retryAfterMs) => pace.backoff(project, retryAfterMs),
         succeeded: () => pace.succeeded(project),
       }),
@@ -60,38 +64,6 @@ export async function openStore(
     throw new CliError(`database: ${(error as Error).message}`, 'invalid_input');
   }
 }
-
-/** Records a job writes while it runs: only the holder of the job's lease may write them. */
-const RUN_RECORDS = new Set([
-  'batch.sending',
-  'batch.submitted',
-  'batch.unknown',
-  'batch.conflict',
-  'batch.split',
-  'batch.failed',
-  'batch.deferred',
-  'batch.rejected',
-  'task.status',
-  'task.cancel',
-  'task.missing',
-  'export.downloaded',
-  'export.failed',
-]);
-
-/**
- * The lease a record needs: a running job's records are fenced by its lease,
- * so a worker that lost it (paused past its expiry, cut off) can record
- * nothing more and the next holder finds its last `batch.sending` without an
- * outcome: "outcome unknown", as after a crash. Planning (a job's creation,
- * its first batches), requests and a cancellation are not fenced.
- */
-export function runFence(record: { type: string; jobId?: string; parentBatchId?: string }): string | undefined {
-  if (record.jobId === undefined) return undefined;
-  const running = RUN_RECORDS.has(record.type) || (record.type === 'batch.planned' && record.parentBatchId);
-  return running ? jobLease(record.jobId) : undefined;
-}
-
-export const jobLease = (jobId: string) => `job:${jobId}`;
 
 async function loadStorePostgres(): Promise<StorePostgres> {
   try {

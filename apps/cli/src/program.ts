@@ -137,6 +137,10 @@ export function buildProgram(
       .option('--received <date>', 'without request columns: when the request was received (default: now)')
       .option('--projects <names>', 'configured projects to reach, comma-separated (default: all)')
       .option(
+        '--enqueue',
+        'record the requests and plan their jobs, send nothing: workers on the shared store run them',
+      )
+      .option(
         '--label <key=value>',
         'a label kept with the request(s); repeatable',
         (v: string, all: string[] = []) => [...all, v],

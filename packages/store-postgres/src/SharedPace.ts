@@ -17,6 +17,19 @@ export interface SharedPaceOptions {
    * @default SUBMIT_GRACE_MS (500)
    */
   submitGraceMs?: number;
+  /**
+   * Extra spacing between grants, as a fraction of the interval: a grant
+   * reaches Mixpanel after a commit, a round trip back to its worker and the
+   * send, and those delays differ between processes and machines, so two
+   * grants exactly `intervalMs` apart can arrive closer. @default SPACING_MARGIN (0.05)
+   */
+  spacingMargin?: number;
+  /**
+   * Longest a granted request holds the next one back while waiting for its
+   * answer, in ms: after this, its worker is taken for dead or stuck and the
+   * pace goes on. @default IN_FLIGHT_MAX_MS (5 000)
+   */
+  inFlightMaxMs?: number;
   /** Waits `ms`, rejecting when `signal` aborts. @default node:timers/promises setTimeout */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -29,6 +42,12 @@ export interface AcquireOptions {
 
 /** See `SharedPaceOptions.submitGraceMs`. */
 export const SUBMIT_GRACE_MS = 500;
+/** How often a waiter looks again while another worker's request is in flight, in ms. */
+const IN_FLIGHT_POLL_MS = 20;
+/** See `SharedPaceOptions.inFlightMaxMs`. */
+export const IN_FLIGHT_MAX_MS = 5_000;
+/** See `SharedPaceOptions.spacingMargin`: 5 % of the rate, within Mixpanel's tolerance for bursts it never sees. */
+export const SPACING_MARGIN = 0.05;
 
 const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   delay(ms, undefined, signal ? { signal } : {});
@@ -54,6 +73,8 @@ const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 export class SharedPace {
   readonly #backoff: { rateLimitBackoffMs: number; rateLimitMaxBackoffMs: number };
   readonly #graceMs: number;
+  readonly #margin: number;
+  readonly #inFlightMaxMs: number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(
@@ -73,6 +94,8 @@ export class SharedPace {
       ),
     };
     this.#graceMs = nonNegative('submitGraceMs', options.submitGraceMs, SUBMIT_GRACE_MS);
+    this.#margin = nonNegative('spacingMargin', options.spacingMargin, SPACING_MARGIN);
+    this.#inFlightMaxMs = nonNegative('inFlightMaxMs', options.inFlightMaxMs, IN_FLIGHT_MAX_MS);
     this.#sleep = options.sleep ?? defaultSleep;
   }
 
@@ -91,8 +114,11 @@ export class SharedPace {
       options.signal?.throwIfAborted();
       const step = await withTransaction(this.pool, async (client) => {
         await client.query(sql.ensurePace, [project]);
-        const { rows } = await client.query<{ wait_ms: string }>(sql.lockPace, [project, priority]);
-        const waitMs = Number(rows[0]!.wait_ms);
+        const { rows } = await client.query<{ wait_ms: string; in_flight: boolean }>(sql.lockPace, [project, priority]);
+        // A request in flight ends with its answer, not at a known time: look again soon.
+        const waitMs = rows[0]!.in_flight
+          ? Math.min(Number(rows[0]!.wait_ms), IN_FLIGHT_POLL_MS)
+          : Number(rows[0]!.wait_ms);
         if (waitMs > 0) {
           if (priority === 'submit') {
             const declared = await client.query<{ until_us: string }>(sql.declareSubmit, [
@@ -103,12 +129,35 @@ export class SharedPace {
           }
           return { waitMs };
         }
-        const granted = await client.query<{ granted_us: string }>(sql.grantPace, [project, intervalMs, declaredUs]);
+        const spacingMs = intervalMs * (1 + this.#margin);
+        const granted = await client.query<{ granted_us: string }>(sql.grantPace, [
+          project,
+          spacingMs,
+          declaredUs,
+          this.#inFlightMaxMs,
+        ]);
         return { grantedMs: Number(granted.rows[0]!.granted_us) / 1000 };
       });
       if (step.grantedMs !== undefined) return step.grantedMs;
       await this.#sleep(step.waitMs, options.signal);
     }
+  }
+
+  /**
+   * The request of the grant made at `grantedMs` has its answer: the next
+   * may be granted `intervalMs` less `floorMs` (the fastest round trip the
+   * worker has seen) from now, which keeps requests one interval apart where
+   * they arrive, at Mixpanel, whatever delays a worker between its grant and
+   * its send (see `RateLimiter`). A late answer (its grant timed out and
+   * another was made) changes nothing.
+   */
+  async answered(project: string, grantedMs: number, intervalMs: number, floorMs: number): Promise<void> {
+    const spacingMs = intervalMs * (1 + this.#margin);
+    await this.pool.query(sql.answerPace, [
+      project,
+      String(Math.round(grantedMs * 1000)),
+      Math.max(0, spacingMs - floorMs),
+    ]);
   }
 
   /**

@@ -1,5 +1,6 @@
 export type { CopyLedgerOptions, CopyLedgerResult } from './copyLedger.js';
 export { COPY_BATCH_CHARS, COPY_BATCH_RECORDS, copyLedger } from './copyLedger.js';
+export { createPool } from './createPool.js';
 export type { ChangeListener } from './EventsListener.js';
 export { LISTEN_RECONNECT_MS } from './EventsListener.js';
 export { fenceJobWork, jobLease } from './jobLease.js';
@@ -22,4 +23,4 @@ export { EVENTS_PAGE_SIZE, readEvents } from './readEvents.js';
 export type { JsonbRecords } from './recordsForJsonb.js';
 export { NUL_REPLACEMENT, recordsForJsonb } from './recordsForJsonb.js';
 export type { AcquireOptions, SharedPaceOptions } from './SharedPace.js';
-export { SharedPace, SUBMIT_GRACE_MS } from './SharedPace.js';
+export { IN_FLIGHT_MAX_MS, SharedPace, SPACING_MARGIN, SUBMIT_GRACE_MS } from './SharedPace.js';

@@ -49,8 +49,9 @@ export const sql = {
    * How long until this caller may be granted, in ms (≤ 0: now), on the
    * database's clock. A poll also waits out a waiting submission ($2).
    */
-  lockPace: `SELECT extract(epoch FROM greatest(next_at, backoff_until,
-      CASE WHEN $2 = 'poll' THEN waiting_submit_until END) - clock_timestamp()) * 1000 AS wait_ms
+  lockPace: `SELECT extract(epoch FROM greatest(next_at, backoff_until, in_flight_until,
+      CASE WHEN $2 = 'poll' THEN waiting_submit_until END) - clock_timestamp()) * 1000 AS wait_ms,
+      coalesce(in_flight_until > clock_timestamp(), false) AS in_flight
     FROM mgdpr_pace WHERE project = $1 FOR UPDATE`,
   /**
    * $2: interval in ms. $3: the `waiting_submit_until` this submission
@@ -60,6 +61,8 @@ export const sql = {
    * Returns the grant time as epoch microseconds (exact in a double).
    */
   grantPace: `UPDATE mgdpr_pace SET next_at = g.t + $2 * interval '1 millisecond', updated_at = g.t,
+      in_flight_until = g.t + $4 * interval '1 millisecond',
+      in_flight_grant_us = (extract(epoch FROM g.t) * 1000000)::bigint,
       waiting_submit_until = CASE WHEN waiting_submit_until <= timestamptz 'epoch' + $3::bigint * interval '1 microsecond'
         THEN NULL ELSE waiting_submit_until END
     FROM (SELECT clock_timestamp() AS t) g
@@ -74,6 +77,15 @@ export const sql = {
     FROM (SELECT clock_timestamp() + $2 * interval '1 millisecond' AS t) m
     WHERE project = $1
     RETURNING (extract(epoch FROM m.t) * 1000000)::bigint::text AS until_us`,
+  /**
+   * The answer to the request of grant $2 (epoch µs) came: the next may be
+   * granted $3 ms from now (the interval less the fastest round trip its
+   * worker has seen: in steady state exactly one interval between sends).
+   * A late answer, after another grant, changes nothing.
+   */
+  answerPace: `UPDATE mgdpr_pace SET in_flight_until = NULL, in_flight_grant_us = NULL,
+      next_at = greatest(next_at, clock_timestamp() + $3 * interval '1 millisecond')
+    WHERE project = $1 AND in_flight_grant_us = $2::bigint`,
   lockPaceRow: 'SELECT consecutive_429 FROM mgdpr_pace WHERE project = $1 FOR UPDATE',
   /** $2: the wait in ms, $3: the 429s in a row, this one included. */
   backoffPace: `UPDATE mgdpr_pace SET consecutive_429 = $3,

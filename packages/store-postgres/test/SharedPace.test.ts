@@ -1,8 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../src/migrate.js';
-import { SharedPace } from '../src/SharedPace.js';
+import { IN_FLIGHT_MAX_MS, SharedPace, SPACING_MARGIN } from '../src/SharedPace.js';
 import { type FreshDatabase, freshDatabase } from './helpers/freshDatabase.js';
+
+/** These tests are about other rules than the one in flight: grants are never held back for an answer. */
+const UNANSWERED = { inFlightMaxMs: 0 };
 
 let db: FreshDatabase | undefined;
 afterEach(async () => {
@@ -35,7 +38,7 @@ describe('SharedPace', () => {
     const database = await migrated();
     const intervalMs = 50;
     // Separate pools: separate workers, sharing nothing but the database.
-    const workers = Array.from({ length: 4 }, () => new SharedPace(database.pool()));
+    const workers = Array.from({ length: 4 }, () => new SharedPace(database.pool(), UNANSWERED));
     const granted = (
       await Promise.all(
         workers.map(async (pace) => {
@@ -52,12 +55,14 @@ describe('SharedPace', () => {
       expect(us(granted[i]!) - us(granted[i - 1]!), `grant ${i}`).toBeGreaterThanOrEqual(intervalMs * 1000);
     }
     // The row holds the last grant plus the interval.
-    expect(await columnUs(database, 'next_at', 'p1')).toBe(us(granted.at(-1)!) + intervalMs * 1000);
+    expect(await columnUs(database, 'next_at', 'p1')).toBe(
+      us(granted.at(-1)!) + intervalMs * (1 + SPACING_MARGIN) * 1000,
+    );
   });
 
   it('keeps projects apart: one project waiting does not hold up another', async () => {
     const database = await migrated();
-    const pace = new SharedPace(database.pool());
+    const pace = new SharedPace(database.pool(), UNANSWERED);
     const first = await pace.acquire('p1', 60_000);
     const other = await pace.acquire('p2', 60_000);
     expect(us(other) - us(first)).toBeLessThan(60_000 * 1000);
@@ -65,17 +70,21 @@ describe('SharedPace', () => {
 
   it('grants nobody before a 429 backoff has passed', async () => {
     const database = await migrated();
-    const pace = new SharedPace(database.pool());
+    const pace = new SharedPace(database.pool(), UNANSWERED);
     await pace.acquire('p1', 10);
     expect(await pace.backoff('p1', 300)).toBe(300);
     const backoffUntil = await columnUs(database, 'backoff_until', 'p1');
-    const next = await new SharedPace(database.pool()).acquire('p1', 10);
+    const next = await new SharedPace(database.pool(), UNANSWERED).acquire('p1', 10);
     expect(us(next)).toBeGreaterThanOrEqual(backoffUntil!);
   });
 
   it('doubles the backoff per 429 in a row, caps it and Retry-After, and starts over after a success', async () => {
     const database = await migrated();
-    const pace = new SharedPace(database.pool(), { rateLimitBackoffMs: 100, rateLimitMaxBackoffMs: 350 });
+    const pace = new SharedPace(database.pool(), {
+      ...UNANSWERED,
+      rateLimitBackoffMs: 100,
+      rateLimitMaxBackoffMs: 350,
+    });
     expect(await pace.backoff('p1')).toBe(100);
     expect(await pace.backoff('p1')).toBe(200);
     expect(await pace.backoff('p1')).toBe(350);
@@ -87,7 +96,7 @@ describe('SharedPace', () => {
 
   it('never shortens a backoff already recorded', async () => {
     const database = await migrated();
-    const pace = new SharedPace(database.pool());
+    const pace = new SharedPace(database.pool(), UNANSWERED);
     await pace.backoff('p1', 5_000);
     const long = await columnUs(database, 'backoff_until', 'p1');
     await pace.backoff('p1', 10);
@@ -99,8 +108,8 @@ describe('SharedPace', () => {
     const intervalMs = 400;
     // The submitting worker's timer fires 150 ms late: without the priority, the poll would take the slot.
     const lateSleep = (ms: number, signal?: AbortSignal) => delay(ms + 150, undefined, signal ? { signal } : {});
-    const submitter = new SharedPace(database.pool(), { sleep: lateSleep });
-    const poller = new SharedPace(database.pool());
+    const submitter = new SharedPace(database.pool(), { ...UNANSWERED, sleep: lateSleep });
+    const poller = new SharedPace(database.pool(), UNANSWERED);
     await poller.acquire('p1', intervalMs, { priority: 'poll' });
     const submit = submitter.acquire('p1', intervalMs, { priority: 'submit' });
     while ((await columnUs(database, 'waiting_submit_until', 'p1')) === null) await delay(5);
@@ -113,7 +122,7 @@ describe('SharedPace', () => {
 
   it('stops waiting when the signal aborts', async () => {
     const database = await migrated();
-    const pace = new SharedPace(database.pool());
+    const pace = new SharedPace(database.pool(), UNANSWERED);
     await pace.acquire('p1', 60_000);
     const controller = new AbortController();
     const waiting = pace.acquire('p1', 60_000, { signal: controller.signal });
@@ -124,9 +133,43 @@ describe('SharedPace', () => {
 
   it('refuses a bad interval or project, naming it', async () => {
     const database = await migrated();
-    const pace = new SharedPace(database.pool());
+    const pace = new SharedPace(database.pool(), UNANSWERED);
     await expect(pace.acquire('p1', 0)).rejects.toThrow('intervalMs must be a positive number of ms (got 0)');
     await expect(pace.acquire('', 10)).rejects.toThrow('project must be a non-empty string');
     expect(() => new SharedPace(database.pool(), { submitGraceMs: -1 })).toThrow('submitGraceMs');
   });
+
+  it('holds the next grant until the request in flight has its answer, then spaces from the answer', async () => {
+    const database = await migrated();
+    const a = new SharedPace(database.pool());
+    const b = new SharedPace(database.pool());
+    const intervalMs = 50;
+    const first = await a.acquire('p1', intervalMs);
+    expect(await columnUs(database, 'in_flight_until', 'p1')).toBe(us(first) + IN_FLIGHT_MAX_MS * 1000);
+    let second: number | undefined;
+    const waiting = b.acquire('p1', intervalMs).then((t) => (second = t));
+    // Well past the interval, and still not granted: the first request has no answer yet.
+    await waitForDatabase(database, us(first) + 10 * intervalMs * 1000);
+    expect(second).toBeUndefined();
+    await a.answered('p1', first, intervalMs, 10);
+    await waiting;
+    expect(await columnUs(database, 'in_flight_until', 'p1')).toBe(us(second!) + IN_FLIGHT_MAX_MS * 1000);
+    // Granted only after the answer, which came ten intervals after the first grant.
+    expect(us(second!)).toBeGreaterThanOrEqual(us(first) + 10 * intervalMs * 1000);
+    // A late answer to an old grant changes nothing.
+    await a.answered('p1', first, intervalMs, 0);
+    expect(await columnUs(database, 'in_flight_until', 'p1')).toBe(us(second!) + IN_FLIGHT_MAX_MS * 1000);
+  });
 });
+
+/** Waits until the database's clock has passed `us` (epoch µs): no assertion on wall time. */
+async function waitForDatabase(database: FreshDatabase, untilUs: number): Promise<void> {
+  const pool = database.pool();
+  for (;;) {
+    const { rows } = await pool.query<{ now_us: string }>(
+      'select (extract(epoch from clock_timestamp()) * 1000000)::bigint::text as now_us',
+    );
+    if (Number(rows[0]!.now_us) >= untilUs) return;
+    await delay(20);
+  }
+}

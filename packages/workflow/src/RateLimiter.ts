@@ -31,10 +31,18 @@ export interface RateLimiterOptions {
   sleep?: Sleep;
 }
 
+/** Tells a shared pace that the request it granted has its answer. */
+export type AnsweredHook = (floorMs: number) => Promise<unknown>;
+
 /** One pace per Mixpanel project across processes: see `RateLimiterOptions.share`. */
 export interface PaceShare {
-  /** Resolves once the shared pace allows one more request, which it then counts as sent. */
-  reserve(priority: Priority, intervalMs: number, signal: AbortSignal): Promise<unknown>;
+  /**
+   * Resolves once the shared pace allows one more request, which it then
+   * counts as sent; optionally with a function to call when that request has
+   * its answer (`floorMs`: the fastest round trip seen), for a pace that
+   * spaces arrivals across processes as this limiter does within one.
+   */
+  reserve(priority: Priority, intervalMs: number, signal: AbortSignal): Promise<AnsweredHook | undefined | void>;
   /** A 429: every process waits `retryAfterMs` or the shared backoff. */
   rateLimited(retryAfterMs: number | undefined): Promise<unknown>;
   /** A request that was not rate limited: the shared 429 backoff starts over. */
@@ -87,6 +95,8 @@ export class RateLimiter {
   /** Stops the pump's sleep when every waiter has gone. */
   #pumpSleep: AbortController | undefined;
   #minRoundTripMs = Number.POSITIVE_INFINITY;
+  /** The shared pace's hook for the grant about to be made (see `PaceShare.reserve`). */
+  #sharedAnswered: AnsweredHook | undefined;
   #roundTrips = 0;
   #now: () => number;
   #sleep: Sleep;
@@ -149,7 +159,7 @@ export class RateLimiter {
     return this.#queue.length;
   }
 
-  #releaseFor(grantedAt: number): Release {
+  #releaseFor(grantedAt: number, sharedAnswered: AnsweredHook | undefined): Release {
     let released = false;
     return () => {
       if (released) return;
@@ -158,6 +168,8 @@ export class RateLimiter {
       const roundTripMs = answeredAt - grantedAt;
       // The very first round trip may be all connection setup before arrival: trust none until a second one.
       const floorMs = this.#roundTrips++ === 0 ? 0 : Math.min(this.#minRoundTripMs, roundTripMs);
+      // Best effort: a lost answer only holds the other processes back until the shared pace's in-flight limit.
+      sharedAnswered?.(floorMs).catch(() => {});
       this.#minRoundTripMs = Math.min(this.#minRoundTripMs, roundTripMs);
       this.#nextAt = Math.max(this.#nextAt, answeredAt + this.intervalMs - floorMs);
       this.#inFlightSince = undefined;
@@ -183,7 +195,8 @@ export class RateLimiter {
     const head = this.#queue[0]!;
     this.#pumpSleep = new AbortController();
     try {
-      await this.options.share!.reserve(head.priority, this.intervalMs, this.#pumpSleep.signal);
+      this.#sharedAnswered =
+        (await this.options.share!.reserve(head.priority, this.intervalMs, this.#pumpSleep.signal)) ?? undefined;
       return this.#queue.length > 0;
     } catch (error) {
       if (this.#pumpSleep.signal.aborted) return false;
@@ -223,7 +236,8 @@ export class RateLimiter {
         this.#nextAt = grantedAt + this.intervalMs;
         this.#inFlightSince = grantedAt;
         this.options.onGrant?.(grantedAt);
-        waiter.resolve(this.#releaseFor(grantedAt));
+        waiter.resolve(this.#releaseFor(grantedAt, this.#sharedAnswered));
+        this.#sharedAnswered = undefined;
       }
     } finally {
       this.#running = false;

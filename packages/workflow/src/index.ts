@@ -58,7 +58,7 @@ export type { ProgressEvent, ProgressListener } from './progress.js';
 export type { ProjectIdentity } from './project/ProjectIdentity.js';
 export { describeProject, projectIdentity, sameProject, tokenFingerprint } from './project/ProjectIdentity.js';
 export { ProjectMismatchError } from './project/ProjectMismatchError.js';
-export type { PaceShare, Priority, RateLimiterOptions, Release } from './RateLimiter.js';
+export type { AnsweredHook, PaceShare, Priority, RateLimiterOptions, Release } from './RateLimiter.js';
 export { RateLimiter } from './RateLimiter.js';
 export { addCalendarDays } from './requests/addCalendarDays.js';
 export { addMonthsClamped } from './requests/addMonthsClamped.js';

@@ -6,7 +6,6 @@ import { errorCodeOf } from '../errorCodes.js';
 import { EXIT } from '../exitCodes.js';
 import { formatSummary } from '../formatSummary.js';
 import { openSession, type Session } from '../openSession.js';
-import { jobLease } from '../openStore.js';
 
 export interface WorkerOptions {
   concurrency?: string;
@@ -63,7 +62,7 @@ export async function worker(o: WorkerOptions, globals: GlobalOptions, signal: A
       await session.desk.planMissing({ signal });
       for (const jobId of candidates(session, running, notBefore)) {
         if (running.size >= concurrency || signal.aborted) break;
-        const lease = await shared.leases.claim(jobLease(jobId), leaseMs);
+        const lease = await shared.leases.claim(shared.module.jobLease(jobId), leaseMs);
         if (!lease) continue;
         const run = runJob(session, jobId, lease, leaseMs, signal)
           .then((ok) => void (ok || notBefore.set(jobId, Date.now() + WORKER_DEFAULTS.retryMs)))

@@ -44,9 +44,12 @@ function parse(text: string, line: number, path: string): LedgerRecord {
   return value;
 }
 
+/** A line's value without its chain link (`prev` belongs to the file, not to the record). */
 function tryParse(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    const value = JSON.parse(text) as { prev?: unknown } | null;
+    if (value && typeof value === 'object') delete value.prev;
+    return value;
   } catch {
     return undefined;
   }
