@@ -173,7 +173,7 @@ describe('copyLedger', () => {
     // Every record as it was appended; the file's chain hashes (`prev`) are the file's, and stay there.
     const copied = await all(pg.history());
     expect(copied).toStrictEqual(run(''));
-    expect((await all(readHistory(file.path))).every((record) => Object.hasOwn(record, 'prev'))).toBe(true);
+    expect(copied.some((record) => Object.hasOwn(record, 'prev'))).toBe(false);
   });
 
   it('refuses a store that already holds events before reading anything, and adds after them with append', async () => {

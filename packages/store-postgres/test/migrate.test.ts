@@ -21,10 +21,15 @@ describe('migrate', () => {
   it('creates the schema on a fresh database, recording each migration with its checksum', async () => {
     db = await freshDatabase();
     const migrations = await loadMigrations();
-    expect(migrations.map((m) => m.name)).toEqual(['0001_events.sql', '0002_pace.sql', '0003_leases.sql']);
+    expect(migrations.map((m) => m.name)).toEqual([
+      '0001_events.sql',
+      '0002_pace.sql',
+      '0003_leases.sql',
+      '0004_pace_in_flight.sql',
+    ]);
     const result = await migrate(db.pool());
-    expect(result.applied.map((m) => m.version)).toEqual([1, 2, 3]);
-    expect(result.version).toBe(3);
+    expect(result.applied.map((m) => m.version)).toEqual([1, 2, 3, 4]);
+    expect(result.version).toBe(4);
     const { rows } = await db
       .pool()
       .query<{ name: string; checksum: string }>('SELECT name, checksum FROM mgdpr_schema_migrations ORDER BY version');
@@ -44,8 +49,8 @@ describe('migrate', () => {
     db = await freshDatabase();
     await migrate(db.pool());
     const again = await migrate(db.pool());
-    expect(again).toEqual({ applied: [], version: 3 });
-    expect(await appliedVersions(db)).toEqual([1, 2, 3]);
+    expect(again).toEqual({ applied: [], version: 4 });
+    expect(await appliedVersions(db)).toEqual([1, 2, 3, 4]);
   });
 
   it('applies each migration exactly once when five workers migrate together', async () => {
@@ -54,16 +59,16 @@ describe('migrate', () => {
     const pools = Array.from({ length: 5 }, () => db!.pool());
     const results = await Promise.all(pools.map((pool) => migrate(pool)));
     const appliedBy = results.flatMap((r) => r.applied.map((m) => m.version)).sort();
-    expect(appliedBy).toEqual([1, 2, 3]);
-    expect(results.every((r) => r.version === 3)).toBe(true);
-    expect(await appliedVersions(db)).toEqual([1, 2, 3]);
+    expect(appliedBy).toEqual([1, 2, 3, 4]);
+    expect(results.every((r) => r.version === 4)).toBe(true);
+    expect(await appliedVersions(db)).toEqual([1, 2, 3, 4]);
   });
 
   it('accepts a client as well as a pool', async () => {
     db = await freshDatabase();
     const client = await db.pool().connect();
     try {
-      expect((await migrate(client)).version).toBe(3);
+      expect((await migrate(client)).version).toBe(4);
     } finally {
       client.release();
     }
@@ -95,7 +100,7 @@ describe('migrate', () => {
       .pool()
       .query("INSERT INTO mgdpr_schema_migrations (version, name, checksum) VALUES (9999, '9999_future.sql', 'x')");
     await expect(migrate(db.pool())).rejects.toThrow(
-      /newer than this mixpanel-gdpr knows \(3\): upgrade mixpanel-gdpr/,
+      /newer than this mixpanel-gdpr knows \(4\): upgrade mixpanel-gdpr/,
     );
   });
 
