@@ -18,6 +18,17 @@ const ROUNDS = 5;
 /** rename() failures that mean "something is already there". */
 const TAKEN = new Set(['ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EISDIR']);
 
+/** The lock is held by a live process (`pid`, when known): try again later, or tell the user who holds it. */
+export class LockHeldError extends Error {
+  constructor(
+    message: string,
+    readonly pid: number | undefined,
+  ) {
+    super(message);
+    this.name = 'LockHeldError';
+  }
+}
+
 export interface HeldLock {
   /** Removes the lock if it is still ours. */
   release(): Promise<void>;
@@ -58,7 +69,7 @@ export async function takeLock(
     for (let round = 0; round < ROUNDS; round++) {
       if (await renameUnlessTaken(staging, lockPath)) return heldLock(lockPath, owner.token);
       const found = await inspectLock(lockPath, now());
-      if (found.kind === 'held') throw new Error(found.message);
+      if (found.kind === 'held') throw new LockHeldError(found.message, found.pid);
       if (found.kind === 'stale') await moveAside(lockPath, found);
     }
   } finally {
