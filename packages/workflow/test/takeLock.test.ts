@@ -81,9 +81,7 @@ describe('ledger lock', () => {
 
   it('takes an empty lock file as being written right now, and takes it over once older than a few seconds', async () => {
     await writeFile(lock, '');
-    await expect(takeLock(lock)).rejects.toThrow(
-      `ledger lock ${lock} is being created by another process right now`,
-    );
+    await expect(takeLock(lock)).rejects.toThrow(`ledger lock ${lock} is being created by another process right now`);
     expect(await readFile(lock, 'utf8')).toBe('');
     const old = new Date(Date.now() - 60_000);
     await utimes(lock, old, old);

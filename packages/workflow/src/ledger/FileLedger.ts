@@ -93,7 +93,7 @@ export class FileLedger implements Ledger {
     const ledger = new FileLedger(path, handle, file, !!options.readOnly, options.lockWaitMs ?? LOCK_WAIT_MS);
     try {
       if (options.readOnly) ledger.#catchUp(await readAppended(handle, 0, 0, path));
-      else await ledger.#locked(() => ledger.#repair(options.now ?? CLIENT_DEFAULTS.now));
+      else await ledger.#locked(() => ledger.#repair(options.now ?? CLIENT_DEFAULTS.now), true);
       return ledger;
     } catch (error) {
       await handle.close();
@@ -165,8 +165,8 @@ export class FileLedger implements Ledger {
     return next;
   }
 
-  async #locked<T>(step: () => Promise<T>): Promise<T> {
-    const lock = await waitForLock(`${this.path}.lock`, { waitMs: this.lockWaitMs });
+  async #locked<T>(step: () => Promise<T>, sweep = false): Promise<T> {
+    const lock = await waitForLock(`${this.path}.lock`, { waitMs: this.lockWaitMs, sweep });
     try {
       return await step();
     } finally {

@@ -20,6 +20,8 @@ export interface WaitForLockOptions {
   sleep?: Sleep;
   random?: () => number;
   signal?: AbortSignal;
+  /** Also remove leftovers of old takeovers (see `takeLock`): once per open is enough. @default true */
+  sweep?: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function waitForLock(lockPath: string, options: WaitForLockOptions 
   const deadline = now() + waitMs;
   for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(MAX_PAUSE_MS, pause * 2)) {
     try {
-      return await takeLock(lockPath, { now });
+      return await takeLock(lockPath, { now, sweep: options.sweep ?? true });
     } catch (error) {
       if (!(error instanceof LockHeldError)) throw error;
       if (now() >= deadline)
