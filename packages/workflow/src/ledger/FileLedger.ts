@@ -15,7 +15,9 @@ import { openPrivateFile } from './openPrivateFile.js';
 import { type Appended, readAppended } from './readAppended.js';
 import { readHistory } from './readHistory.js';
 import type { LedgerRecord } from './records.js';
+import type { HeldLock } from './takeLock.js';
 import { LOCK_WAIT_MS, waitForLock } from './waitForLock.js';
+import { markWriter } from './writerMarks.js';
 
 export interface FileLedgerOptions {
   /**
@@ -75,7 +77,8 @@ export class FileLedger implements Ledger {
     readonly path: string,
     private readonly handle: FileHandle,
     private readonly file: LedgerFile,
-    private readonly readOnly: boolean,
+    /** This process's writer mark (`writerMarks.ts`); undefined when opened read-only. */
+    private readonly mark: HeldLock | undefined,
     private readonly lockWaitMs: number,
   ) {}
 
@@ -84,13 +87,24 @@ export class FileLedger implements Ledger {
     if (options.readOnly) return FileLedger.#load(path, await openLedgerForReading(path), options);
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await checkPrivateDirectory(dirname(path), `ledger ${path}`);
-    const handle = await openPrivateFile(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND, 'ledger');
-    return FileLedger.#load(path, handle, options);
+    const mark = await markWriter(path);
+    try {
+      const handle = await openPrivateFile(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND, 'ledger');
+      return await FileLedger.#load(path, handle, options, mark);
+    } catch (error) {
+      await mark.release();
+      throw error;
+    }
   }
 
-  static async #load(path: string, handle: FileHandle, options: FileLedgerOptions): Promise<FileLedger> {
+  static async #load(
+    path: string,
+    handle: FileHandle,
+    options: FileLedgerOptions,
+    mark?: HeldLock,
+  ): Promise<FileLedger> {
     const file = options.wrapFile ? options.wrapFile(ledgerFileOf(handle)) : ledgerFileOf(handle);
-    const ledger = new FileLedger(path, handle, file, !!options.readOnly, options.lockWaitMs ?? LOCK_WAIT_MS);
+    const ledger = new FileLedger(path, handle, file, mark, options.lockWaitMs ?? LOCK_WAIT_MS);
     try {
       if (options.readOnly) ledger.#catchUp(await readAppended(handle, 0, 0, path));
       else await ledger.#locked(() => ledger.#repair(options.now ?? CLIENT_DEFAULTS.now), true);
@@ -111,7 +125,7 @@ export class FileLedger implements Ledger {
   }
 
   append(...records: LedgerRecord[]): Promise<void> {
-    if (this.#closed || this.readOnly)
+    if (this.#closed || !this.mark)
       return Promise.reject(new Error(`ledger ${this.path} is ${this.#closed ? 'closed' : 'open read-only'}`));
     // Appends are serialised: the file order is the order callers asked for.
     return this.#enqueue(() =>
@@ -153,7 +167,11 @@ export class FileLedger implements Ledger {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue;
-    await this.file.close();
+    try {
+      await this.file.close();
+    } finally {
+      await this.mark?.release();
+    }
   }
 
   #enqueue(step: () => Promise<void>): Promise<void> {
