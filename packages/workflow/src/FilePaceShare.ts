@@ -1,0 +1,153 @@
+import { constants } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { CLIENT_DEFAULTS, type Sleep } from '@mixpanel-gdpr/client';
+import { WORKFLOW_DEFAULTS } from './defaults.js';
+import { openPrivateFile } from './ledger/openPrivateFile.js';
+import { waitForLock } from './ledger/waitForLock.js';
+import type { PaceShare, Priority } from './RateLimiter.js';
+
+/**
+ * How far ahead of our clock the file's time may be and still be believed,
+ * beyond the longest 429 backoff: further, the clock was set back or the
+ * file edited, and believing it would stall every process in silence.
+ * @default 60_000 ms
+ */
+const FUTURE_TOLERANCE_MS = 60_000;
+/** A reservation that must wait sleeps at most this long before looking again (a 429 elsewhere may push it out). */
+const MAX_NAP_MS = 1_000;
+const PACE_FORMAT = /^\d{1,15}(\.\d{1,6})?\n?$/;
+
+export interface FilePaceShareOptions {
+  /** Told once about a pace file that is ignored or cannot be written. */
+  warn?: (message: string) => void;
+  /** @default WORKFLOW_DEFAULTS.rateLimitBackoffMs */
+  rateLimitBackoffMs?: number;
+  /** @default WORKFLOW_DEFAULTS.rateLimitMaxBackoffMs */
+  rateLimitMaxBackoffMs?: number;
+  now?: () => number;
+  sleep?: Sleep;
+  /** Called with each reserved time (epoch ms), for tests. */
+  onReserve?: (atMs: number) => void;
+}
+
+/**
+ * One project's pace shared by the processes on one machine, through the
+ * pace file next to the ledger (`<ledger>[.<project>].last-request`). The
+ * file holds one time, epoch ms, as 0.2 wrote it: the last request's. A
+ * reservation takes the file's short lock, and is granted at
+ * max(now, time + interval), writing that time; if that is later, it
+ * sleeps outside the lock and tries again. A 429 writes a time such that
+ * the next grant comes after the backoff, so every process backs off.
+ * Submit-before-poll holds inside each process only (`RateLimiter`).
+ */
+export class FilePaceShare implements PaceShare {
+  #warned = false;
+  #consecutive429 = 0;
+  readonly #now: () => number;
+  readonly #sleep: Sleep;
+  #intervalMs = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly options: FilePaceShareOptions = {},
+  ) {
+    this.#now = options.now ?? CLIENT_DEFAULTS.now;
+    this.#sleep = options.sleep ?? CLIENT_DEFAULTS.sleep;
+  }
+
+  async reserve(_priority: Priority, intervalMs: number, signal: AbortSignal): Promise<number> {
+    this.#intervalMs = intervalMs;
+    for (;;) {
+      signal.throwIfAborted();
+      let granted: number | undefined;
+      const waitMs = await this.#update((last, now) => {
+        const at = last === undefined ? now : Math.max(now, last + intervalMs);
+        if (at > now) return { result: at - now };
+        granted = now;
+        return { write: now, result: 0 };
+      });
+      if (granted !== undefined) {
+        this.options.onReserve?.(granted);
+        return granted;
+      }
+      await this.#sleep(Math.min(waitMs, MAX_NAP_MS), signal);
+    }
+  }
+
+  async rateLimited(retryAfterMs: number | undefined): Promise<void> {
+    this.#consecutive429++;
+    const cap = this.options.rateLimitMaxBackoffMs ?? WORKFLOW_DEFAULTS.rateLimitMaxBackoffMs;
+    const first = this.options.rateLimitBackoffMs ?? WORKFLOW_DEFAULTS.rateLimitBackoffMs;
+    const waitMs = Math.min(cap, retryAfterMs ?? first * 2 ** (this.#consecutive429 - 1));
+    // The file says when the last request went; pretending it went (wait - interval) from now makes the next grant wait.
+    await this.#update((last, now) => {
+      const pretend = now + waitMs - this.#intervalMs;
+      return last !== undefined && last >= pretend ? { result: undefined } : { write: pretend, result: undefined };
+    });
+  }
+
+  async succeeded(): Promise<void> {
+    this.#consecutive429 = 0;
+  }
+
+  /** Reads the file's time and maybe writes a new one, under the pace file's lock. */
+  async #update<T>(step: (last: number | undefined, now: number) => { write?: number; result: T }): Promise<T> {
+    const lock = await waitForLock(`${this.path}.lock`, { sweep: false });
+    try {
+      const now = this.#now();
+      const { write, result } = step(await this.#read(now), now);
+      if (write !== undefined) await this.#write(write);
+      return result;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  async #read(now: number): Promise<number | undefined> {
+    let text: string;
+    try {
+      const handle = await openPrivateFile(this.path, constants.O_RDONLY, 'pace file');
+      try {
+        text = (await handle.readFile('utf8')).slice(0, 64);
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.#warn(`ignoring it: ${(error as Error).message}`);
+      return undefined;
+    }
+    if (!PACE_FORMAT.test(text)) return this.#warn(`ignoring it: it does not hold a time in epoch ms`);
+    const at = Number(text);
+    const cap = (this.options.rateLimitMaxBackoffMs ?? WORKFLOW_DEFAULTS.rateLimitMaxBackoffMs) + FUTURE_TOLERANCE_MS;
+    if (at - now > cap) return this.#warn(`ignoring it: its time is ${Math.round((at - now) / 1000)} s ahead`);
+    return at;
+  }
+
+  /** Whole to a fresh file renamed over the old: a reader (0.2 included) sees the old time or the new. Rounded up: erring late keeps the pace. */
+  async #write(atMs: number): Promise<void> {
+    const temp = `${this.path}.new`;
+    try {
+      // We hold the lock: a leftover is from a process killed between open and rename.
+      await rm(temp, { force: true });
+      const handle = await openPrivateFile(
+        temp,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+        'pace file',
+      );
+      try {
+        await handle.writeFile(`${Math.ceil(atMs)}\n`);
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, this.path);
+    } catch (error) {
+      this.#warn(`could not write it (${(error as Error).message}): other commands may not keep the pace`);
+    }
+  }
+
+  #warn(message: string): undefined {
+    if (!this.#warned) this.options.warn?.(`pace file ${this.path}: ${message}`);
+    this.#warned = true;
+    return undefined;
+  }
+}
