@@ -4,6 +4,7 @@ import {
   createWorkflow,
   createWorkflowClient,
   FileLedger,
+  FilePaceShare,
   type JobState,
   jobProject,
   type ProjectIdentity,
@@ -17,7 +18,6 @@ import { CliError } from './CliError.js';
 import { type Config, type GlobalOptions, resolveConfig, resolveCredentials } from './config.js';
 import { offlineClient } from './offlineClient.js';
 import { ProgressView } from './ProgressView.js';
-import { paceFileWriter, readPaceFile } from './paceFile.js';
 import { resolveProjectCredentials } from './resolveProjectCredentials.js';
 import { selectProjects } from './selectProjects.js';
 
@@ -90,25 +90,21 @@ export async function openSession(
   const ledger = await FileLedger.open(config.ledgerPath, { readOnly }).catch((error: unknown) => {
     throw new CliError(error instanceof Error ? error.message : String(error), 'invalid_input');
   });
-  const writers: Array<{ flush(): void }> = [];
   const workflows = new Map<string, Workflow>();
   for (const [name, { client, rate }] of clients) {
-    // The limit is per project, not per process: carry the last request's time from one command to the next.
+    // The limit is per project, not per process: one pace per project for every command using this ledger.
     const pacePath =
       name === REQUEST_DEFAULTS.defaultProject && !tool
         ? `${config.ledgerPath}.last-request`
         : `${config.ledgerPath}.${name}.last-request`;
     // Read-only commands send nothing: no pace to keep, nothing to warn about.
-    const lastRequestAt = calls ? await readPaceFile(pacePath, (message) => view.info(message)) : undefined;
-    const paceWriter = calls ? paceFileWriter(pacePath, (message) => view.info(message)) : undefined;
-    if (paceWriter) writers.push(paceWriter);
+    const paceShare = calls ? new FilePaceShare(pacePath, { warn: (message) => view.info(message) }) : undefined;
     workflows.set(
       name,
       createWorkflow({
         ...tunables,
         client,
-        ...(lastRequestAt !== undefined && { lastRequestAt }),
-        ...(paceWriter && { onRequestGranted: paceWriter }),
+        ...(paceShare && { paceShare }),
         ledger,
         ratePerSecond: rate ?? config.ratePerSecond,
         pollMinDelayMs: config.pollMinDelayMs,
@@ -142,8 +138,6 @@ export async function openSession(
     ledger,
     project: defaultClient && 'project' in defaultClient ? defaultClient.project : undefined,
     async close() {
-      // The last request's time must be on disk before the next command reads it.
-      for (const w of writers) w.flush();
       view.stop();
       await ledger.close();
     },

@@ -1,11 +1,14 @@
 import { AbortError, AuthenticationError, MixpanelGdprError, PermissionDeniedError } from '@mixpanel-gdpr/client';
 import {
   describeProject,
+  type HeldLock,
+  JobBusyError,
   type JobState,
   jobProject,
   ProjectMismatchError,
   sameProject,
   TaskNotFoundError,
+  takeRunLock,
 } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
 import type { GlobalOptions } from '../config.js';
@@ -54,12 +57,60 @@ export async function followJobs(
         );
       }
     }
-    const codes =
-      mode === 'status' ? await statusPasses(session, jobs, signal) : await followTogether(session, jobs, wait, signal);
-    return Math.max(...codes);
+    // One job, one runner: jobs another live process runs are left to it.
+    const { runnable, locks, codes: busy } = await claimJobs(session, jobs, mode);
+    try {
+      const codes =
+        mode === 'status'
+          ? await statusPasses(session, runnable, signal)
+          : await followTogether(session, runnable, wait, signal);
+      return Math.max(EXIT.ok, ...codes, ...busy);
+    } finally {
+      await Promise.all(locks.map((lock) => lock.release()));
+    }
   } finally {
     await session.close();
   }
+}
+
+/**
+ * Takes the run lock of each job (`takeRunLock`). A job another live
+ * process runs is skipped by `status` (a cron pass next to a `watch` is
+ * normal) and fails by `watch`/`resume` (exit 4: it was not followed). Then
+ * reads what the previous runner recorded: it may have released the lock
+ * after this session read the ledger.
+ */
+export async function claimJobs(
+  session: Session,
+  jobs: JobState[],
+  mode: FollowMode | 'start',
+): Promise<{ runnable: JobState[]; locks: HeldLock[]; codes: number[] }> {
+  const runnable: JobState[] = [];
+  const locks: HeldLock[] = [];
+  const codes: number[] = [];
+  try {
+    for (const job of jobs) {
+      const lock = await takeRunLockFor(session, job.jobId, mode).catch((error: unknown) => {
+        if (!(error instanceof JobBusyError)) throw error;
+        if (mode === 'status') session.view.info(`${error.message}: skipped`);
+        else {
+          session.view.error('incomplete', `${error.message}: not followed here (it is followed there)`, {
+            jobId: job.jobId,
+          });
+          codes.push(ERROR_CODES.incomplete.exitCode);
+        }
+        return undefined;
+      });
+      if (!lock) continue;
+      locks.push(lock);
+      runnable.push(job);
+    }
+    await session.ledger.refresh();
+  } catch (error) {
+    await Promise.all(locks.map((lock) => lock.release()));
+    throw error;
+  }
+  return { runnable, locks, codes };
 }
 
 /** One bounded pass per job, one job after the other (cron); exit 4 if some task could not be polled this time. */
@@ -150,6 +201,21 @@ async function followOne(session: Session, job: JobState, wait: boolean, signal:
   const summary = await workflow.run(job.jobId, { signal, wait });
   session.view.result({ type: 'summary', ...summary }, formatSummary(summary, session.view));
   return summaryExitCode(summary, wait);
+}
+
+/** How long a new job's start waits for a `status` pass that found it first (it has no task yet: a moment). */
+const START_WAIT_MS = 30_000;
+
+async function takeRunLockFor(session: Session, jobId: string, mode: FollowMode | 'start'): Promise<HeldLock> {
+  const deadline = Date.now() + START_WAIT_MS;
+  for (;;) {
+    try {
+      return await takeRunLock(session.config.ledgerPath, jobId);
+    } catch (error) {
+      if (mode !== 'start' || !(error instanceof JobBusyError) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 function reportJobError(session: Session, job: JobState, error: unknown): number {

@@ -33,6 +33,7 @@ import { counted, noun } from '../plural.js';
 import { parseReceived, readRequests } from '../readRequests.js';
 import { selectProjects } from '../selectProjects.js';
 import type { ToolConfig } from '../ToolConfig.js';
+import { claimJobs } from './followJobs.js';
 
 export interface StartOptions {
   ids: string;
@@ -178,7 +179,15 @@ export async function startJob(
       // One run: polls start as soon as the first tasks exist, in the slots submissions leave.
       view.track(jobId, () => session.workflowFor(state).progress(jobId));
     }
-    const runs = await desk.run(planned, { signal, wait: Boolean(o.wait) });
+    // One job, one runner: a cron `status` may have found the new jobs already (see claimJobs).
+    const { locks } = await claimJobs(
+      session,
+      planned.map((p) => session.workflow.job(p.jobId)!),
+      'start',
+    );
+    const runs = await desk
+      .run(planned, { signal, wait: Boolean(o.wait) })
+      .finally(() => Promise.all(locks.map((lock) => lock.release())));
     view.stop();
     const first = session.workflow.job(planned[0]!.jobId)!;
     reportInvalid(first.ingested!.invalid, view);
