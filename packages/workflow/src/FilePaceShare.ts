@@ -16,6 +16,18 @@ const FUTURE_TOLERANCE_MS = 60_000;
 /** A reservation that must wait sleeps at most this long before looking again (a 429 elsewhere may push it out). */
 const MAX_NAP_MS = 1_000;
 const PACE_FORMAT = /^\d{1,15}(\.\d{1,6})?\n?$/;
+/**
+ * A granted request holds the pace until its answer (`answered`): only then
+ * is the next one granted, in any process, as `RateLimiter` does inside
+ * one. Arrivals are what count, and a request can arrive late after its
+ * grant (a new connection, a process starting, a busy CPU): spacing grants
+ * alone let two requests of two processes arrive together. A process that
+ * dies mid-request holds it this long at most.
+ * @default 30_000 ms
+ */
+const IN_FLIGHT_HOLD_MS = 30_000;
+/** While another process's request is in flight, look again this often. */
+const IN_FLIGHT_NAP_MS = 20;
 
 export interface FilePaceShareOptions {
   /** Told once about a pace file that is ignored or cannot be written. */
@@ -46,6 +58,16 @@ export class FilePaceShare implements PaceShare {
   readonly #now: () => number;
   readonly #sleep: Sleep;
   #intervalMs = 0;
+  /** When this share's request in flight was granted, and the fastest round trip it has seen (trusted from the second). */
+  #inFlightSince: number | undefined;
+  /** What the grant wrote (the hold), to know whether anyone wrote since. */
+  #held: number | undefined;
+  /** The time a 429 of ours asks for (as written to the file), which an answer must not lower. */
+  #backoff = Number.NEGATIVE_INFINITY;
+  #minRoundTripMs = Number.POSITIVE_INFINITY;
+  #roundTrips = 0;
+  /** This share's own file updates, in the order they were asked for (an answer before the next reservation). */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly path: string,
@@ -64,14 +86,34 @@ export class FilePaceShare implements PaceShare {
         const at = last === undefined ? now : Math.max(now, last + intervalMs);
         if (at > now) return { result: at - now };
         granted = now;
-        return { write: now, result: 0 };
+        // Held as if sent IN_FLIGHT_HOLD_MS from now, until `answered` says when to go on.
+        this.#held = Math.ceil(now + IN_FLIGHT_HOLD_MS - intervalMs);
+        return { write: this.#held, result: 0 };
       });
       if (granted !== undefined) {
+        this.#inFlightSince = granted;
         this.options.onReserve?.(granted);
         return granted;
       }
-      await this.#sleep(Math.min(waitMs, MAX_NAP_MS), signal);
+      const heldMs = IN_FLIGHT_HOLD_MS + intervalMs;
+      await this.#sleep(Math.min(waitMs, waitMs <= heldMs ? IN_FLIGHT_NAP_MS : MAX_NAP_MS), signal);
     }
+  }
+
+  /** The next grant, in any process, comes 1/rate after this answer, less the fastest round trip seen (see `RateLimiter`). */
+  async answered(roundTripMs: number): Promise<void> {
+    if (this.#inFlightSince === undefined) return;
+    this.#inFlightSince = undefined;
+    const floorMs = this.#roundTrips++ === 0 ? 0 : Math.min(this.#minRoundTripMs, roundTripMs);
+    this.#minRoundTripMs = Math.min(this.#minRoundTripMs, roundTripMs);
+    const held = this.#held;
+    await this.#update((last, now) => {
+      const next = Math.max(now - floorMs, this.#backoff);
+      // Only our own hold is lowered: a request granted elsewhere once the hold ran out keeps its own.
+      return last === held || last === undefined || next > last
+        ? { write: next, result: undefined }
+        : { result: undefined };
+    });
   }
 
   async rateLimited(retryAfterMs: number | undefined): Promise<void> {
@@ -82,25 +124,31 @@ export class FilePaceShare implements PaceShare {
     // The file says when the last request went; pretending it went (wait - interval) from now makes the next grant wait.
     await this.#update((last, now) => {
       const pretend = now + waitMs - this.#intervalMs;
+      this.#backoff = pretend;
       return last !== undefined && last >= pretend ? { result: undefined } : { write: pretend, result: undefined };
     });
   }
 
   async succeeded(): Promise<void> {
     this.#consecutive429 = 0;
+    this.#backoff = Number.NEGATIVE_INFINITY;
   }
 
   /** Reads the file's time and maybe writes a new one, under the pace file's lock. */
-  async #update<T>(step: (last: number | undefined, now: number) => { write?: number; result: T }): Promise<T> {
-    const lock = await waitForLock(`${this.path}.lock`, { sweep: false });
-    try {
-      const now = this.#now();
-      const { write, result } = step(await this.#read(now), now);
-      if (write !== undefined) await this.#write(write);
-      return result;
-    } finally {
-      await lock.release();
-    }
+  #update<T>(step: (last: number | undefined, now: number) => { write?: number; result: T }): Promise<T> {
+    const next = this.#queue.then(async () => {
+      const lock = await waitForLock(`${this.path}.lock`, { sweep: false });
+      try {
+        const now = this.#now();
+        const { write, result } = step(await this.#read(now), now);
+        if (write !== undefined) await this.#write(write);
+        return result;
+      } finally {
+        await lock.release();
+      }
+    });
+    this.#queue = next.catch(() => {});
+    return next;
   }
 
   async #read(now: number): Promise<number | undefined> {

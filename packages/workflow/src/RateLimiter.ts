@@ -39,6 +39,12 @@ export interface PaceShare {
   rateLimited(retryAfterMs: number | undefined): Promise<unknown>;
   /** A request that was not rate limited: the shared 429 backoff starts over. */
   succeeded(): Promise<unknown>;
+  /**
+   * The request last reserved has its answer (or failed), `roundTripMs`
+   * after its grant. A share that cannot see arrivals (the file one) spaces
+   * the next grant from here, as this limiter does inside the process.
+   */
+  answered?(roundTripMs: number): Promise<unknown>;
 }
 
 interface Waiter {
@@ -160,6 +166,7 @@ export class RateLimiter {
       const floorMs = this.#roundTrips++ === 0 ? 0 : Math.min(this.#minRoundTripMs, roundTripMs);
       this.#minRoundTripMs = Math.min(this.#minRoundTripMs, roundTripMs);
       this.#nextAt = Math.max(this.#nextAt, answeredAt + this.intervalMs - floorMs);
+      this.options.share?.answered?.(roundTripMs).catch(() => {});
       this.#inFlightSince = undefined;
       this.#onRelease?.();
       this.#onRelease = undefined;

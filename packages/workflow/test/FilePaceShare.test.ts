@@ -21,7 +21,10 @@ describe('FilePaceShare', () => {
     // 20 reservations at 50 ms, 10 from each "process", all asked at once.
     await Promise.all(
       shares.map(async (share) => {
-        for (let n = 0; n < 10; n++) await share.reserve('poll', 50, never);
+        for (let n = 0; n < 10; n++) {
+          await share.reserve('poll', 50, never);
+          await share.answered(1);
+        }
       }),
     );
     expect(granted).toHaveLength(20);
@@ -38,8 +41,22 @@ describe('FilePaceShare', () => {
     const b = new FilePaceShare(path, { onReserve: (at) => granted.push(at) });
     const first = await a.reserve('submit', 50, never);
     await a.rateLimited(300);
+    await a.answered(5);
     await b.reserve('poll', 50, never);
     expect(granted[0]! - first).toBeGreaterThanOrEqual(300);
+  });
+
+  it('holds the pace while a request granted to another process is in flight, and spaces the next from its answer', async () => {
+    const a = new FilePaceShare(path);
+    const b = new FilePaceShare(path);
+    await a.reserve('submit', 50, never);
+    let answeredAt = Number.POSITIVE_INFINITY;
+    const next = b.reserve('poll', 50, never);
+    // A slow request: 200 ms, far beyond the interval.
+    await new Promise((r) => setTimeout(r, 200));
+    answeredAt = Date.now();
+    await a.answered(200);
+    expect(await next).toBeGreaterThanOrEqual(answeredAt + 50);
   });
 
   it('ignores, with a warning, a time far in the future (a clock set back), and does not wait for it', async () => {
@@ -55,6 +72,7 @@ describe('FilePaceShare', () => {
   it('stops waiting when aborted', async () => {
     const share = new FilePaceShare(path);
     await share.reserve('poll', 60_000, never);
+    await share.answered(1);
     const stop = new AbortController();
     const waiting = share.reserve('poll', 60_000, stop.signal);
     stop.abort(new Error('stopped'));
