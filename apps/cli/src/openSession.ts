@@ -91,6 +91,7 @@ export async function openSession(
     throw new CliError(error instanceof Error ? error.message : String(error), 'invalid_input');
   });
   const workflows = new Map<string, Workflow>();
+  const shares: FilePaceShare[] = [];
   for (const [name, { client, rate }] of clients) {
     // The limit is per project, not per process: one pace per project for every command using this ledger.
     const pacePath =
@@ -99,6 +100,7 @@ export async function openSession(
         : `${config.ledgerPath}.${name}.last-request`;
     // Read-only commands send nothing: no pace to keep, nothing to warn about.
     const paceShare = calls ? new FilePaceShare(pacePath, { warn: (message) => view.info(message) }) : undefined;
+    if (paceShare) shares.push(paceShare);
     workflows.set(
       name,
       createWorkflow({
@@ -138,6 +140,8 @@ export async function openSession(
     ledger,
     project: defaultClient && 'project' in defaultClient ? defaultClient.project : undefined,
     async close() {
+      // The last answer's time must be in the pace file before the next command reads it, or its hold stays.
+      await Promise.all(shares.map((share) => share.flush()));
       view.stop();
       await ledger.close();
     },

@@ -2,8 +2,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifyLedger } from '@mixpanel-gdpr/workflow';
 import { type FakeMixpanel, startFakeMixpanel } from '@mixpanel-gdpr/testing';
+import { verifyLedger } from '@mixpanel-gdpr/workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndjson, runCli, SECRETS, startCli } from './helpers.js';
 
@@ -42,7 +42,10 @@ afterAll(async () => {
 
 describe('one file ledger, several commands at once', () => {
   it('a long watch, a new delete, a cron status and a requests listing all succeed, and the pace holds at the fake', async () => {
-    const started = await runCli([...fast, '--json', 'delete', '--ids', join(dir, 'first.txt'), '--batch-size', '10'], env);
+    const started = await runCli(
+      [...fast, '--json', 'delete', '--ids', join(dir, 'first.txt'), '--batch-size', '10'],
+      env,
+    );
     expect(started.code, started.stderr).toBe(0);
     const first = (ndjson(started.stdout).at(-1) as { jobId: string }).jobId;
 
@@ -71,8 +74,15 @@ describe('one file ledger, several commands at once', () => {
 
     const api = fake.requests.filter((r) => !r.path.includes('export'));
     expect(api.length).toBeGreaterThan(20);
-    const gaps = api.map((r, i) => ({ gap: i ? Math.round(r.at - api[i - 1]!.at) : 0, op: r.operation, fault: r.fault }));
-    expect(api.filter((r) => r.fault === 'rate-limit'), JSON.stringify(gaps)).toEqual([]);
+    const gaps = api.map((r, i) => ({
+      gap: i ? Math.round(r.at - api[i - 1]!.at) : 0,
+      op: r.operation,
+      fault: r.fault,
+    }));
+    expect(
+      api.filter((r) => r.fault === 'rate-limit'),
+      JSON.stringify(gaps),
+    ).toEqual([]);
     // Every process appended to one chain.
     expect(await verifyLedger(env.MIXPANEL_GDPR_LEDGER!)).toMatchObject({ ok: true });
   }, 60_000);

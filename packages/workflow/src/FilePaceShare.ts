@@ -129,6 +129,11 @@ export class FilePaceShare implements PaceShare {
     });
   }
 
+  /** Resolves once every update asked for so far is in the file (call before the process exits). */
+  async flush(): Promise<void> {
+    await this.#queue;
+  }
+
   async succeeded(): Promise<void> {
     this.#consecutive429 = 0;
     this.#backoff = Number.NEGATIVE_INFINITY;
@@ -161,13 +166,20 @@ export class FilePaceShare implements PaceShare {
         await handle.close();
       }
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.#warn(`ignoring it: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.#warn(`ignoring the time of the last request: ${(error as Error).message}`);
       return undefined;
     }
-    if (!PACE_FORMAT.test(text)) return this.#warn(`ignoring it: it does not hold a time in epoch ms`);
+    if (!PACE_FORMAT.test(text))
+      return this.#warn(
+        `ignoring pace file ${this.path}: it should hold the time of the last request in epoch ms, not ${JSON.stringify(text.slice(0, 20))}`,
+      );
     const at = Number(text);
     const cap = (this.options.rateLimitMaxBackoffMs ?? WORKFLOW_DEFAULTS.rateLimitMaxBackoffMs) + FUTURE_TOLERANCE_MS;
-    if (at - now > cap) return this.#warn(`ignoring it: its time is ${Math.round((at - now) / 1000)} s ahead`);
+    if (at - now > cap)
+      return this.#warn(
+        `ignoring pace file ${this.path}: it says the last request was sent at ${new Date(at).toISOString()}, ${Math.round((at - now) / 1000)} s from now (was the clock set back?)`,
+      );
     return at;
   }
 
@@ -189,12 +201,14 @@ export class FilePaceShare implements PaceShare {
       }
       await rename(temp, this.path);
     } catch (error) {
-      this.#warn(`could not write it (${(error as Error).message}): other commands may not keep the pace`);
+      this.#warn(
+        `could not record the time of the last request in ${this.path} (${(error as Error).message}): other commands may not keep the pace`,
+      );
     }
   }
 
   #warn(message: string): undefined {
-    if (!this.#warned) this.options.warn?.(`pace file ${this.path}: ${message}`);
+    if (!this.#warned) this.options.warn?.(message);
     this.#warned = true;
     return undefined;
   }

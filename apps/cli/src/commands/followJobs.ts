@@ -60,6 +60,7 @@ export async function followJobs(
     // One job, one runner: jobs another live process runs are left to it.
     const { runnable, locks, codes: busy } = await claimJobs(session, jobs, mode);
     try {
+      signal.throwIfAborted();
       const codes =
         mode === 'status'
           ? await statusPasses(session, runnable, signal)
