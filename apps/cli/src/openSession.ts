@@ -3,6 +3,7 @@ import {
   createRequestDesk,
   createWorkflow,
   createWorkflowClient,
+  FilePaceShare,
   type JobState,
   jobProject,
   type ProjectIdentity,
@@ -17,7 +18,6 @@ import { type Config, type GlobalOptions, resolveConfig, resolveCredentials } fr
 import { offlineClient } from './offlineClient.js';
 import { openStore, type Store } from './openStore.js';
 import { ProgressView } from './ProgressView.js';
-import { paceFileWriter, readPaceFile } from './paceFile.js';
 import { resolveProjectCredentials } from './resolveProjectCredentials.js';
 import { selectProjects } from './selectProjects.js';
 
@@ -89,26 +89,26 @@ export async function openSession(
   const view = new ProgressView({ json: config.json, redact });
   const store = await openStore(config, { readOnly });
   const ledger = store.ledger;
-  const writers: Array<{ flush(): void }> = [];
   const workflows = new Map<string, Workflow>();
+  const shares: FilePaceShare[] = [];
   for (const [name, { client, rate }] of clients) {
-    // The limit is per project, not per process: carry the last request's time from one command to the next.
+    // The limit is per project, not per process: one pace per project for every command using this ledger.
     const pacePath =
       name === REQUEST_DEFAULTS.defaultProject && !tool
         ? `${config.ledgerPath}.last-request`
         : `${config.ledgerPath}.${name}.last-request`;
     // Read-only commands send nothing: no pace to keep, nothing to warn about.
-    const lastRequestAt = calls ? await readPaceFile(pacePath, (message) => view.info(message)) : undefined;
-    const paceWriter = calls ? paceFileWriter(pacePath, (message) => view.info(message)) : undefined;
-    if (paceWriter) writers.push(paceWriter);
+    // PostgreSQL keeps the pace in the database; the file store, in the pace file beside the ledger.
+    const fileShare =
+      calls && !store.postgres ? new FilePaceShare(pacePath, { warn: (message) => view.info(message) }) : undefined;
+    if (fileShare) shares.push(fileShare);
+    const paceShare = calls ? (store.paceShare(name) ?? fileShare) : undefined;
     workflows.set(
       name,
       createWorkflow({
         ...tunables,
         client,
-        ...(lastRequestAt !== undefined && { lastRequestAt }),
-        ...(paceWriter && { onRequestGranted: paceWriter }),
-        ...(calls && store.paceShare(name) && { paceShare: store.paceShare(name) }),
+        ...(paceShare && { paceShare }),
         ledger,
         ratePerSecond: rate ?? config.ratePerSecond,
         pollMinDelayMs: config.pollMinDelayMs,
@@ -143,8 +143,8 @@ export async function openSession(
     store,
     project: defaultClient && 'project' in defaultClient ? defaultClient.project : undefined,
     async close() {
-      // The last request's time must be on disk before the next command reads it.
-      for (const w of writers) w.flush();
+      // The last answer's time must be in the pace file before the next command reads it, or its hold stays.
+      await Promise.all(shares.map((share) => share.flush()));
       view.stop();
       await store.close();
     },

@@ -42,11 +42,17 @@ export interface PaceShare {
    * its answer (`floorMs`: the fastest round trip seen), for a pace that
    * spaces arrivals across processes as this limiter does within one.
    */
-  reserve(priority: Priority, intervalMs: number, signal: AbortSignal): Promise<AnsweredHook | undefined | void>;
+  reserve(priority: Priority, intervalMs: number, signal: AbortSignal): Promise<unknown>;
   /** A 429: every process waits `retryAfterMs` or the shared backoff. */
   rateLimited(retryAfterMs: number | undefined): Promise<unknown>;
   /** A request that was not rate limited: the shared 429 backoff starts over. */
   succeeded(): Promise<unknown>;
+  /**
+   * The request last reserved has its answer (or failed), `roundTripMs`
+   * after its grant. A share that cannot see arrivals (the file one) spaces
+   * the next grant from here, as this limiter does inside the process.
+   */
+  answered?(roundTripMs: number): Promise<unknown>;
 }
 
 interface Waiter {
@@ -172,6 +178,7 @@ export class RateLimiter {
       sharedAnswered?.(floorMs).catch(() => {});
       this.#minRoundTripMs = Math.min(this.#minRoundTripMs, roundTripMs);
       this.#nextAt = Math.max(this.#nextAt, answeredAt + this.intervalMs - floorMs);
+      this.options.share?.answered?.(roundTripMs).catch(() => {});
       this.#inFlightSince = undefined;
       this.#onRelease?.();
       this.#onRelease = undefined;
@@ -195,8 +202,8 @@ export class RateLimiter {
     const head = this.#queue[0]!;
     this.#pumpSleep = new AbortController();
     try {
-      this.#sharedAnswered =
-        (await this.options.share!.reserve(head.priority, this.intervalMs, this.#pumpSleep.signal)) ?? undefined;
+      const reserved = await this.options.share!.reserve(head.priority, this.intervalMs, this.#pumpSleep.signal);
+      this.#sharedAnswered = typeof reserved === 'function' ? (reserved as AnsweredHook) : undefined;
       return this.#queue.length > 0;
     } catch (error) {
       if (this.#pumpSleep.signal.aborted) return false;

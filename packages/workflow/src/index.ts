@@ -6,6 +6,8 @@ export { createWorkflowClient } from './createWorkflowClient.js';
 export { REQUEST_DEFAULTS, WORKFLOW_DEFAULTS } from './defaults.js';
 export type { Downloaded, DownloadOptions } from './downloadExport.js';
 export { downloadExport, ExpiredLinkError } from './downloadExport.js';
+export type { FilePaceShareOptions } from './FilePaceShare.js';
+export { FilePaceShare } from './FilePaceShare.js';
 export { GaveUpError } from './GaveUpError.js';
 export type { IdOutcome } from './IdOutcome.js';
 export type { HashingSource } from './ids/hashingSource.js';
@@ -48,6 +50,9 @@ export type {
   RequestKind,
   RequestReceived,
 } from './ledger/records.js';
+export type { HeldLock } from './ledger/takeLock.js';
+export { LockHeldError } from './ledger/takeLock.js';
+export { JobBusyError, takeRunLock } from './ledger/takeRunLock.js';
 export type { LedgerVerification, VerifyLedgerOptions } from './ledger/verifyLedger.js';
 export { verifyLedger } from './ledger/verifyLedger.js';
 export { TaskNotFoundError } from './notFoundRule.js';

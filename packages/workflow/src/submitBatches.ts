@@ -62,6 +62,12 @@ async function submitBatch(ctx: JobContext, job: JobState, batch: BatchState, si
   // the send and slow every request. A crash in between is then counted as "outcome unknown", which
   // is safe (a resent deletion meets its twin as a 409).
   await ctx.ledger.append({ type: 'batch.sending', ...base, at: ctx.now(), attempt: batch.attempts + 1 });
+  // A file ledger shared with other processes reads theirs before appending: a `cancel` recorded before
+  // this `sending` is seen now, and nothing recorded after a cancellation is sent.
+  if (job.cancelledAt !== undefined) {
+    await ctx.ledger.append({ type: 'batch.deferred', ...base, at: ctx.now(), reason: 'the job was cancelled' });
+    return;
+  }
   try {
     const { taskId } = await callApi(ctx, { kind: 'create', signal }, (s) => create(ctx, job, batch.ids, s));
     await ctx.ledger.append({ type: 'batch.submitted', ...base, at: ctx.now(), taskId });

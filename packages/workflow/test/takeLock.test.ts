@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { seededRandom } from '@mixpanel-gdpr/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileLedger } from '../src/ledger/FileLedger.js';
-import { takeLock } from '../src/ledger/takeLock.js';
+import { type HeldLock, takeLock } from '../src/ledger/takeLock.js';
 
 let dir: string;
 let path: string;
@@ -47,12 +47,12 @@ describe('ledger lock', () => {
   it('respects a 0.1 lock file naming a live process, and takes over one whose process died', async () => {
     const child = startSleeper();
     await writeFile(lock, String(child.pid));
-    await expect(FileLedger.open(path)).rejects.toThrow(`ledger is in use by process ${child.pid}`);
+    await expect(takeLock(lock)).rejects.toThrow(`ledger is in use by process ${child.pid}`);
     child.kill('SIGKILL');
     await once(child, 'exit');
-    const ledger = await FileLedger.open(path);
+    const ledger = await takeLock(lock);
     expect(await ownerPid()).toBe(process.pid);
-    await ledger.close();
+    await ledger.release();
   });
 
   it.each(['a 0.1 lock file', 'a lock directory'])(
@@ -66,7 +66,7 @@ describe('ledger lock', () => {
         if (kind === 'a 0.1 lock file') await writeFile(lock, String(pid));
         else await writeLockDir({ pid, token: `dead-${round}` });
         // Staggered starts: a late taker reads the lock while an early one is replacing it.
-        const start = (ms: number) => new Promise((r) => setTimeout(r, ms)).then(() => FileLedger.open(path));
+        const start = (ms: number) => new Promise((r) => setTimeout(r, ms)).then(() => takeLock(lock));
         const results = await Promise.allSettled(Array.from({ length: 20 }, () => start(Math.floor(random() * 4))));
         const winners = results.filter((r) => r.status === 'fulfilled');
         expect(winners, `seed ${seed}, round ${round}`).toHaveLength(1);
@@ -74,22 +74,20 @@ describe('ledger lock', () => {
           if (r.status === 'rejected')
             expect(String(r.reason)).toContain(`ledger is in use by process ${process.pid} (this one)`);
         expect(await ownerPid()).toBe(process.pid);
-        await (winners[0] as PromiseFulfilledResult<FileLedger>).value.close();
+        await (winners[0] as PromiseFulfilledResult<HeldLock>).value.release();
       }
     },
   );
 
   it('takes an empty lock file as being written right now, and takes it over once older than a few seconds', async () => {
     await writeFile(lock, '');
-    await expect(FileLedger.open(path)).rejects.toThrow(
-      `ledger lock ${lock} is being created by another process right now`,
-    );
+    await expect(takeLock(lock)).rejects.toThrow(`ledger lock ${lock} is being created by another process right now`);
     expect(await readFile(lock, 'utf8')).toBe('');
     const old = new Date(Date.now() - 60_000);
     await utimes(lock, old, old);
-    const ledger = await FileLedger.open(path);
+    const ledger = await takeLock(lock);
     expect(await ownerPid()).toBe(process.pid);
-    await ledger.close();
+    await ledger.release();
   });
 
   it.runIf(process.platform === 'linux')(
@@ -100,21 +98,21 @@ describe('ledger lock', () => {
       const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
       const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
       await writeLockDir({ pid: child.pid, startTime, token: 'same-process' });
-      await expect(FileLedger.open(path)).rejects.toThrow(`ledger is in use by process ${child.pid}`);
+      await expect(takeLock(lock)).rejects.toThrow(`ledger is in use by process ${child.pid}`);
       await rm(lock, { recursive: true });
       await writeLockDir({ pid: child.pid, startTime: `${startTime}1`, token: 'reused-pid' });
-      const ledger = await FileLedger.open(path);
+      const ledger = await takeLock(lock);
       expect(await ownerPid()).toBe(process.pid);
-      await ledger.close();
+      await ledger.release();
     },
   );
 
-  it('refuses a second open in the same process, and close frees the lock leaving nothing behind', async () => {
-    const ledger = await FileLedger.open(path);
-    await expect(FileLedger.open(path)).rejects.toThrow(`ledger is in use by process ${process.pid} (this one)`);
-    await ledger.close();
-    expect(await readdir(dir)).toEqual(['ledger.jsonl']);
-    await (await FileLedger.open(path)).close();
+  it('refuses a second take in the same process, and release frees the lock leaving nothing behind', async () => {
+    const ledger = await takeLock(lock);
+    await expect(takeLock(lock)).rejects.toThrow(`ledger is in use by process ${process.pid} (this one)`);
+    await ledger.release();
+    expect(await readdir(dir)).toEqual([]);
+    await (await takeLock(lock)).release();
   });
 
   it('refuses a lock that holds something else', async () => {

@@ -1,11 +1,14 @@
 import { AbortError, AuthenticationError, MixpanelGdprError, PermissionDeniedError } from '@mixpanel-gdpr/client';
 import {
   describeProject,
+  type HeldLock,
+  JobBusyError,
   type JobState,
   jobProject,
   ProjectMismatchError,
   sameProject,
   TaskNotFoundError,
+  takeRunLock,
 } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
 import type { GlobalOptions } from '../config.js';
@@ -15,6 +18,7 @@ import { EXIT } from '../exitCodes.js';
 import { formatSummary, summaryExitCode } from '../formatSummary.js';
 import { openSession, type Session } from '../openSession.js';
 import { counted } from '../plural.js';
+import { WORKER_DEFAULTS } from './worker.js';
 
 export type FollowMode = 'status' | 'watch' | 'resume';
 
@@ -54,12 +58,61 @@ export async function followJobs(
         );
       }
     }
-    const codes =
-      mode === 'status' ? await statusPasses(session, jobs, signal) : await followTogether(session, jobs, wait, signal);
-    return Math.max(...codes);
+    // One job, one runner: jobs another live process runs are left to it.
+    const { runnable, locks, codes: busy } = await claimJobs(session, jobs, mode);
+    try {
+      signal.throwIfAborted();
+      const codes =
+        mode === 'status'
+          ? await statusPasses(session, runnable, signal)
+          : await followTogether(session, runnable, wait, signal);
+      return Math.max(EXIT.ok, ...codes, ...busy);
+    } finally {
+      await Promise.all(locks.map((lock) => lock.release()));
+    }
   } finally {
     await session.close();
   }
+}
+
+/**
+ * Takes the run lock of each job (`takeRunLock`). A job another live
+ * process runs is skipped by `status` (a cron pass next to a `watch` is
+ * normal) and fails by `watch`/`resume` (exit 4: it was not followed). Then
+ * reads what the previous runner recorded: it may have released the lock
+ * after this session read the ledger.
+ */
+export async function claimJobs(
+  session: Session,
+  jobs: JobState[],
+  mode: FollowMode | 'start',
+): Promise<{ runnable: JobState[]; locks: HeldLock[]; codes: number[] }> {
+  const runnable: JobState[] = [];
+  const locks: HeldLock[] = [];
+  const codes: number[] = [];
+  try {
+    for (const job of jobs) {
+      const lock = await takeRunLockFor(session, job.jobId, mode).catch((error: unknown) => {
+        if (!(error instanceof JobBusyError)) throw error;
+        if (mode === 'status') session.view.info(`${error.message}: skipped`);
+        else {
+          session.view.error('incomplete', `${error.message}: not followed here (it is followed there)`, {
+            jobId: job.jobId,
+          });
+          codes.push(ERROR_CODES.incomplete.exitCode);
+        }
+        return undefined;
+      });
+      if (!lock) continue;
+      locks.push(lock);
+      runnable.push(job);
+    }
+    await session.ledger.refresh();
+  } catch (error) {
+    await Promise.all(locks.map((lock) => lock.release()));
+    throw error;
+  }
+  return { runnable, locks, codes };
 }
 
 /** One bounded pass per job, one job after the other (cron); exit 4 if some task could not be polled this time. */
@@ -150,6 +203,43 @@ async function followOne(session: Session, job: JobState, wait: boolean, signal:
   const summary = await workflow.run(job.jobId, { signal, wait });
   session.view.result({ type: 'summary', ...summary }, formatSummary(summary, session.view));
   return summaryExitCode(summary, wait);
+}
+
+/** How long a new job's start waits for a `status` pass that found it first (it has no task yet: a moment). */
+const START_WAIT_MS = 30_000;
+
+async function takeRunLockFor(session: Session, jobId: string, mode: FollowMode | 'start'): Promise<HeldLock> {
+  const deadline = Date.now() + START_WAIT_MS;
+  for (;;) {
+    try {
+      return session.store.postgres
+        ? await takeJobLease(session, jobId)
+        : await takeRunLock(session.config.ledgerPath, jobId);
+    } catch (error) {
+      if (mode !== 'start' || !(error instanceof JobBusyError) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/**
+ * On the shared store, the job's lease (the one its running records are
+ * fenced by), renewed until released; a worker holding it makes the job busy.
+ */
+async function takeJobLease(session: Session, jobId: string): Promise<HeldLock> {
+  const { leases, module } = session.store.postgres!;
+  const leaseMs = WORKER_DEFAULTS.leaseMs;
+  const lease = await leases.claim(module.jobLease(jobId), leaseMs);
+  if (!lease) throw new JobBusyError(jobId, undefined);
+  const stop = new AbortController();
+  const alive = leases.keepAlive(lease, leaseMs, { signal: stop.signal, onLost: () => {} });
+  return {
+    async release() {
+      stop.abort();
+      await alive.catch(() => {});
+      await leases.release(lease).catch(() => {});
+    },
+  };
 }
 
 function reportJobError(session: Session, job: JobState, error: unknown): number {

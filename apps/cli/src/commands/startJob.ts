@@ -33,6 +33,7 @@ import { counted, noun } from '../plural.js';
 import { parseReceived, readRequests } from '../readRequests.js';
 import { selectProjects } from '../selectProjects.js';
 import type { ToolConfig } from '../ToolConfig.js';
+import { claimJobs } from './followJobs.js';
 
 export interface StartOptions {
   ids: string;
@@ -188,7 +189,16 @@ export async function startJob(
       );
       return EXIT.ok;
     }
-    const runs = await desk.run(planned, { signal, wait: Boolean(o.wait) });
+    // One job, one runner: a cron `status` may have found the new jobs already (see claimJobs).
+    const { locks } = await claimJobs(
+      session,
+      planned.map((p) => session.workflow.job(p.jobId)!),
+      'start',
+    );
+    const release = () => Promise.all(locks.map((lock) => lock.release()));
+    // Stopped while the locks were taken: a run given a signal aborted already would not notice (no 'abort' event comes).
+    if (signal.aborted) await release().then(() => signal.throwIfAborted());
+    const runs = await desk.run(planned, { signal, wait: Boolean(o.wait) }).finally(release);
     view.stop();
     const first = session.workflow.job(planned[0]!.jobId)!;
     reportInvalid(first.ingested!.invalid, view);

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { type FileHandle, mkdir } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CLIENT_DEFAULTS } from '@mixpanel-gdpr/client';
 import { appendDurably, LedgerAppendError } from './appendDurably.js';
@@ -8,14 +8,16 @@ import { checkPrivateDirectory } from './checkPrivateDirectory.js';
 import type { Ledger } from './Ledger.js';
 import { type LedgerFile, ledgerFileOf } from './LedgerFile.js';
 import { emptyLedgerState, type LedgerState } from './LedgerState.js';
-import { chainedLine, lastLineHash, lineHash } from './ledgerChain.js';
+import { chainedLine, lineHash } from './ledgerChain.js';
 import { ledgerHeaderLine } from './ledgerHeader.js';
 import { openLedgerForReading } from './openLedgerForReading.js';
 import { openPrivateFile } from './openPrivateFile.js';
-import { type ParsedLedger, parseLedger } from './parseLedger.js';
+import { type Appended, readAppended } from './readAppended.js';
 import { readHistory } from './readHistory.js';
 import type { LedgerRecord } from './records.js';
-import { type HeldLock, takeLock } from './takeLock.js';
+import type { HeldLock } from './takeLock.js';
+import { LOCK_WAIT_MS, waitForLock } from './waitForLock.js';
+import { markWriter } from './writerMarks.js';
 
 export interface FileLedgerOptions {
   /**
@@ -28,6 +30,8 @@ export interface FileLedgerOptions {
   now?: () => number;
   /** A seam for tests: wraps the open file, e.g. to make a write come up short or fail with ENOSPC. */
   wrapFile?: (file: LedgerFile) => LedgerFile;
+  /** How long an append waits for another process's append to finish, in ms. @default LOCK_WAIT_MS (30 s) */
+  lockWaitMs?: number;
 }
 
 /**
@@ -37,44 +41,58 @@ export interface FileLedgerOptions {
  *
  * Why a journal and not SQLite: it needs no native module (better-sqlite3
  * must compile, node:sqlite needs Node 22), an append is one write and one
- * fdatasync, and a crash can only tear the last line, which replay detects
- * and drops: that record's request was never sent, or is recorded as unknown
- * by the `sending` record before it. Each record line carries the hash of
- * the line before it (`ledgerChain.ts`), so an edit shows (`verifyLedger`).
- * The file and its lock are created 0600
- * in a directory no one else can write (0700 when created here), never
- * through a symlink: task ids and distinct ids are personal data, and a
- * planted link would make us truncate someone else's file.
+ * fdatasync, and a crash can only tear the last line, which the next writer
+ * detects and cuts: that record's request was never sent, or is recorded as
+ * unknown by the `sending` record before it. Each record line carries the
+ * hash of the line before it (`ledgerChain.ts`), so an edit shows
+ * (`verifyLedger`).
+ *
+ * Several processes may have one ledger open (a month-long `watch`, a new
+ * `delete`, a cron `status`): writes are serialised, not runs. The lock
+ * (`<ledger>.lock`) is held only while opening (to cut a torn tail or write
+ * the header) and for each append, which first reads what the others
+ * appended since (`refresh`), so `state` includes it and the new lines
+ * chain to the true last line. Which process runs which job is decided
+ * elsewhere (the CLI's per-job run locks).
+ *
+ * The file and its lock are created 0600 in a directory no one else can
+ * write (0700 when created here), never through a symlink: task ids and
+ * distinct ids are personal data, and a planted link would make us
+ * truncate someone else's file.
  */
 export class FileLedger implements Ledger {
   readonly state: LedgerState = emptyLedgerState();
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
-  /** Set when a failed append could not be cut back off: appending after it would bury a partial line. */
+  /** Set when a failed append could not be cut back off, or what others appended could not be read. */
   #broken: string | undefined;
-  /** The file's length once every durable append is in; a failed append is cut back to it. */
+  /** The end of the last complete line read or written; a failed append is cut back to it. */
   #size = 0;
+  /** Complete lines up to `#size`, to number lines in messages. */
+  #lines = 0;
   /** The hash of the last complete line: the next record's `prev`. */
   #head: string | undefined;
 
   private constructor(
     readonly path: string,
+    private readonly handle: FileHandle,
     private readonly file: LedgerFile,
-    /** Undefined when opened read-only. */
-    private readonly lock: HeldLock | undefined,
+    /** This process's writer mark (`writerMarks.ts`); undefined when opened read-only. */
+    private readonly mark: HeldLock | undefined,
+    private readonly lockWaitMs: number,
   ) {}
 
-  /** Opens (or creates) the ledger at `path`, takes its lock (unless `readOnly`) and replays it. */
+  /** Opens (or creates) the ledger at `path` and replays it; a writable open repairs a torn tail under the lock. */
   static async open(path: string, options: FileLedgerOptions = {}): Promise<FileLedger> {
-    if (options.readOnly) return FileLedger.#load(path, await openLedgerForReading(path), undefined, options);
+    if (options.readOnly) return FileLedger.#load(path, await openLedgerForReading(path), options);
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await checkPrivateDirectory(dirname(path), `ledger ${path}`);
-    const lock = await takeLock(`${path}.lock`);
+    const mark = await markWriter(path);
     try {
       const handle = await openPrivateFile(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND, 'ledger');
-      return await FileLedger.#load(path, handle, lock, options);
+      return await FileLedger.#load(path, handle, options, mark);
     } catch (error) {
-      await lock.release();
+      await mark.release();
       throw error;
     }
   }
@@ -82,18 +100,14 @@ export class FileLedger implements Ledger {
   static async #load(
     path: string,
     handle: FileHandle,
-    lock: HeldLock | undefined,
     options: FileLedgerOptions,
+    mark?: HeldLock,
   ): Promise<FileLedger> {
+    const file = options.wrapFile ? options.wrapFile(ledgerFileOf(handle)) : ledgerFileOf(handle);
+    const ledger = new FileLedger(path, handle, file, mark, options.lockWaitMs ?? LOCK_WAIT_MS);
     try {
-      const content = await handle.readFile();
-      const parsed = parseLedger(content, path);
-      const file = options.wrapFile ? options.wrapFile(ledgerFileOf(handle)) : ledgerFileOf(handle);
-      const ledger = new FileLedger(path, file, lock);
-      // Everything is checked before anything is written: a refused file stays as it was.
-      ledger.#apply(parsed);
-      ledger.#head = lastLineHash(content, parsed.completeLength);
-      if (lock) await ledger.#repair(parsed, content.length, options.now ?? CLIENT_DEFAULTS.now);
+      if (options.readOnly) ledger.#catchUp(await readAppended(handle, 0, 0, path));
+      else await ledger.#locked(() => ledger.#repair(options.now ?? CLIENT_DEFAULTS.now), true);
       return ledger;
     } catch (error) {
       await handle.close();
@@ -111,25 +125,36 @@ export class FileLedger implements Ledger {
   }
 
   append(...records: LedgerRecord[]): Promise<void> {
-    if (this.#closed || !this.lock)
+    if (this.#closed || !this.mark)
       return Promise.reject(new Error(`ledger ${this.path} is ${this.#closed ? 'closed' : 'open read-only'}`));
     // Appends are serialised: the file order is the order callers asked for.
-    const next = this.#queue.then(async () => {
-      if (this.#broken) throw new Error(`ledger ${this.path} accepts no more appends: ${this.#broken}`);
-      let head = this.#head;
-      let text = '';
-      for (const record of records) {
-        const line = chainedLine(record, head);
-        head = lineHash(line);
-        text += `${line}\n`;
-      }
-      await this.#write(Buffer.from(text));
-      this.#head = head;
-      // Only once durable: memory never runs ahead of the file.
-      for (const record of records) applyRecord(this.state, record);
-    });
-    this.#queue = next.catch(() => {});
-    return next;
+    return this.#enqueue(() =>
+      this.#locked(async () => {
+        // What others appended first: `state` must hold it, and our lines chain to the true last line.
+        await this.#readOthers(true);
+        let head = this.#head;
+        let text = '';
+        for (const record of records) {
+          const line = chainedLine(record, head);
+          head = lineHash(line);
+          text += `${line}\n`;
+        }
+        await this.#write(Buffer.from(text), records.length);
+        this.#head = head;
+        // Only once durable: memory never runs ahead of the file.
+        for (const record of records) applyRecord(this.state, record);
+      }),
+    );
+  }
+
+  /**
+   * Reads what other processes appended since this one last read or wrote,
+   * into `state`, without writing anything (a line still being written is
+   * left for later). Read-only ledgers too.
+   */
+  refresh(): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error(`ledger ${this.path} is closed`));
+    return this.#enqueue(() => this.#readOthers(false));
   }
 
   /** Reads the file again, line by line: the appends made so far are all on disk. */
@@ -145,23 +170,57 @@ export class FileLedger implements Ledger {
     try {
       await this.file.close();
     } finally {
-      await this.lock?.release();
+      await this.mark?.release();
     }
   }
 
-  async #write(data: Uint8Array): Promise<void> {
+  #enqueue(step: () => Promise<void>): Promise<void> {
+    const next = this.#queue.then(() => {
+      if (this.#broken) throw new Error(`ledger ${this.path} accepts no more appends: ${this.#broken}`);
+      return step();
+    });
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  async #locked<T>(step: () => Promise<T>, sweep = false): Promise<T> {
+    const lock = await waitForLock(`${this.path}.lock`, { waitMs: this.lockWaitMs, sweep });
     try {
-      await appendDurably(this.file, data, this.#size, this.path);
-      this.#size += data.length;
+      return await step();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /**
+   * Catches up with the file. `repair` (under the lock): a torn last line is
+   * cut, and a file replaced since we opened it (a purge renames a new file
+   * over it) is refused, or our lines would go to the old one, unseen.
+   */
+  async #readOthers(repair: boolean): Promise<void> {
+    if (repair) {
+      const [ours, there] = await Promise.all([this.handle.stat(), lstat(this.path).catch(() => undefined)]);
+      if (ours.ino !== there?.ino || ours.dev !== there.dev) {
+        this.#broken = `it was replaced by another process (a purge?) since this one opened it`;
+        throw new Error(
+          `ledger ${this.path} was replaced by another process (a purge?): nothing was appended; run the command again`,
+        );
+      }
+    }
+    let appended: Appended;
+    try {
+      appended = await readAppended(this.handle, this.#size, this.#lines, this.path);
+      this.#catchUp(appended);
     } catch (error) {
-      if (error instanceof LedgerAppendError && !error.rolledBack)
-        this.#broken = 'an earlier append failed and could not be undone; open it again';
+      // Half applied, `state` no longer matches any prefix of the file.
+      this.#broken = (error as Error).message;
       throw error;
     }
+    if (repair && appended.length > appended.completeLength) await this.#cutTornTail();
   }
 
-  #apply(parsed: ParsedLedger): void {
-    for (const { record, line } of parsed.records) {
+  #catchUp(appended: Appended): void {
+    for (const { record, line } of appended.records) {
       try {
         applyRecord(this.state, record);
       } catch (error) {
@@ -170,18 +229,38 @@ export class FileLedger implements Ledger {
         );
       }
     }
+    if (appended.completeLength > this.#size) this.#head = appended.head;
+    this.#size = appended.completeLength;
+    this.#lines = appended.lines;
   }
 
-  /** Cuts off a last line torn by a crash, and writes the header of a new (empty) ledger. */
-  async #repair(parsed: ParsedLedger, length: number, now: () => number): Promise<void> {
-    this.#size = parsed.completeLength;
-    if (length > parsed.completeLength) {
-      await this.file.truncate(parsed.completeLength);
-      await this.file.datasync();
+  async #write(data: Uint8Array, lines: number): Promise<void> {
+    try {
+      await appendDurably(this.file, data, this.#size, this.path);
+      this.#size += data.length;
+      this.#lines += lines;
+    } catch (error) {
+      if (error instanceof LedgerAppendError && !error.rolledBack)
+        this.#broken = 'an earlier append failed and could not be undone; open it again';
+      throw error;
     }
-    if (parsed.completeLength === 0) {
+  }
+
+  /** A line torn by a process killed mid-append: we hold the lock, so nobody is writing it. */
+  async #cutTornTail(): Promise<void> {
+    await this.file.truncate(this.#size);
+    await this.file.datasync();
+  }
+
+  /** Replays the file, cuts off a last line torn by a crash, and writes the header of a new (empty) ledger. */
+  async #repair(now: () => number): Promise<void> {
+    const whole = await readAppended(this.handle, 0, 0, this.path);
+    // Everything is checked before anything is written: a refused file stays as it was.
+    this.#catchUp(whole);
+    if (whole.length > whole.completeLength) await this.#cutTornTail();
+    if (whole.completeLength === 0) {
       const header = ledgerHeaderLine(now());
-      await this.#write(Buffer.from(header));
+      await this.#write(Buffer.from(header), 1);
       this.#head = lineHash(header.slice(0, -1));
     }
   }

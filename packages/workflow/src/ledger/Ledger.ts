@@ -15,5 +15,10 @@ export interface Ledger {
    * the latest status of each task, the history keeps every one).
    */
   history(): AsyncIterable<LedgerRecord>;
+  /**
+   * Takes in what other processes appended since (a shared store): before
+   * a command decides anything from `state` after waiting for a lock.
+   */
+  refresh(): Promise<unknown>;
   close(): Promise<void>;
 }

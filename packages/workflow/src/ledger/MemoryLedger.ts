@@ -20,5 +20,8 @@ export class MemoryLedger implements Ledger {
     yield* this.records.map((r) => structuredClone(r));
   }
 
+  /** One process holds it: nothing to take in. */
+  async refresh(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

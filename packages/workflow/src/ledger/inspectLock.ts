@@ -7,7 +7,7 @@ import { openPrivateFile } from './openPrivateFile.js';
 /** What is at the lock's path: nothing (take it), a live holder (refuse), or a stale lock to move to `tombstone`. */
 export type LockFound =
   | { kind: 'gone' }
-  | { kind: 'held'; message: string }
+  | { kind: 'held'; message: string; pid?: number }
   | { kind: 'stale'; tombstone: string; ino: number };
 
 /**
@@ -97,6 +97,7 @@ function emptyLock(lockPath: string, stats: Stats, nowMs: number): LockFound {
 function held(lockPath: string, pid: number): LockFound {
   return {
     kind: 'held',
+    pid,
     message: `ledger is in use by process ${pid}${pid === process.pid ? ' (this one)' : ''} (lock ${lockPath}); wait for it to finish or stop it`,
   };
 }

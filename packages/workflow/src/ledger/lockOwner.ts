@@ -16,8 +16,12 @@ export interface LockOwner {
   token: string;
 }
 
+/** This process's start time never changes: read once (a ledger takes its lock per append). */
+let ownStartTime: Promise<string | undefined> | undefined;
+
 export async function currentOwner(): Promise<LockOwner> {
-  const startTime = await processStartTime(process.pid);
+  ownStartTime ??= processStartTime(process.pid);
+  const startTime = await ownStartTime;
   return { pid: process.pid, ...(startTime !== undefined && { startTime }), token: randomBytes(12).toString('hex') };
 }
 

@@ -14,6 +14,7 @@ import { readLines } from './readLines.js';
 import type { LedgerPurged, LedgerRecord } from './records.js';
 import { syncDirectory } from './syncDirectory.js';
 import { takeLock } from './takeLock.js';
+import { liveWriter } from './writerMarks.js';
 
 export interface PurgeLedgerOptions {
   /** The HMAC key, at least 32 bytes. Only its fingerprint is recorded. */
@@ -57,6 +58,12 @@ export async function purgeLedger(path: string, options: PurgeLedgerOptions): Pr
   const lock = await takeLock(`${path}.lock`);
   const temp = `${path}.purging`;
   try {
+    // The lock is held per append only: a job running elsewhere is seen by its writer mark.
+    const writer = await liveWriter(path, (options.now ?? CLIENT_DEFAULTS.now)());
+    if (writer !== undefined)
+      throw new Error(
+        `ledger is in use by process ${writer}${writer === process.pid ? ' (this one)' : ''} (open for writing): wait for it to finish or stop it`,
+      );
     const input = await openLedgerForReading(path);
     let result: PurgeResult;
     try {

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, rename, rm, utimes } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, rm, rmdir, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CLIENT_DEFAULTS } from '@mixpanel-gdpr/client';
 import { inspectLock, type LockFound } from './inspectLock.js';
@@ -17,6 +17,17 @@ const TOMBSTONE_KEEP_MS = 600_000;
 const ROUNDS = 5;
 /** rename() failures that mean "something is already there". */
 const TAKEN = new Set(['ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EISDIR']);
+
+/** The lock is held by a live process (`pid`, when known): try again later, or tell the user who holds it. */
+export class LockHeldError extends Error {
+  constructor(
+    message: string,
+    readonly pid: number | undefined,
+  ) {
+    super(message);
+    this.name = 'LockHeldError';
+  }
+}
 
 export interface HeldLock {
   /** Removes the lock if it is still ours. */
@@ -47,23 +58,24 @@ export interface HeldLock {
  */
 export async function takeLock(
   lockPath: string,
-  { now = CLIENT_DEFAULTS.now }: { now?: () => number } = {},
+  { now = CLIENT_DEFAULTS.now, sweep = true }: { now?: () => number; sweep?: boolean } = {},
 ): Promise<HeldLock> {
-  await sweepLeftovers(lockPath, now());
+  if (sweep) await sweepLeftovers(lockPath, now());
   const owner = await currentOwner();
   const staging = `${lockPath}.new-${owner.token}`;
   await mkdir(staging, { mode: 0o700 });
+  let taken = false;
   try {
     await writeOwner(join(staging, 'owner'), owner);
     for (let round = 0; round < ROUNDS; round++) {
-      if (await renameUnlessTaken(staging, lockPath)) return heldLock(lockPath, owner.token);
+      if ((taken = await renameUnlessTaken(staging, lockPath))) return heldLock(lockPath, owner.token);
       const found = await inspectLock(lockPath, now());
-      if (found.kind === 'held') throw new Error(found.message);
+      if (found.kind === 'held') throw new LockHeldError(found.message, found.pid);
       if (found.kind === 'stale') await moveAside(lockPath, found);
     }
   } finally {
-    // Gone already if it became the lock.
-    await rm(staging, { recursive: true, force: true });
+    // Gone already if it became the lock (skipped then: each call costs, and a ledger takes the lock per append).
+    if (!taken) await rm(staging, { recursive: true, force: true });
   }
   throw new Error(
     `could not take the ledger lock ${lockPath}: it kept changing (is another process taking it?); try again`,
@@ -124,7 +136,9 @@ function heldLock(lockPath: string, token: string): HeldLock {
       // Moved first, then removed, so no one ever sees a lock directory half emptied.
       const released = `${lockPath}.released-${token}`;
       await rename(lockPath, released);
-      await rm(released, { recursive: true, force: true });
+      // It holds only the owner file (cheaper than a recursive rm, which a lock taken per append notices).
+      await unlink(join(released, 'owner'));
+      await rmdir(released);
     },
   };
 }
