@@ -167,7 +167,8 @@ describe('a PostgreSQL restart', () => {
         if (listed.code === 0 && ndjson(listed.stdout).filter((e) => e.type === 'request').length === 0) break;
         if (Date.now() > deadline) {
           for (const w of workers) w.child.kill('SIGTERM');
-          for (const run of await Promise.all(workers.map((w) => w.done))) console.log('WORKER', run.code, run.stderr.slice(-3000));
+          for (const run of await Promise.all(workers.map((w) => w.done)))
+            console.log('WORKER', run.code, run.stderr.slice(-3000));
           console.log('OPEN', listed.code, listed.stdout.slice(0, 1500), listed.stderr);
         }
         expect(Date.now(), 'requests still open a minute after the restart').toBeLessThan(deadline);
@@ -195,6 +196,40 @@ describe('a PostgreSQL restart', () => {
     } finally {
       await restartFake.close();
       await server.stop();
+    }
+  });
+});
+
+describe('migrate and store copy', () => {
+  it('migrates an empty database, and copies a file ledger with its history into it', async () => {
+    const target = await freshDatabase();
+    try {
+      const migrated = await runCli(['--json', 'migrate'], { DATABASE_URL: target.url });
+      expect(migrated.code, migrated.stderr).toBe(0);
+      expect(ndjson(migrated.stdout)[0]).toMatchObject({ type: 'migrate', version: 4, known: 4 });
+      // A file ledger made by a real run against the fake.
+      const ledger = join(dir, 'copy', 'ledger.jsonl');
+      const ids = join(dir, 'copy-ids.txt');
+      await writeFile(ids, 'c1\nc2\nc3\n');
+      const run = await runCli(['--ledger', ledger, ...pace, 'delete', '--ids', ids, '--ticket', 'C-1', '--wait'], {
+        ...env(),
+        DATABASE_URL: undefined,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const copied = await runCli(['--json', 'store', 'copy', '--from', ledger, '--to', target.url], {});
+      expect(copied.code, copied.stderr).toBe(0);
+      expect(ndjson(copied.stdout)[0]).toMatchObject({ type: 'store-copy', jobs: 1, requests: 1 });
+      // The database now answers what the file did; the URL's password never shows.
+      const listed = await runCli(['--json', 'requests'], { DATABASE_URL: target.url });
+      expect(ndjson(listed.stdout).find((e) => e.type === 'request')).toMatchObject({ ticket: 'C-1', state: 'done' });
+      const password = new URL(target.url).password;
+      if (password)
+        for (const out of [migrated, copied, listed]) expect(out.stdout + out.stderr).not.toContain(password);
+      // A second copy into a store that holds a history is refused, naming why.
+      const again = await runCli(['store', 'copy', '--from', ledger, '--to', target.url], {});
+      expect(again.code).toBe(2);
+    } finally {
+      await target.drop();
     }
   });
 });
