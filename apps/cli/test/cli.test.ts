@@ -85,7 +85,9 @@ describe('help', () => {
         '--dry-run',
       ]),
     );
-    expect(await options('jobs')).toEqual(['--ledger', '--json']);
+    expect(await options('jobs')).toEqual(['--ledger', '--database-url', '--json']);
+    expect(await options('worker')).toEqual(expect.arrayContaining(['--database-url', '--config', '--rate']));
+    expect(await options('worker')).not.toContain('--dry-run');
     expect(await options('cancel')).not.toContain('--dry-run');
   });
 

@@ -1,22 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Leases } from '../src/Leases.js';
 import { leaseOwnerId } from '../src/leaseOwnerId.js';
-import { migrate } from '../src/migrate.js';
-import { type FreshDatabase, freshDatabase } from './helpers/freshDatabase.js';
+import type { FreshDatabase } from './helpers/freshDatabase.js';
+import { migratedDatabases } from './helpers/migratedDatabases.js';
 import { waitForExpiry } from './helpers/waitForExpiry.js';
 
-let db: FreshDatabase | undefined;
-afterEach(async () => {
-  await db?.drop();
-  db = undefined;
-});
-
-async function migrated(): Promise<FreshDatabase> {
-  db = await freshDatabase();
-  await migrate(db.pool());
-  return db;
-}
+const migrated = migratedDatabases();
 
 /** The database's clock now, epoch ms (to the µs). */
 async function dbNow(database: FreshDatabase): Promise<number> {

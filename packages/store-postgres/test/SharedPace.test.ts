@@ -1,23 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { migrate } from '../src/migrate.js';
+import { describe, expect, it } from 'vitest';
 import { IN_FLIGHT_MAX_MS, SharedPace, SPACING_MARGIN } from '../src/SharedPace.js';
-import { type FreshDatabase, freshDatabase } from './helpers/freshDatabase.js';
+import type { FreshDatabase } from './helpers/freshDatabase.js';
+import { migratedDatabases } from './helpers/migratedDatabases.js';
 
 /** These tests are about other rules than the one in flight: grants are never held back for an answer. */
 const UNANSWERED = { inFlightMaxMs: 0 };
 
-let db: FreshDatabase | undefined;
-afterEach(async () => {
-  await db?.drop();
-  db = undefined;
-});
-
-async function migrated(): Promise<FreshDatabase> {
-  db = await freshDatabase();
-  await migrate(db.pool());
-  return db;
-}
+const migrated = migratedDatabases();
 
 /** A pace row's column as epoch µs (exact), from the database. */
 async function columnUs(database: FreshDatabase, column: string, project: string): Promise<number | null> {
