@@ -40,7 +40,8 @@ export async function followJobs(
   try {
     // A run that stopped after recording requests and before planning every project's jobs: plan them now.
     if (!jobId && mode !== 'status') {
-      for (const { project, jobId: planned } of await session.desk.planMissing({ signal }))
+      const recordedBefore = Date.now() - WORKER_DEFAULTS.planAfterMs;
+      for (const { project, jobId: planned } of await session.desk.planMissing({ signal, recordedBefore }))
         session.view.info(`job ${planned}: planned in project ${project} for requests a stopped run had not planned`);
     }
     const jobs = jobId ? [jobOf(session, jobId)] : unfinishedJobsOfThisProject(session);

@@ -146,7 +146,7 @@ export async function startJob(
       requests = received.recorded;
       planned = requests.length ? await desk.plan(requests, { exportDir, bulkAccess: o.bulk, signal }) : [];
       // Requests of an earlier run of this file that stopped before planning every project get their jobs now.
-      planned.push(...(await desk.planMissing({ exportDir, bulkAccess: o.bulk, signal })));
+      planned.push(...(await desk.planMissing({ exportDir, bulkAccess: o.bulk, signal, recordedBefore: nowMs })));
       if (planned.length === 0) {
         view.info('every request of the file was already recorded: nothing new to send (follow them with `watch`)');
         return EXIT.ok;

@@ -24,6 +24,12 @@ export const WORKER_DEFAULTS = Object.freeze({
   idleMs: 5_000,
   /** A job whose run Mixpanel refused (credentials, a wrong region) is not taken again by this worker for this long, in ms. */
   retryMs: 60_000,
+  /**
+   * Requests recorded this long ago without their jobs are planned by a
+   * worker, in ms: a run that records requests plans them within moments,
+   * and its crash between the two is what this catches.
+   */
+  planAfterMs: 60_000,
   /** After the store failed (a database restart, a dropped connection), wait this long before looking again, in ms. */
   storeRetryMs: 1_000,
 });
@@ -64,7 +70,7 @@ export async function worker(o: WorkerOptions, globals: GlobalOptions, signal: A
       let sleepMs = idleMs;
       try {
         await ledger.refresh(signal);
-        await session.desk.planMissing({ signal });
+        await planStopped(session, leaseMs, signal);
         for (const jobId of candidates(session, running, notBefore)) {
           if (running.size >= concurrency || signal.aborted) break;
           const lease = await shared.leases.claim(shared.module.jobLease(jobId), leaseMs);
@@ -100,6 +106,23 @@ export async function worker(o: WorkerOptions, globals: GlobalOptions, signal: A
     await session.close();
   }
   return signal.aborted ? EXIT.interrupted : EXIT.ok;
+}
+
+/**
+ * Plans the jobs of requests a stopped run recorded without planning: one
+ * worker at a time (under the `plan` lease), and only requests older than
+ * `planAfterMs`, so that no job is planned twice.
+ */
+async function planStopped(session: Session, leaseMs: number, signal: AbortSignal): Promise<void> {
+  const { leases } = session.store.postgres!;
+  const lease = await leases.claim('plan', leaseMs);
+  if (!lease) return;
+  try {
+    await session.ledger.refresh();
+    await session.desk.planMissing({ signal, recordedBefore: Date.now() - WORKER_DEFAULTS.planAfterMs });
+  } finally {
+    await leases.release(lease).catch(() => {});
+  }
 }
 
 /** Unfinished jobs of this worker's projects that it does not run, most urgent first. */

@@ -15,6 +15,12 @@ export interface PlanOptions {
    */
   bulkAccess?: boolean | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * `planMissing` only: plan only requests recorded before this time (epoch
+   * ms), so a process looking for stopped runs leaves alone the requests a
+   * live run recorded a moment ago and is about to plan itself.
+   */
+  recordedBefore?: number | undefined;
 }
 
 export interface PlannedJob {
@@ -125,6 +131,7 @@ export async function planMissing(
   const planned: PlannedJob[] = [];
   for (const request of state.requests.values()) {
     if (request.cancelled || request.purgedAt !== undefined) continue;
+    if (options.recordedBefore !== undefined && request.recordedAt >= options.recordedBefore) continue;
     const missing = request.projects.filter((p) => projects.has(p) && !hasJobIn(state, request, p));
     if (missing.length === 0) continue;
     if (request.ids) {
