@@ -34,6 +34,8 @@ export interface Session {
   ledger: Store['ledger'];
   /** The file ledger or PostgreSQL, with what only that kind offers. */
   store: Store;
+  /** Aborted when a job lease this command holds is lost (shared store): its runs must stop. */
+  leaseLost: AbortController;
   /** The project the credentials call (undefined for read-only commands, and with a configuration file). */
   project: ProjectIdentity | undefined;
   close(): Promise<void>;
@@ -141,6 +143,7 @@ export async function openSession(
     desk,
     ledger,
     store,
+    leaseLost: new AbortController(),
     project: defaultClient && 'project' in defaultClient ? defaultClient.project : undefined,
     async close() {
       // The last answer's time must be in the pace file before the next command reads it, or its hold stays.

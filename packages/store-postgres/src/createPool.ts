@@ -1,5 +1,10 @@
 import pg from 'pg';
 
+/** Longest wait for a connection from the pool (or to the server), in ms. */
+export const POOL_CONNECT_TIMEOUT_MS = 10_000;
+/** Longest a query may take, in ms: every statement of the store is short (a migration's lock wait included). */
+export const POOL_QUERY_TIMEOUT_MS = 60_000;
+
 /**
  * A connection pool for a store URL, for callers that do not depend on `pg`
  * themselves (the CLI loads this package only when given a database URL).
@@ -7,7 +12,15 @@ import pg from 'pg';
  * which would crash the process: the next query reports it instead.
  */
 export function createPool(url: string, { max = 10 }: { max?: number } = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max });
+  // A partitioned network sends no reset: without these, a query (an append, a lease renewal) could wait for
+  // ever, and a worker told to stop would never exit.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    keepAlive: true,
+    connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS,
+    query_timeout: POOL_QUERY_TIMEOUT_MS,
+  });
   pool.on('error', () => {});
   return pool;
 }

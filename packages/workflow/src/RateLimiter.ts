@@ -204,7 +204,13 @@ export class RateLimiter {
     try {
       const reserved = await this.options.share!.reserve(head.priority, this.intervalMs, this.#pumpSleep.signal);
       this.#sharedAnswered = typeof reserved === 'function' ? (reserved as AnsweredHook) : undefined;
-      return this.#queue.length > 0;
+      if (this.#queue.length > 0) return true;
+      // Granted, but its waiter has gone (aborted meanwhile): nothing will be sent, so give the slot back at
+      // once, or the shared pace would hold every process until its in-flight limit.
+      this.#sharedAnswered?.(0).catch(() => {});
+      this.options.share?.answered?.(0).catch(() => {});
+      this.#sharedAnswered = undefined;
+      return false;
     } catch (error) {
       if (this.#pumpSleep.signal.aborted) return false;
       const index = this.#queue.indexOf(head);

@@ -84,11 +84,13 @@ export async function callApi<T>(
       ctx.limiter.succeeded();
       return result;
     } catch (error) {
+      // A 429 is recorded before the release: a pace shared with other processes must hold the backoff before
+      // it lets the next request go.
+      const rateLimitWaitMs = error instanceof RateLimitError ? ctx.limiter.rateLimited(error.retryAfterMs) : 0;
       release();
       if (error instanceof RateLimitError) {
-        const waitMs = ctx.limiter.rateLimited(error.retryAfterMs);
-        ctx.emit({ type: 'rate-limited', waitMs });
-        checkWait(ctx, waitMs, ++failures, error);
+        ctx.emit({ type: 'rate-limited', waitMs: rateLimitWaitMs });
+        checkWait(ctx, rateLimitWaitMs, ++failures, error);
         continue;
       }
       // Refused before connecting: nothing reached Mixpanel, so even a create is safe to resend.

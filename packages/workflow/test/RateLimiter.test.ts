@@ -221,3 +221,35 @@ describe('RateLimiter with a pace shared across processes', () => {
     (await second)();
   });
 });
+
+describe('RateLimiter and a shared pace, when the waiter goes', () => {
+  it('gives a slot granted after its waiter aborted straight back, so other processes are not held', async () => {
+    const clock = fakeClock(0);
+    let grant: (() => void) | undefined;
+    const answered: number[] = [];
+    const limiter = new RateLimiter({
+      ratePerSecond: 1,
+      rateLimitBackoffMs: 1_000,
+      rateLimitMaxBackoffMs: 60_000,
+      now: clock.now,
+      sleep: clock.sleep,
+      share: {
+        // A reservation that completes even though its signal aborted (the grant had committed).
+        reserve: () =>
+          new Promise((resolve) => {
+            grant = () => resolve(async (floorMs: number) => void answered.push(floorMs));
+          }),
+        rateLimited: async () => {},
+        succeeded: async () => {},
+      },
+    });
+    const stop = new AbortController();
+    const waiting = limiter.acquire('poll', stop.signal);
+    for (let turn = 0; !grant && turn < 20; turn++) await new Promise((r) => setImmediate(r));
+    stop.abort(new Error('stopped'));
+    await expect(waiting).rejects.toThrow('stopped');
+    grant!();
+    for (let turn = 0; answered.length === 0 && turn < 20; turn++) await new Promise((r) => setImmediate(r));
+    expect(answered).toEqual([0]);
+  });
+});

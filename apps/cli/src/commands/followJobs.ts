@@ -65,8 +65,8 @@ export async function followJobs(
       signal.throwIfAborted();
       const codes =
         mode === 'status'
-          ? await statusPasses(session, runnable, signal)
-          : await followTogether(session, runnable, wait, signal);
+          ? await statusPasses(session, runnable, AbortSignal.any([signal, session.leaseLost.signal]))
+          : await followTogether(session, runnable, wait, AbortSignal.any([signal, session.leaseLost.signal]));
       return Math.max(EXIT.ok, ...codes, ...busy);
     } finally {
       await Promise.all(locks.map((lock) => lock.release()));
@@ -233,7 +233,11 @@ async function takeJobLease(session: Session, jobId: string): Promise<HeldLock> 
   const lease = await leases.claim(module.jobLease(jobId), leaseMs);
   if (!lease) throw new JobBusyError(jobId, undefined);
   const stop = new AbortController();
-  const alive = leases.keepAlive(lease, leaseMs, { signal: stop.signal, onLost: () => {} });
+  // A lost lease (the database away longer than the lease) means a worker may run the job now: stop here.
+  const alive = leases.keepAlive(lease, leaseMs, {
+    signal: stop.signal,
+    onLost: () => session.leaseLost.abort(new Error(`lost the lease of job ${jobId}: another process may run it now`)),
+  });
   return {
     async release() {
       stop.abort();

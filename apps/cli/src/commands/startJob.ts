@@ -198,7 +198,8 @@ export async function startJob(
     const release = () => Promise.all(locks.map((lock) => lock.release()));
     // Stopped while the locks were taken: a run given a signal aborted already would not notice (no 'abort' event comes).
     if (signal.aborted) await release().then(() => signal.throwIfAborted());
-    const runs = await desk.run(planned, { signal, wait: Boolean(o.wait) }).finally(release);
+    const running = AbortSignal.any([signal, session.leaseLost.signal]);
+    const runs = await desk.run(planned, { signal: running, wait: Boolean(o.wait) }).finally(release);
     view.stop();
     const first = session.workflow.job(planned[0]!.jobId)!;
     reportInvalid(first.ingested!.invalid, view);

@@ -89,6 +89,7 @@ export async function worker(o: WorkerOptions, globals: GlobalOptions, signal: A
         session.view.error(errorCodeOf(error), `store: ${(error as Error).message}; trying again`);
         sleepMs = WORKER_DEFAULTS.storeRetryMs;
       }
+      const passEndedAt = Date.now();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, sleepMs);
         const done = () => {
@@ -96,7 +97,9 @@ export async function worker(o: WorkerOptions, globals: GlobalOptions, signal: A
           signal.removeEventListener('abort', done);
           resolve();
         };
-        wake = done;
+        // Every append anywhere announces itself: at most one pass per `storeRetryMs`, or three busy workers
+        // would keep the database (and their own lease renewals) waiting.
+        wake = () => setTimeout(done, Math.max(0, passEndedAt + WORKER_DEFAULTS.storeRetryMs - Date.now()));
         signal.addEventListener('abort', done, { once: true });
       });
     }
