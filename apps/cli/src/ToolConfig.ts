@@ -38,6 +38,8 @@ export interface ToolConfig {
   timeZone?: string;
   /** Absolute ledger path; undefined when absent (the CLI's default ledger). */
   ledger?: string;
+  /** Where the shared store's URL (postgres://…, with its password) comes from; undefined: the file ledger. */
+  database?: { url: TokenSource };
   /** Always present; its fields are undefined when absent. */
   requests: RequestsConfig;
   /** At least one, names unique, in the file's order. */

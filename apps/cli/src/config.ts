@@ -5,6 +5,7 @@ import { type RequestPolicyOptions, resolveRequestPolicy } from '@mixpanel-gdpr/
 import { CliError } from './CliError.js';
 import { findConfigPath } from './findConfigPath.js';
 import { loadToolConfig } from './loadToolConfig.js';
+import { tokenOf } from './resolveProjectCredentials.js';
 import type { ToolConfig } from './ToolConfig.js';
 
 // Kept importable from here (openSession.ts): credentials have their own module, which bin.ts shares for redaction.
@@ -61,8 +62,12 @@ export function defaultLedgerPath(env: NodeJS.ProcessEnv = process.env): string 
  * Flags win over the environment, which wins over the configuration file;
  * every value is checked before anything is sent.
  */
-export async function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
-  const configPath = findConfigPath(o.config, env, process.cwd());
+export async function resolveConfig(
+  o: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Promise<Config> {
+  const configPath = findConfigPath(o.config, env, cwd);
   const tool = configPath === undefined ? undefined : await loadToolConfig(configPath);
   if (tool && o.config === undefined && !env.MIXPANEL_GDPR_CONFIG) refuseFoundRedirects(tool);
   const base = resolveBaseConfig(o, env, tool);
@@ -82,9 +87,14 @@ export async function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = p
       o.timeZone !== undefined ? '--time-zone' : env.MIXPANEL_GDPR_TIME_ZONE ? 'MIXPANEL_GDPR_TIME_ZONE' : configPath;
     throw new CliError(`${flag}: ${(error as Error).message}`);
   }
-  const databaseUrl = o.databaseUrl ?? (env.DATABASE_URL || undefined);
+  const databaseUrl =
+    o.databaseUrl ??
+    (env.DATABASE_URL || undefined) ??
+    (tool?.database && tokenOf(tool.database.url, 'database.url', env, (m) => process.stderr.write(`${m}\n`)));
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
-    throw new CliError(`${o.databaseUrl !== undefined ? '--database-url' : 'DATABASE_URL'} must be a postgres:// URL`);
+    throw new CliError(
+      `${o.databaseUrl !== undefined ? '--database-url' : env.DATABASE_URL ? 'DATABASE_URL' : `${configPath}: database.url`} must be a postgres:// URL`,
+    );
   return {
     ...base,
     ...(configPath && { configPath }),
@@ -130,6 +140,12 @@ export function positive(value: string | undefined, flag: string): number | unde
  * Another base URL (a proxy, a mock) needs the file named with --config.
  */
 function refuseFoundRedirects(tool: ToolConfig): void {
+  // Nor choose where the ledger's personal data goes.
+  if (tool.database)
+    throw new CliError(
+      `${tool.path} was found in the working directory and names a database: name the file with --config (or MIXPANEL_GDPR_CONFIG) to use it`,
+      'invalid_input',
+    );
   const mixpanel = new Set(Object.values(REGION_BASE_URLS).map((u) => new URL(u).origin));
   for (const p of tool.projects) {
     if (!mixpanel.has(new URL(p.baseUrl).origin))

@@ -82,6 +82,7 @@ function toToolConfig(data: ToolConfigInput, file: string): ToolConfig {
     path: file,
     ...(data.timeZone === undefined ? {} : { timeZone: data.timeZone }),
     ...(data.ledger === undefined ? {} : { ledger: resolve(folder, data.ledger) }),
+    ...(data.database === undefined ? {} : { database: { url: source(data.database.url) } }),
     requests: { ...data.requests },
     projects,
   };

@@ -30,7 +30,13 @@ export async function resolveProjectCredentials(
   return { oauthToken: read('oauthToken'), projectToken: read('projectToken') };
 }
 
-function tokenOf(source: TokenSource, from: string, env: NodeJS.ProcessEnv, warn: (message: string) => void): string {
+/** A secret named by the config file: the environment variable's value, or the file's content. */
+export function tokenOf(
+  source: TokenSource,
+  from: string,
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+): string {
   if ('file' in source) return readSecretFile(source.file, `${from}.file`, warn);
   const value = env[source.env];
   if (!value)

@@ -135,6 +135,8 @@ export const toolConfigSchema = z.strictObject(
       })
       .optional(),
     ledger: path.optional(),
+    // The shared store's URL holds its password: like a token, it comes from the environment or a file.
+    database: z.strictObject({ url: tokenSource }, { error: rule('be a mapping with url') }).optional(),
     requests: requests.optional(),
     projects: z
       .array(project, { error: rule('be a list of projects') })

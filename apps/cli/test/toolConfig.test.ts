@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../src/CliError.js';
+import { resolveConfig } from '../src/config.js';
 import { findConfigPath } from '../src/findConfigPath.js';
 import { knownSecrets } from '../src/knownSecrets.js';
 import { loadToolConfig } from '../src/loadToolConfig.js';
@@ -106,7 +107,7 @@ projects:${PROJECT}
     expect(message).toContain(`config file "${join(dir, 'mixpanel-gdpr.config.yaml')}"`);
     expect(message).toMatch(/projects\[0\]\.regoin \(line 6\): unknown key \(known here: name, region, baseUrl/);
     expect((await loadError(`timezone: UTC\nprojects:${PROJECT}`)).message).toMatch(
-      /timezone \(line 1\): unknown key \(known here: timeZone, ledger, requests, projects\)/,
+      /timezone \(line 1\): unknown key \(known here: timeZone, ledger, database, requests, projects\)/,
     );
     expect((await loadError(`requests: { retentionDay: 3 }\nprojects:${PROJECT}`)).message).toContain(
       'requests.retentionDay (line 1): unknown key',
@@ -129,6 +130,24 @@ projects:${PROJECT}
     expect(message).toContain('give { env: NAME }');
     expect(message).not.toContain('pasted');
     expect(knownSecrets.has(token)).toBe(true);
+  });
+
+  it('takes the database URL from the environment or a file, never from the file itself', async () => {
+    const url = 'postgres://gdpr:db-SECRET-pw@db.internal/gdpr';
+    const named = await config(`database: { url: { env: GDPR_DB } }\nprojects:${PROJECT}\n`);
+    const resolved = await resolveConfig({ config: named }, { GDPR_DB: url });
+    expect(resolved.databaseUrl).toBe(url);
+    // A flag or DATABASE_URL wins over the file.
+    expect(
+      (await resolveConfig({ config: named }, { GDPR_DB: url, DATABASE_URL: 'postgres://other/db' })).databaseUrl,
+    ).toBe('postgres://other/db');
+    const { message } = await loadError(`database: { url: "${url}" }\nprojects:${PROJECT}\n`);
+    expect(message).toContain('database.url (line 1): tokens never go in the config file');
+    expect(message).not.toContain('SECRET');
+    // A file found in the working directory (not named) may not choose where the ledger's data goes.
+    await config(`database: { url: { env: GDPR_DB } }\nprojects:${PROJECT}\n`);
+    const error = await resolveConfig({}, { GDPR_DB: url }, dir).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/found in the working directory and names a database/);
   });
 
   it('does not quote the line of a YAML syntax error, which could hold a token', async () => {
