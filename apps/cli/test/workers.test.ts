@@ -168,8 +168,12 @@ describe('a PostgreSQL restart', () => {
         if (Date.now() > deadline) {
           for (const w of workers) w.child.kill('SIGTERM');
           for (const run of await Promise.all(workers.map((w) => w.done)))
-            console.log('WORKER', run.code, run.stderr.slice(-3000));
-          console.log('OPEN', listed.code, listed.stdout.slice(0, 1500), listed.stderr);
+            console.log(
+              `restart test: a worker exited ${run.code}; the end of its stderr:\n${run.stderr.slice(-3000)}`,
+            );
+          console.log(
+            `restart test: requests still open (exit ${listed.code}):\n${listed.stdout.slice(0, 1500)}${listed.stderr}`,
+          );
         }
         expect(Date.now(), 'requests still open a minute after the restart').toBeLessThan(deadline);
         await new Promise((r) => setTimeout(r, 1_000));
