@@ -76,7 +76,11 @@ export class PostgresLedger implements Ledger {
     const pool = ownsPool ? new pg.Pool({ connectionString: db }) : db;
     // An idle client's connection dropping (a server restart) emits 'error' on
     // the pool, which would crash the process; the next query reports it instead.
-    if (ownsPool) pool.on('error', () => {});
+    if (ownsPool) {
+      pool.on('error', () => {});
+      // See createPool: a checked-out client's dropped connection must not end the process.
+      pool.on('connect', (client) => client.on('error', () => {}));
+    }
     try {
       await migrate(pool, options.signal ? { signal: options.signal } : {});
       const ledger = new PostgresLedger(pool, ownsPool, fence);

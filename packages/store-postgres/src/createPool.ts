@@ -22,5 +22,9 @@ export function createPool(url: string, { max = 10 }: { max?: number } = {}): pg
     query_timeout: POOL_QUERY_TIMEOUT_MS,
   });
   pool.on('error', () => {});
+  // A client checked out when its connection drops (a database restart between two statements of a
+  // transaction) emits 'error' too, and without a listener that ends the process: its pending or next query
+  // reports the failure instead.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
