@@ -11,7 +11,14 @@ export interface Store {
   ledger: Ledger & { readonly head?: string | undefined };
   /** The file ledger, when the store is the embedded file (verify, purge and the file's own checks need it). */
   file?: FileLedger;
-  postgres?: { module: StorePostgres; pool: Pool; owner: string; leases: InstanceType<StorePostgres['Leases']> };
+  postgres?: {
+    module: StorePostgres;
+    pool: Pool;
+    owner: string;
+    leases: InstanceType<StorePostgres['Leases']>;
+    /** The same object as `ledger`, with what only PostgreSQL offers (change notifications). */
+    ledger: import('@mixpanel-gdpr/store-postgres').PostgresLedger;
+  };
   /** The project's pace shared with every process of this store (PostgreSQL), if any. */
   paceShare(project: string): PaceShare | undefined;
   close(): Promise<void>;
@@ -45,7 +52,7 @@ export async function openStore(
     const pace = new module.SharedPace(pool);
     return {
       ledger,
-      postgres: { module, pool, owner: leases.owner, leases },
+      postgres: { module, pool, owner: leases.owner, leases, ledger },
       paceShare: (project) => ({
         async reserve(priority, intervalMs, signal) {
           const grantedMs = await pace.acquire(project, intervalMs, { signal, priority });

@@ -1,4 +1,5 @@
 import { MixpanelGdprError } from '@mixpanel-gdpr/client';
+import type { Lease } from '@mixpanel-gdpr/store-postgres';
 import { jobProject } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
 import type { GlobalOptions } from '../config.js';
@@ -56,10 +57,7 @@ export async function worker(o: WorkerOptions, globals: GlobalOptions, signal: A
       'usage',
     );
   }
-  const ledger = session.store.ledger as unknown as {
-    refresh(signal?: AbortSignal): Promise<unknown>;
-    onChange(l: () => void): Promise<() => Promise<void>>;
-  };
+  const ledger = shared.ledger;
   const running = new Map<string, Promise<void>>();
   const notBefore = new Map<string, number>();
   let wake = () => {};
@@ -153,19 +151,19 @@ function candidates(session: Session, running: ReadonlyMap<string, unknown>, not
 async function runJob(
   session: Session,
   jobId: string,
-  lease: { resource: string },
+  lease: Lease,
   leaseMs: number,
   signal: AbortSignal,
 ): Promise<number | undefined> {
   const shared = session.store.postgres!;
   const lost = new AbortController();
   const both = AbortSignal.any([signal, lost.signal]);
-  const alive = shared.leases.keepAlive(lease as never, leaseMs, {
+  const alive = shared.leases.keepAlive(lease, leaseMs, {
     signal: both,
     onLost: () => lost.abort(new Error(`lost the lease of job ${jobId}`)),
   });
   try {
-    await (session.store.ledger as unknown as { refresh(): Promise<unknown> }).refresh();
+    await session.ledger.refresh();
     const job = session.ledger.state.jobs.get(jobId)!;
     const summary = await session.workflowFor(job).run(jobId, { signal: both, wait: true });
     session.view.result({ type: 'summary', ...summary }, formatSummary(summary, session.view));
@@ -180,6 +178,6 @@ async function runJob(
   } finally {
     lost.abort();
     await Promise.resolve(alive).catch(() => {});
-    await shared.leases.release(lease as never).catch(() => {});
+    await shared.leases.release(lease).catch(() => {});
   }
 }
