@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarize } from './stats.mjs';
 
-async function writeIds(file, count, csv) {
+export async function writeIds(file, count, csv) {
   const out = createWriteStream(file);
   if (csv) out.write('email,distinct_id,requested\n');
   for (let i = 0; i < count; i++) {

@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { clientOverhead } from './clientOverhead.mjs';
 import { coldStart } from './coldStart.mjs';
 import { endToEnd } from './endToEnd.mjs';
+import { fileStore } from './fileStore.mjs';
 import { ingestion } from './ingestion.mjs';
 import { polling } from './polling.mjs';
 import { rateLimit } from './rateLimit.mjs';
@@ -25,6 +26,7 @@ const benches = [
   ['5', size],
   ['6', coldStart],
   ['7', endToEnd],
+  ['10', fileStore],
 ];
 
 const rows = [];

@@ -1,5 +1,8 @@
 import {
   applyRecord,
+  assertAppendable,
+  type BatchState,
+  batchIdsOf,
   emptyLedgerState,
   type Ledger,
   type LedgerRecord,
@@ -35,8 +38,8 @@ interface Fence {
 
 /**
  * The workflow's `Ledger` on PostgreSQL: `mgdpr_events` is the log, and
- * `state` is its replay, kept in this process's memory for now (later steps
- * answer the workflow's queries in SQL instead).
+ * `state` is its replay in this process's memory, small by design: a
+ * batch's ids stay in its event, read back by seq when needed (`batchIds`).
  *
  * Several processes may hold one. Each applies the log in seq order, exactly
  * once: its own appends after they commit, other processes' through
@@ -100,7 +103,9 @@ export class PostgresLedger implements Ledger {
   /**
    * Appends the records in one transaction, then applies them to `state`:
    * all of them or (when it fails) none. Events other processes committed
-   * before them are applied first, so `state` is always a prefix of the log.
+   * before them are applied first, so `state` is always a prefix of the log,
+   * and records those events make wrong (the same ticket recorded twice) are
+   * refused with a `LedgerConflictError`, before anything is written.
    *
    * With a fence, the leases the records need are checked and locked (FOR
    * SHARE) in the same transaction: held by this owner and unexpired, or
@@ -115,19 +120,21 @@ export class PostgresLedger implements Ledger {
     return this.#enqueue(async () => {
       if (records.length === 0) return;
       const stored = recordsForJsonb(records);
-      const { others, last } = await withTransaction(this.pool, async (client) => {
+      const seqs = await withTransaction(this.pool, async (client) => {
         await client.query(sql.lockEvents);
         if (this.fence) await checkFence(client, this.fence, stored.records);
-        // Under the lock nobody else commits: these are all the events before ours.
-        const others: StoredEvent[] = [];
-        for await (const event of readEvents(client, this.#lastSeq)) others.push(event);
-        const { rows } = await client.query<{ last: string }>(sql.appendEvents, [stored.json]);
-        const last = Number(rows[0]!.last);
-        await client.query(sql.notifyEvents, [String(last)]);
-        return { others, last };
+        // Under the lock nobody else commits: these are all the events before ours, committed
+        // already, so applied as they are read (whether ours then commit or not).
+        for await (const event of readEvents(client, this.#lastSeq)) this.#applyAll([event]);
+        // Another worker may have recorded the same ticket, or extended the same request, first.
+        assertAppendable(this.state, stored.records);
+        // Each record's own seq (the ids of a batch are read back by it), in record order.
+        const { rows } = await client.query<{ seqs: string[] }>(sql.appendEvents, [stored.json]);
+        const seqs = rows[0]!.seqs.map(Number);
+        await client.query(sql.notifyEvents, [String(seqs.at(-1))]);
+        return seqs;
       });
-      const ours = stored.records.map((record, i) => ({ seq: last - records.length + 1 + i, record }));
-      this.#applyAll([...others, ...ours]);
+      this.#applyAll(stored.records.map((record, i) => ({ seq: seqs[i]!, record })));
     });
   }
 
@@ -144,6 +151,13 @@ export class PostgresLedger implements Ledger {
   onChange(listener: ChangeListener): Promise<() => Promise<void>> {
     if (this.#closed) return Promise.reject(new Error('the PostgreSQL ledger is closed'));
     return this.#listener.subscribe(listener);
+  }
+
+  /** Reads the batch's event again, by the seq noted when it was applied. */
+  async batchIds(jobId: string, batch: BatchState): Promise<string[]> {
+    if (this.#closed) throw new Error('the PostgreSQL ledger is closed');
+    const { rows } = await this.pool.query<{ record: LedgerRecord }>(sql.eventAt, [batch.stored]);
+    return batchIdsOf(rows[0]?.record, jobId, batch, 'mgdpr_events');
   }
 
   /** Every record in the log, oldest first, a page at a time; includes other processes' appends. */
@@ -183,7 +197,7 @@ export class PostgresLedger implements Ledger {
   #applyAll(events: readonly StoredEvent[]): void {
     for (const { seq, record } of events) {
       try {
-        applyRecord(this.state, record);
+        applyRecord(this.state, record, seq);
       } catch (error) {
         this.#broken = `event ${seq} of mgdpr_events does not apply (${(error as Error).message})`;
         throw new Error(this.#broken);

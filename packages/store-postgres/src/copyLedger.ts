@@ -84,8 +84,8 @@ export async function copyLedger(
       signal?.throwIfAborted();
       const stored = recordsForJsonb(batch);
       result.nulReplaced += stored.nulReplaced;
-      const { rows } = await client.query<{ last: string }>(sql.appendEvents, [stored.json]);
-      last = rows[0]!.last;
+      const { rows } = await client.query<{ seqs: string[] }>(sql.appendEvents, [stored.json]);
+      last = rows[0]!.seqs.at(-1);
       batch = [];
       chars = 0;
     };

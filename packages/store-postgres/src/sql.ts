@@ -31,13 +31,14 @@ export const sql = {
     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(r, n)
     ORDER BY n
     RETURNING seq
-  ) SELECT max(seq)::text AS last FROM inserted`,
+  ) SELECT array_agg(seq::text ORDER BY seq) AS seqs FROM inserted`,
   /**
    * Keyset pagination by seq: no cursor held open between pages. The seq is
    * read as text (a bigint may pass 2^53); ORDER BY names the table's column,
    * or it would sort by that text ('10' before '9').
    */
   eventsAfter: 'SELECT e.seq::text AS seq, e.record FROM mgdpr_events e WHERE e.seq > $1 ORDER BY e.seq LIMIT $2',
+  eventAt: 'SELECT e.record FROM mgdpr_events e WHERE e.seq = $1',
   /** Delivered at commit, and only if it commits. Payload: the last seq. */
   notifyEvents: "SELECT pg_notify('mgdpr_events', $1)",
   listenEvents: 'LISTEN mgdpr_events',

@@ -1,4 +1,4 @@
-import type { LedgerRecord } from '@mixpanel-gdpr/workflow';
+import { LedgerConflictError, type LedgerRecord } from '@mixpanel-gdpr/workflow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresLedger } from '../src/PostgresLedger.js';
 import { type FreshDatabase, freshDatabase } from './helpers/freshDatabase.js';
@@ -192,6 +192,40 @@ describe('PostgresLedger', () => {
       .query(`INSERT INTO mgdpr_events (at, type, record) VALUES (now(), 'job.renamed', '{"type":"job.renamed"}')`);
     await expect(PostgresLedger.open(db.url)).rejects.toThrow('mgdpr_events row 3 is not a ledger record');
     await expect(ledger.refresh()).rejects.toThrow('mgdpr_events row 3 is not a ledger record');
+  });
+
+  it('keeps a count of each batch and reads its ids back by seq, from any ledger on the database', async () => {
+    db = await freshDatabase();
+    const a = await openLedger(db);
+    const b = await openLedger(db);
+    await a.append(...createdJob('j1', 3));
+    await b.refresh();
+    for (const ledger of [a, b, await openLedger(db)]) {
+      const batch = ledger.state.jobs.get('j1')!.batches.get('j1-b2')!;
+      expect(batch).not.toHaveProperty('ids');
+      expect(batch.idCount).toBe(2);
+      expect(await ledger.batchIds('j1', batch)).toEqual(['j1-id4', 'j1-id5']);
+    }
+    // A seq that holds another batch's event is refused, never read as this batch's ids.
+    const batch = a.state.jobs.get('j1')!.batches.get('j1-b2')!;
+    await expect(a.batchIds('j1', { ...batch, stored: batch.stored - 1 })).rejects.toThrow(
+      /mgdpr_events no longer holds batch j1-b2 of job j1/,
+    );
+  });
+
+  it('refuses a ticket another ledger recorded first, writing nothing, and takes that record in', async () => {
+    db = await freshDatabase();
+    const a = await openLedger(db);
+    const b = await openLedger(db);
+    await a.append(received);
+    const twin = { ...received, requestId: 'req-2' } as LedgerRecord;
+    await expect(b.append(twin)).rejects.toThrow(LedgerConflictError);
+    expect(b.state.requests.get('req-1')?.ticket).toBe('T-1');
+    expect(b.state.requests.has('req-2')).toBe(false);
+    expect((await all((await openLedger(db)).history())).map((r) => r.type)).toEqual(['request.received']);
+    // Still usable: the next append goes through.
+    await b.append(...createdJob('j1'));
+    expect(b.lastSeq).toBe(3);
   });
 
   it('refuses appends after close', async () => {

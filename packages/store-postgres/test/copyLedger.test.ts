@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileLedger, type LedgerRecord, readHistory } from '@mixpanel-gdpr/workflow';
+import { FileLedger, type Ledger, type LedgerRecord, type LedgerState, readHistory } from '@mixpanel-gdpr/workflow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyLedger } from '../src/copyLedger.js';
 import { PostgresLedger } from '../src/PostgresLedger.js';
@@ -159,6 +159,25 @@ async function* failingAfter(records: LedgerRecord[], n: number): AsyncGenerator
   throw new Error('disk read error');
 }
 
+/**
+ * The same state, batch for batch, and the same ids read back from each
+ * store: where a batch is stored (`stored`: a file offset, an event seq)
+ * differs by design.
+ */
+async function expectSameState(a: Ledger, b: Ledger): Promise<void> {
+  const placeless = (l: Ledger): LedgerState => {
+    const state = structuredClone(l.state);
+    for (const job of state.jobs.values()) for (const batch of job.batches.values()) batch.stored = 0;
+    return state;
+  };
+  expect(placeless(a)).toEqual(placeless(b));
+  for (const job of a.state.jobs.values())
+    for (const batch of job.batches.values())
+      expect(await a.batchIds(job.jobId, batch)).toEqual(
+        await b.batchIds(job.jobId, b.state.jobs.get(job.jobId)!.batches.get(batch.batchId)!),
+      );
+}
+
 describe('copyLedger', () => {
   it("copies a file ledger's history exactly: PostgreSQL replays it into the file's state", async () => {
     db = await freshDatabase();
@@ -168,7 +187,7 @@ describe('copyLedger', () => {
     expect(result).toEqual({ records: 24, jobs: 2, requests: 2, nulReplaced: 0 });
     const pg = await PostgresLedger.open(db.pool());
     open.push(pg);
-    expect(pg.state).toEqual(file.state);
+    await expectSameState(pg, file);
     expect(pg.lastSeq).toBe(24);
     // Every record as it was appended; the file's chain hashes (`prev`) are the file's, and stay there.
     const copied = await all(pg.history());
@@ -206,7 +225,7 @@ describe('copyLedger', () => {
     const pg = await PostgresLedger.open(db.pool());
     open.push(pg);
     await copyLedger(file.history(), pg);
-    expect(pg.state).toEqual(file.state);
+    await expectSameState(pg, file);
   });
 
   it('writes nothing when the history fails half way, or the copy is aborted, so it can simply run again', async () => {

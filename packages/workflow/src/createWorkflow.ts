@@ -118,7 +118,8 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
     cancel: async (jobId, { signal } = {}) => cancelJob(ctx, sendable(ctx, jobId), signal),
     summary: (jobId) => summarizeJob(jobOf(ctx, jobId), requestsOf(ctx, jobId)),
     progress: (jobId) => jobProgress(jobOf(ctx, jobId), limiter.intervalMs),
-    report: (jobId, format, out) => writeReport(jobOf(ctx, jobId), format, out as never, requestsOf(ctx, jobId)),
+    report: (jobId, format, out) =>
+      writeReport(ctx.ledger, jobOf(ctx, jobId), format, out as never, requestsOf(ctx, jobId)),
     jobs: () => [...ctx.ledger.state.jobs.values()],
     job: (jobId) => ctx.ledger.state.jobs.get(jobId),
   };

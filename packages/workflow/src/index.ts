@@ -28,11 +28,14 @@ export { jobProgress } from './jobProgress.js';
 export { isTaskTerminal } from './jobQueries.js';
 export { LedgerAppendError } from './ledger/appendDurably.js';
 export { applyRecord } from './ledger/applyRecord.js';
+export { assertAppendable } from './ledger/assertAppendable.js';
+export { batchIdsOf } from './ledger/batchIdsOf.js';
 export type { FileLedgerOptions } from './ledger/FileLedger.js';
 export { FileLedger } from './ledger/FileLedger.js';
 export { isLedgerRecord } from './ledger/isLedgerRecord.js';
 export { isKeyedId, KEYED_ID_PREFIX, keyedId, keyFingerprint, PURGE_KEY_MIN_BYTES } from './ledger/keyedId.js';
 export type { Ledger } from './ledger/Ledger.js';
+export { LedgerConflictError } from './ledger/LedgerConflictError.js';
 export type { LedgerFile } from './ledger/LedgerFile.js';
 export type { BatchPhase, BatchState, JobState, LedgerState, RequestState, TaskRecord } from './ledger/LedgerState.js';
 export { emptyLedgerState } from './ledger/LedgerState.js';
@@ -102,8 +105,17 @@ export { jobProject } from './requests/requestProgress.js';
 export { startOfLocalDay } from './requests/startOfLocalDay.js';
 export type { ResolvedWorkflowOptions, WorkflowTunables } from './resolveWorkflowOptions.js';
 export { resolveWorkflowOptions } from './resolveWorkflowOptions.js';
-export type { IdRow, JobRequest, JobStage, JobSummary } from './summarizeJob.js';
-export { CANCELLED_NOTE, DELETION_NOTES, idRows, RETRIEVAL_NOTES, summarizeJob } from './summarizeJob.js';
+export type { IdRow, JobRequest, JobStage, JobSummary, OutcomeGroup } from './summarizeJob.js';
+export {
+  batchGroups,
+  CANCELLED_NOTE,
+  DELETION_NOTES,
+  groupIds,
+  idRows,
+  outcomeGroups,
+  RETRIEVAL_NOTES,
+  summarizeJob,
+} from './summarizeJob.js';
 export { WatchDeadlineError } from './WatchDeadlineError.js';
 export type { WorkflowClient } from './WorkflowClient.js';
 export type { WatchOutcome } from './watchTasks.js';

@@ -20,7 +20,7 @@ export function jobProgress(job: JobState, intervalMs: number): JobProgress {
   let idsSubmitted = 0;
   let batchesWaiting = 0;
   for (const b of job.batches.values()) {
-    if (IN_TASK_PHASES.has(b.phase)) idsSubmitted += b.ids.length;
+    if (IN_TASK_PHASES.has(b.phase)) idsSubmitted += b.idCount;
     else if (WAITING_PHASES.has(b.phase) && job.cancelledAt === undefined) batchesWaiting++;
   }
   let tasksDone = 0;

@@ -68,12 +68,14 @@ async function submitBatch(ctx: JobContext, job: JobState, batch: BatchState, si
     await ctx.ledger.append({ type: 'batch.deferred', ...base, at: ctx.now(), reason: 'the job was cancelled' });
     return;
   }
+  // Read back from the store, not kept in memory: a 10M-id job would hold 1 GB of ids.
+  const ids = await ctx.ledger.batchIds(jobId, batch);
   try {
-    const { taskId } = await callApi(ctx, { kind: 'create', signal }, (s) => create(ctx, job, batch.ids, s));
+    const { taskId } = await callApi(ctx, { kind: 'create', signal }, (s) => create(ctx, job, ids, s));
     await ctx.ledger.append({ type: 'batch.submitted', ...base, at: ctx.now(), taskId });
-    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'submitted', ids: batch.ids.length, taskId });
+    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'submitted', ids: batch.idCount, taskId });
   } catch (error) {
-    await recordFailure(ctx, job, batch, error, signal);
+    await recordFailure(ctx, job, batch, ids, error, signal);
   }
 }
 
@@ -91,6 +93,7 @@ async function recordFailure(
   ctx: JobContext,
   job: JobState,
   batch: BatchState,
+  ids: readonly string[],
   error: unknown,
   signal?: AbortSignal,
 ): Promise<void> {
@@ -103,17 +106,17 @@ async function recordFailure(
     await ctx.ledger.append({ type: 'batch.deferred', ...base, reason: message });
     throw error;
   }
-  if (error instanceof ConflictError && job.kind === 'deletion') return recordConflict(ctx, job, batch, error);
+  if (error instanceof ConflictError && job.kind === 'deletion') return recordConflict(ctx, job, batch, ids, error);
   if (error instanceof ConflictError) {
     // Mixpanel documents 409 for deletions only; on a retrieval its message is all we know, and no export will come.
     const said = error.mixpanelMessage ?? 'no message';
     const reason = `Mixpanel answered 409 to the retrieval: ${said}`;
     await ctx.ledger.append({ type: 'batch.failed', ...base, error: reason, status: 409 });
-    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.ids.length, error: reason });
+    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.idCount, error: reason });
     return;
   }
-  if (error instanceof BadRequestError && TOO_LARGE.test(error.mixpanelMessage ?? '') && batch.ids.length > 1) {
-    const half = Math.ceil(batch.ids.length / 2);
+  if (error instanceof BadRequestError && TOO_LARGE.test(error.mixpanelMessage ?? '') && ids.length > 1) {
+    const half = Math.ceil(ids.length / 2);
     const into = [`${batch.batchId}.1`, `${batch.batchId}.2`];
     await ctx.ledger.append(
       { type: 'batch.split', ...base, into },
@@ -122,10 +125,10 @@ async function recordFailure(
         jobId,
         at,
         batchId: into[0]!,
-        ids: batch.ids.slice(0, half),
+        ids: ids.slice(0, half),
         parentBatchId: batch.batchId,
       },
-      { type: 'batch.planned', jobId, at, batchId: into[1]!, ids: batch.ids.slice(half), parentBatchId: batch.batchId },
+      { type: 'batch.planned', jobId, at, batchId: into[1]!, ids: ids.slice(half), parentBatchId: batch.batchId },
     );
     return;
   }
@@ -139,20 +142,20 @@ async function recordFailure(
     // A 2xx whose task cannot be used: the request reached Mixpanel, but resending it would
     // (from a server that always answers so) loop forever. Fail the batch, saying why.
     await ctx.ledger.append({ type: 'batch.failed', ...base, error: message, status: error.status });
-    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.ids.length, error: message });
+    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.idCount, error: message });
     return;
   }
   if (error instanceof AbortError || signal?.aborted || isTransient(error) || !(error instanceof MixpanelGdprError)) {
     // The request may have been acted on: say so, then resend (a deletion resent
     // while the first one runs comes back as a 409 naming it).
     await ctx.ledger.append({ type: 'batch.unknown', ...base, reason: message });
-    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'unknown', ids: batch.ids.length, error: message });
+    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'unknown', ids: batch.idCount, error: message });
     if (signal?.aborted || error instanceof AbortError || !(error instanceof MixpanelGdprError)) throw error;
     if (batch.unknowns >= ctx.options.maxUnknownOutcomes) {
       // A server that never gives a usable answer (broken or hostile) must not keep a job sending for ever.
       const reason = `sent ${batch.unknowns} times without a usable answer (last: ${message}); not sent again: Mixpanel may hold a task for these ids`;
       await ctx.ledger.append({ type: 'batch.failed', ...base, at: ctx.now(), error: reason });
-      ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.ids.length, error: reason });
+      ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.idCount, error: reason });
       return;
     }
     const waitMs = errorBackoffMs(ctx, batch.unknowns + 1);
@@ -167,18 +170,24 @@ async function recordFailure(
       error: message,
       ...(error instanceof ApiError && { status: error.status }),
     });
-    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.ids.length, error: message });
+    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'failed', ids: batch.idCount, error: message });
     return;
   }
   throw error;
 }
 
 /** 409: ids already in a running deletion are covered by it; the rest become a new batch. */
-async function recordConflict(ctx: JobContext, job: JobState, batch: BatchState, error: ConflictError): Promise<void> {
+async function recordConflict(
+  ctx: JobContext,
+  job: JobState,
+  batch: BatchState,
+  ids: readonly string[],
+  error: ConflictError,
+): Promise<void> {
   const { jobId } = job;
   const at = ctx.now();
   const conflicting = new Set(error.conflictingDistinctIds);
-  const coveredIds = batch.ids.filter((id) => conflicting.has(id));
+  const coveredIds = ids.filter((id) => conflicting.has(id));
   if (coveredIds.length === 0 || error.conflictingTaskIds.length === 0) {
     // A 409 that names no id of ours cannot be resolved by resubmitting.
     await ctx.ledger.append({
@@ -191,7 +200,7 @@ async function recordConflict(ctx: JobContext, job: JobState, batch: BatchState,
     });
     return;
   }
-  const rest = batch.ids.filter((id) => !conflicting.has(id));
+  const rest = ids.filter((id) => !conflicting.has(id));
   await ctx.ledger.append(
     {
       type: 'batch.conflict',

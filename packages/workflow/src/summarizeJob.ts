@@ -1,6 +1,13 @@
 import type { IdOutcome } from './IdOutcome.js';
 import { isOutstanding, isTaskTerminal } from './jobQueries.js';
-import { type JobState, type RequestState, type TaskRecord, WAITING_PHASES } from './ledger/LedgerState.js';
+import type { Ledger } from './ledger/Ledger.js';
+import {
+  type BatchState,
+  type JobState,
+  type RequestState,
+  type TaskRecord,
+  WAITING_PHASES,
+} from './ledger/LedgerState.js';
 import type { ProjectIdentity } from './project/ProjectIdentity.js';
 
 /**
@@ -80,9 +87,16 @@ export const RETRIEVAL_NOTES = [
   'A CCPA export covers only the previous year of data.',
 ];
 
-/** Ids that share one outcome: a whole submitted batch, one id covered through a 409, or an unsent batch. */
-interface OutcomeGroup {
-  ids: readonly string[];
+/**
+ * Ids that share one outcome: a whole submitted or unsent batch (its ids
+ * stay in the store: `count` says how many), or one id covered through a
+ * 409 (`ids` names it).
+ */
+export interface OutcomeGroup {
+  batch: BatchState;
+  count: number;
+  /** Set when the group is not the whole batch: the ids of a 409 found covered by running tasks, one per group. */
+  ids?: readonly string[];
   row: Omit<IdRow, 'distinctId'>;
 }
 
@@ -91,47 +105,54 @@ interface OutcomeGroup {
  * to a row per id, `summarizeJob` only counts it (a million rows with ISO
  * dates cost a second).
  */
-function* outcomeGroups(job: JobState): Generator<OutcomeGroup> {
-  for (const batch of job.batches.values()) {
-    const batchId = batch.batchId;
-    if (batch.phase === 'split') continue;
-    if (batch.phase === 'submitted') {
-      const task = job.tasks.get(batch.taskId!)!;
-      const cancelled = cancelledTask(job, task) && {
-        outcome: 'CANCELLED' as const,
-        note: 'task cancelled before it started: NOT deleted',
-      };
-      yield { ids: batch.ids, row: { ...outcomeOf([task]), batchId, ...cancelled } };
-    } else if (batch.phase === 'conflict') {
-      // Ids of a 409 that were not covered went to the remainder batch and are reported there.
-      for (const id of batch.ids) {
-        const covering = job.coveredBy.get(id);
-        if (covering)
-          yield {
-            ids: [id],
-            row: {
-              ...outcomeOf(covering.map((t) => job.tasks.get(t)!)),
-              batchId,
-              note: 'already being deleted by an earlier request (409)',
-            },
-          };
-      }
-    } else if (batch.phase === 'planned' && job.cancelledAt !== undefined) {
-      yield {
-        ids: batch.ids,
-        row: {
-          outcome: 'CANCELLED',
-          taskIds: [],
-          batchId,
-          note: 'job cancelled before this batch was sent: NOT deleted',
-        },
-      };
-    } else
-      yield {
-        ids: batch.ids,
-        row: { outcome: 'NOT_SUBMITTED', taskIds: [], batchId, ...(batch.error && { note: batch.error }) },
-      };
-  }
+export function* outcomeGroups(job: JobState): Generator<OutcomeGroup> {
+  for (const batch of job.batches.values()) yield* batchGroups(job, batch);
+}
+
+/** The outcome groups of one batch: none for a split (its halves are reported), one per covered id for a 409. */
+export function* batchGroups(job: JobState, batch: BatchState): Generator<OutcomeGroup> {
+  const batchId = batch.batchId;
+  if (batch.phase === 'split') return;
+  if (batch.phase === 'submitted') {
+    const task = job.tasks.get(batch.taskId!)!;
+    const cancelled = cancelledTask(job, task) && {
+      outcome: 'CANCELLED' as const,
+      note: 'task cancelled before it started: NOT deleted',
+    };
+    yield { batch, count: batch.idCount, row: { ...outcomeOf([task]), batchId, ...cancelled } };
+  } else if (batch.phase === 'conflict') {
+    // Ids of a 409 that were not covered went to the remainder batch and are reported there.
+    for (const id of batch.coveredIds ?? []) {
+      const covering = job.coveredBy.get(id);
+      if (covering)
+        yield {
+          batch,
+          count: 1,
+          ids: [id],
+          row: {
+            ...outcomeOf(covering.map((t) => job.tasks.get(t)!)),
+            batchId,
+            note: 'already being deleted by an earlier request (409)',
+          },
+        };
+    }
+  } else if (batch.phase === 'planned' && job.cancelledAt !== undefined) {
+    yield {
+      batch,
+      count: batch.idCount,
+      row: {
+        outcome: 'CANCELLED',
+        taskIds: [],
+        batchId,
+        note: 'job cancelled before this batch was sent: NOT deleted',
+      },
+    };
+  } else
+    yield {
+      batch,
+      count: batch.idCount,
+      row: { outcome: 'NOT_SUBMITTED', taskIds: [], batchId, ...(batch.error && { note: batch.error }) },
+    };
 }
 
 /**
@@ -144,9 +165,15 @@ function cancelledTask(job: JobState, task: TaskRecord): boolean {
   return task.status === 'REVOKED' || (task.cancel?.cancelled === true && !isTaskTerminal(task));
 }
 
-/** Per-id outcomes, streamed in plan order (invalid ids last). */
-export function* idRows(job: JobState): Generator<IdRow> {
-  for (const { ids, row } of outcomeGroups(job)) for (const distinctId of ids) yield { distinctId, ...row };
+/** The ids of an outcome group: its own list, or its batch's ids read back from the store. */
+export async function groupIds(ledger: Ledger, job: JobState, group: OutcomeGroup): Promise<readonly string[]> {
+  return group.ids ?? ledger.batchIds(job.jobId, group.batch);
+}
+
+/** Per-id outcomes, streamed in plan order (invalid ids last), each batch's ids read back from `ledger`. */
+export async function* idRows(ledger: Ledger, job: JobState): AsyncGenerator<IdRow> {
+  for (const group of outcomeGroups(job))
+    for (const distinctId of await groupIds(ledger, job, group)) yield { distinctId, ...group.row };
   for (const invalid of job.ingested?.invalid ?? []) {
     yield {
       distinctId: invalid.value,
@@ -172,7 +199,7 @@ function outcomeOf(tasks: TaskRecord[]): Pick<IdRow, 'outcome' | 'taskIds' | 'su
 export function summarizeJob(job: JobState, requests: readonly RequestState[] = []): JobSummary {
   const count = (into: Record<string, number>, key: string, n = 1) => (into[key] = (into[key] ?? 0) + n);
   const byOutcome: Record<string, number> = {};
-  for (const { ids, row } of outcomeGroups(job)) count(byOutcome, row.outcome, ids.length);
+  for (const { count: n, row } of outcomeGroups(job)) count(byOutcome, row.outcome, n);
   const byPhase: Record<string, number> = {};
   let resentAfterUnknown = 0;
   for (const b of job.batches.values()) {

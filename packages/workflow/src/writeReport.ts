@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import type { Ledger } from './ledger/Ledger.js';
 import type { JobState, RequestState } from './ledger/LedgerState.js';
 import { describeProject } from './project/ProjectIdentity.js';
 import { type IdRow, idRows, type JobRequest, type JobSummary, summarizeJob } from './summarizeJob.js';
@@ -13,6 +14,7 @@ export type ReportFormat = 'json' | 'csv' | 'md';
  * csv: one row per id; md: the summary for humans (no per-id rows).
  */
 export async function writeReport(
+  ledger: Ledger,
   job: JobState,
   format: ReportFormat,
   out: Writable,
@@ -20,11 +22,11 @@ export async function writeReport(
 ): Promise<void> {
   const summary = summarizeJob(job, requests);
   if (format === 'md') return write(out, summaryMarkdown(summary));
-  const rows = withTickets(job, requests);
+  const rows = withTickets(ledger, job, requests);
   if (format === 'csv') return writeCsv(rows, requests.length > 0, out);
   await write(out, `{"summary":${JSON.stringify(summary, null, 2)},\n"ids":[\n`);
   let first = true;
-  for (const row of rows) {
+  for await (const row of rows) {
     await write(out, `${first ? '' : ',\n'}${JSON.stringify(row)}`);
     first = false;
   }
@@ -32,13 +34,13 @@ export async function writeReport(
 }
 
 /** Each row with the tickets of the requests holding its id: its batch's request, a listed id, or the job's one request. */
-function* withTickets(job: JobState, requests: readonly RequestState[]): Generator<IdRow> {
-  if (requests.length === 0) return yield* idRows(job);
+async function* withTickets(ledger: Ledger, job: JobState, requests: readonly RequestState[]): AsyncGenerator<IdRow> {
+  if (requests.length === 0) return yield* idRows(ledger, job);
   const whole = requests.filter((r) => !r.ids).map((r) => r.ticket);
   const byId = new Map<string, string[]>();
   for (const r of requests) for (const id of r.ids ?? []) byId.set(id, [...(byId.get(id) ?? []), r.ticket]);
   const byRequestId = new Map(requests.map((r) => [r.requestId, r.ticket]));
-  for (const row of idRows(job)) {
+  for await (const row of idRows(ledger, job)) {
     const own = byRequestId.get(job.batches.get(row.batchId)?.requestId ?? '');
     const tickets = own ? [own] : [...whole, ...(byId.get(row.distinctId) ?? [])];
     yield { distinctId: row.distinctId, tickets, ...omitId(row) };
@@ -49,7 +51,7 @@ function omitId({ distinctId: _, ...rest }: IdRow): Omit<IdRow, 'distinctId'> {
   return rest;
 }
 
-async function writeCsv(rows: Iterable<IdRow>, withRequests: boolean, out: Writable): Promise<void> {
+async function writeCsv(rows: AsyncIterable<IdRow>, withRequests: boolean, out: Writable): Promise<void> {
   const csv = stringify({
     header: true,
     columns: [
@@ -65,7 +67,7 @@ async function writeCsv(rows: Iterable<IdRow>, withRequests: boolean, out: Writa
     cast: { string: neutraliseFormula },
   });
   csv.pipe(out, { end: false });
-  for (const row of rows) {
+  for await (const row of rows) {
     if (!csv.write({ ...row, taskIds: row.taskIds.join(';'), tickets: row.tickets?.join(';') }))
       await once(csv, 'drain');
   }

@@ -27,8 +27,8 @@ describe('faults', () => {
     expect(injected).toEqual(new Set(['429', '5xx', 'drop-before', 'drop-after', 'malformed']));
     expect(h.events.some((e) => e.type === 'rate-limited')).toBe(true);
     // The dice fall on requests in the order they happen, so how many creates are lost varies: each one is checked.
-    expectLostCreatesResent(h, deletion, 'createDeletion', d.batches.resentAfterUnknown);
-    expectLostCreatesResent(h, retrieval, 'createRetrieval', r.batches.resentAfterUnknown);
+    await expectLostCreatesResent(h, deletion, 'createDeletion', d.batches.resentAfterUnknown);
+    await expectLostCreatesResent(h, retrieval, 'createRetrieval', r.batches.resentAfterUnknown);
   });
 });
 
@@ -46,8 +46,8 @@ describe('lost answers', () => {
     expect(d.ids.byOutcome).toEqual({ SUCCESS: 2_000 });
     expect(r.ids.byOutcome).toEqual({ SUCCESS: 500 });
     const lost =
-      expectLostCreatesResent(h, deletion, 'createDeletion', d.batches.resentAfterUnknown) +
-      expectLostCreatesResent(h, retrieval, 'createRetrieval', r.batches.resentAfterUnknown);
+      (await expectLostCreatesResent(h, deletion, 'createDeletion', d.batches.resentAfterUnknown)) +
+      (await expectLostCreatesResent(h, retrieval, 'createRetrieval', r.batches.resentAfterUnknown));
     expect(lost).toBeGreaterThan(0);
   });
 });
@@ -57,12 +57,12 @@ describe('lost answers', () => {
  * whose answer was lost (dropped after acting, or a malformed body), and
  * requires its batch to be recorded unknown and sent again. Returns how many.
  */
-function expectLostCreatesResent(
+async function expectLostCreatesResent(
   h: Harness,
   jobId: string,
   operation: 'createDeletion' | 'createRetrieval',
   resentAfterUnknown: number,
-): number {
+): Promise<number> {
   const batches = [...h.ledger.state.jobs.get(jobId)!.batches.values()];
   const requests = h.fake.requests;
   const lost = requests.filter(
@@ -70,7 +70,8 @@ function expectLostCreatesResent(
   );
   for (const request of lost) {
     const key = request.ids!.join('\n');
-    const batch = batches.find((b) => b.ids.join('\n') === key);
+    let batch: (typeof batches)[number] | undefined;
+    for (const b of batches) if ((await h.ledger.batchIds(jobId, b)).join('\n') === key) batch = b;
     expect(batch?.unknowns, `${operation} lost at ${request.at}: its batch is recorded unknown`).toBeGreaterThanOrEqual(
       1,
     );

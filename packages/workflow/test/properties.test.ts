@@ -179,7 +179,8 @@ describe('property: any sequence of server answers leaves every batch with a rec
           for (const batch of job.batches.values())
             expect(['submitted', 'conflict', 'split', 'failed']).toContain(batch.phase);
           const accounted = new Set<string>();
-          for (const row of (await import('../src/summarizeJob.js')).idRows(job)) accounted.add(row.distinctId);
+          for await (const row of (await import('../src/summarizeJob.js')).idRows(ledger, job))
+            accounted.add(row.distinctId);
           expect(accounted.size).toBe(n);
         },
       ),

@@ -1,12 +1,15 @@
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '@mixpanel-gdpr/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileLedger } from '../src/ledger/FileLedger.js';
+import { LedgerConflictError } from '../src/ledger/LedgerConflictError.js';
+import type { LedgerState } from '../src/ledger/LedgerState.js';
 import type { LedgerRecord } from '../src/ledger/records.js';
 import { takeLock } from '../src/ledger/takeLock.js';
 import { verifyLedger } from '../src/ledger/verifyLedger.js';
+import { createRequestDesk } from '../src/requests/createRequestDesk.js';
 
 let dir: string;
 let path: string;
@@ -15,6 +18,8 @@ beforeEach(async () => {
   path = join(dir, 'ledger.jsonl');
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const NOW = Date.parse('2026-11-30T09:00:00Z');
 
 const created = (jobId: string): LedgerRecord => ({
   type: 'job.created',
@@ -130,6 +135,74 @@ describe('FileLedger shared by several processes', () => {
     await rm(path);
     await appendFile(path, text, { mode: 0o600 });
     await expect(ledger.append(planned('j1', 1))).rejects.toThrow('was replaced by another process');
+    await ledger.close();
+  });
+
+  it('a ticket recorded by another process meanwhile is found, not recorded twice: the file still replays', async () => {
+    const a = createRequestDesk({ ledger: await FileLedger.open(path), now: () => NOW });
+    const bLedger = await FileLedger.open(path);
+    const b = createRequestDesk({ ledger: bLedger, now: () => NOW });
+    const request = (ids: string[]) => ({
+      ticket: 'T-1',
+      kind: 'erasure' as const,
+      regulation: 'GDPR' as const,
+      receivedAt: NOW - 1000,
+      ids,
+      projects: ['default'],
+    });
+    const first = await a.receive([request(['u1'])]);
+    // b has not seen a's record: it decides from a stale state, and the append finds the ticket taken.
+    expect(bLedger.state.requests.size).toBe(0);
+    const again = await b.receive([request(['u1'])]);
+    expect(again).toEqual({ recorded: [], known: [bLedger.state.requests.get(first.recorded[0]!.requestId)] });
+    const other = createRequestDesk({ ledger: await FileLedger.open(path), now: () => NOW });
+    await a.receive([{ ...request(['u2']), ticket: 'T-2' }]);
+    await expect(other.receive([{ ...request(['u3']), ticket: 'T-2' }])).rejects.toThrow(
+      /erasure ticket "T-2" is already recorded as req-\S+ with another set of distinct ids/,
+    );
+    const file = (await replayed()) as LedgerState;
+    expect([...file.requests.values()].map((r) => r.ticket)).toEqual(['T-1', 'T-2']);
+  });
+
+  it('refuses a second extension recorded from a stale state, writing nothing', async () => {
+    const aLedger = await FileLedger.open(path);
+    const a = createRequestDesk({ ledger: aLedger, now: () => NOW });
+    const { recorded } = await a.receive([
+      { ticket: 'T-9', kind: 'erasure', regulation: 'GDPR', receivedAt: NOW - 1000, ids: ['u'], projects: ['default'] },
+    ]);
+    const bLedger = await FileLedger.open(path);
+    const b = createRequestDesk({ ledger: bLedger, now: () => NOW });
+    const stale = bLedger.state.requests.get(recorded[0]!.requestId)!;
+    await a.extend(recorded[0]!, 'complex request');
+    const refused = await b.extend(stale, 'many systems').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(LedgerConflictError);
+    expect((refused as Error).message).toMatch(/extended meanwhile, by another process/);
+    // Its state took in a's extension on the way: asked again, it says so plainly.
+    await expect(b.extend(stale, 'many systems')).rejects.toThrow(/already extended/);
+    const file = (await replayed()) as LedgerState;
+    expect(file.requests.get(recorded[0]!.requestId)!.extension?.reason).toBe('complex request');
+  });
+
+  it('keeps only a count of each batch in memory and reads its ids back by offset; a file rewritten under it is refused', async () => {
+    const ledger = await FileLedger.open(path);
+    const ids = Array.from({ length: 3000 }, (_, i) => `user-${i}`);
+    await ledger.append(created('j1'), { type: 'batch.planned', jobId: 'j1', at: 3, batchId: 'b1', ids });
+    await ledger.append({ type: 'batch.planned', jobId: 'j1', at: 4, batchId: 'b2', ids: ['x'] });
+    const reopened = await FileLedger.open(path, { readOnly: true });
+    for (const l of [ledger, reopened]) {
+      const batch = l.state.jobs.get('j1')!.batches.get('b1')!;
+      expect(batch).not.toHaveProperty('ids');
+      expect(batch.idCount).toBe(3000);
+      expect(await l.batchIds('j1', batch)).toEqual(ids);
+      expect(await l.batchIds('j1', l.state.jobs.get('j1')!.batches.get('b2')!)).toEqual(['x']);
+    }
+    // Another tool rewrote the file in place: the line at b2's offset is no longer b2's.
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.replace('"batchId":"b2"', '"batchId":"b3"'));
+    await expect(reopened.batchIds('j1', reopened.state.jobs.get('j1')!.batches.get('b2')!)).rejects.toThrow(
+      /no longer holds batch b2 of job j1/,
+    );
+    await reopened.close();
     await ledger.close();
   });
 });

@@ -1,6 +1,6 @@
 import { ValidationError } from '@mixpanel-gdpr/client';
 import { describe, expect, it } from 'vitest';
-import { CANCELLED_NOTE, createWorkflow, idRows, MemoryLedger } from '../src/index.js';
+import { CANCELLED_NOTE, createWorkflow, type IdRow, idRows, MemoryLedger } from '../src/index.js';
 import { type StatusAnswer, scriptedClient } from './helpers/scriptedClient.js';
 
 /** A workflow over a scripted client: 4 ids in 2 batches (t1, t2); every poll answers `status`. */
@@ -68,7 +68,8 @@ describe('a cancelled job', () => {
       ids: { byOutcome: { CANCELLED: 4 } },
       tasks: { byStatus: { REVOKED: 2 } },
     });
-    const rows = [...idRows(workflow.job(jobId)!)];
+    const rows: IdRow[] = [];
+    for await (const row of idRows(ledger, workflow.job(jobId)!)) rows.push(row);
     expect(rows.every((r) => r.outcome === 'CANCELLED' && /NOT deleted/.test(r.note ?? ''))).toBe(true);
     expect(ledger.records.filter((r) => r.type === 'job.cancelled')).toHaveLength(1);
   });

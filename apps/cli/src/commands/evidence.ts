@@ -3,12 +3,16 @@ import { constants } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
-  type BatchState,
+  batchGroups,
   evidenceMarkdown,
   evidencePack,
+  groupIds,
+  type JobState,
   jobProject,
   keyedId,
+  type OutcomeGroup,
   openPrivateFile,
+  outcomeGroups,
   type RequestKind,
 } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
@@ -92,7 +96,7 @@ async function lookup(id: string, o: EvidenceOptions, globals: GlobalOptions): P
   const session = await openSession(globals, { readOnly: true });
   try {
     const forms = new Set([id, ...(key ? [keyedId(key, id)] : [])]);
-    const found = findId(session, forms);
+    const found = await findId(session, forms);
     if (found.length === 0) {
       session.view.info(
         `no record of this id in ${session.config.ledgerPath}${key ? '' : ' (if it was purged, give the purge key with --key-file)'}`,
@@ -120,23 +124,22 @@ interface Found {
   purged: boolean;
 }
 
-function findId(session: Session, forms: ReadonlySet<string>): Found[] {
+/**
+ * Where the id (in any of its stored forms) went, job by job: the outcome
+ * groups the reports are made of, each batch's ids read back from the store
+ * (a job whose requests list their ids finds it without reading).
+ */
+async function findId(session: Session, forms: ReadonlySet<string>): Promise<Found[]> {
   const found: Found[] = [];
   for (const job of session.workflow.jobs()) {
     if (!job.ingested) continue;
-    // A split batch's ids are in its halves; a 409's uncovered ids are in its remainder batch, not in it.
-    const holds = (b: BatchState, x: string) =>
-      forms.has(x) && b.phase !== 'split' && (b.phase !== 'conflict' || job.coveredBy.has(x));
-    const batch = [...job.batches.values()].find((b) => b.ids.some((x) => holds(b, x)));
-    if (!batch) continue;
-    const matched = batch.ids.find((x) => holds(batch, x))!;
-    const tasks = batch.taskId
-      ? [job.tasks.get(batch.taskId)!]
-      : (job.coveredBy.get(matched) ?? []).map((t) => job.tasks.get(t)!);
+    const hit = await findInJob(session, job, forms);
+    if (!hit) continue;
+    const { group, matched } = hit;
+    const { row, batch } = group;
     const request = (job.requestIds ?? [])
       .map((r) => session.ledger.state.requests.get(r)!)
       .find((r) => batch.requestId === r.requestId || !r.ids || r.ids.some((x) => forms.has(x)));
-    const statusAt = Math.max(0, ...tasks.map((t) => t.statusSince ?? t.since));
     found.push({
       ...(request && {
         requestId: request.requestId,
@@ -146,16 +149,33 @@ function findId(session: Session, forms: ReadonlySet<string>): Found[] {
       }),
       project: jobProject(job),
       jobId: job.jobId,
-      taskIds: tasks.map((t) => t.taskId),
-      status: tasks.length
-        ? (tasks.map((t) => t.status ?? 'SUBMITTED').find((s) => s !== 'SUCCESS') ?? 'SUCCESS')
-        : batch.phase,
-      ...(tasks.length && { submittedAt: new Date(Math.min(...tasks.map((t) => t.since))).toISOString() }),
-      ...(statusAt > 0 && { statusAt: new Date(statusAt).toISOString() }),
+      taskIds: row.taskIds,
+      status: row.taskIds.length ? row.outcome : batch.phase,
+      ...(row.submittedAt && { submittedAt: row.submittedAt }),
+      ...(row.statusAt && { statusAt: row.statusAt }),
       purged: matched !== [...forms][0],
     });
   }
   return found;
+}
+
+async function findInJob(
+  session: Session,
+  job: JobState,
+  forms: ReadonlySet<string>,
+): Promise<{ group: OutcomeGroup; matched: string } | undefined> {
+  if (job.batchOfId) {
+    const matched = [...forms].find((x) => job.batchOfId!.has(x));
+    if (matched === undefined) return undefined;
+    const batch = job.batches.get(job.batchOfId.get(matched)!)!;
+    const group = [...batchGroups(job, batch)].find((g) => !g.ids || g.ids.includes(matched));
+    return group && { group, matched };
+  }
+  for (const group of outcomeGroups(job)) {
+    const matched = (await groupIds(session.ledger, job, group)).find((x) => forms.has(x));
+    if (matched !== undefined) return { group, matched };
+  }
+  return undefined;
 }
 
 function describe(f: Found): string {

@@ -323,9 +323,10 @@ async function dryRun(job: NewJob, tunables: Record<string, number>, globals: Gl
   const jobId = await workflow.createJob(job);
   const state = workflow.job(jobId)!;
   for (const b of state.batches.values()) {
+    const ids = await ledger.batchIds(jobId, b);
     view.result(
-      { type: 'batch', batchId: b.batchId, ids: b.ids.length, first: b.ids[0], last: b.ids.at(-1) },
-      `  ${b.batchId}  ${String(b.ids.length).padStart(4)} ${noun(b.ids.length, 'id').padEnd(3)}  (${b.ids[0]} … ${b.ids.at(-1)})`,
+      { type: 'batch', batchId: b.batchId, ids: ids.length, first: ids[0], last: ids.at(-1) },
+      `  ${b.batchId}  ${String(ids.length).padStart(4)} ${noun(ids.length, 'id').padEnd(3)}  (${ids[0]} … ${ids.at(-1)})`,
     );
   }
   const s = workflow.summary(jobId);

@@ -4,16 +4,20 @@ import { dirname } from 'node:path';
 import { CLIENT_DEFAULTS } from '@mixpanel-gdpr/client';
 import { appendDurably, LedgerAppendError } from './appendDurably.js';
 import { applyRecord } from './applyRecord.js';
+import { assertAppendable } from './assertAppendable.js';
+import { batchIdsOf } from './batchIdsOf.js';
 import { checkPrivateDirectory } from './checkPrivateDirectory.js';
 import type { Ledger } from './Ledger.js';
 import { type LedgerFile, ledgerFileOf } from './LedgerFile.js';
-import { emptyLedgerState, type LedgerState } from './LedgerState.js';
+import { type BatchState, emptyLedgerState, type LedgerState } from './LedgerState.js';
 import { chainedLine, lineHash } from './ledgerChain.js';
 import { ledgerHeaderLine } from './ledgerHeader.js';
 import { openLedgerForReading } from './openLedgerForReading.js';
 import { openPrivateFile } from './openPrivateFile.js';
+import { parseRecordLine } from './parseLedger.js';
 import { type Appended, readAppended } from './readAppended.js';
 import { readHistory } from './readHistory.js';
+import { readLines } from './readLines.js';
 import type { LedgerRecord } from './records.js';
 import type { HeldLock } from './takeLock.js';
 import { LOCK_WAIT_MS, waitForLock } from './waitForLock.js';
@@ -106,7 +110,7 @@ export class FileLedger implements Ledger {
     const file = options.wrapFile ? options.wrapFile(ledgerFileOf(handle)) : ledgerFileOf(handle);
     const ledger = new FileLedger(path, handle, file, mark, options.lockWaitMs ?? LOCK_WAIT_MS);
     try {
-      if (options.readOnly) ledger.#catchUp(await readAppended(handle, 0, 0, path));
+      if (options.readOnly) await ledger.#readOthers(false);
       else await ledger.#locked(() => ledger.#repair(options.now ?? CLIENT_DEFAULTS.now), true);
       return ledger;
     } catch (error) {
@@ -132,17 +136,20 @@ export class FileLedger implements Ledger {
       this.#locked(async () => {
         // What others appended first: `state` must hold it, and our lines chain to the true last line.
         await this.#readOthers(true);
+        assertAppendable(this.state, records);
         let head = this.#head;
         let text = '';
+        const offsets: number[] = [];
         for (const record of records) {
           const line = chainedLine(record, head);
           head = lineHash(line);
+          offsets.push(this.#size + Buffer.byteLength(text));
           text += `${line}\n`;
         }
         await this.#write(Buffer.from(text), records.length);
         this.#head = head;
         // Only once durable: memory never runs ahead of the file.
-        for (const record of records) applyRecord(this.state, record);
+        for (const [i, record] of records.entries()) applyRecord(this.state, record, offsets[i]!);
       }),
     );
   }
@@ -155,6 +162,17 @@ export class FileLedger implements Ledger {
   refresh(): Promise<void> {
     if (this.#closed) return Promise.reject(new Error(`ledger ${this.path} is closed`));
     return this.#enqueue(() => this.#readOthers(false));
+  }
+
+  /** Reads the batch's line again, at the offset noted when it was read or written. */
+  async batchIds(jobId: string, batch: BatchState): Promise<string[]> {
+    if (this.#closed) throw new Error(`ledger ${this.path} is closed`);
+    let record: LedgerRecord | undefined;
+    for await (const { bytes, complete } of readLines(this.handle, batch.stored)) {
+      if (complete) record = parseRecordLine(bytes.toString('utf8'), this.path, 0).record;
+      break;
+    }
+    return batchIdsOf(record, jobId, batch, `ledger ${this.path}`);
   }
 
   /** Reads the file again, line by line: the appends made so far are all on disk. */
@@ -209,8 +227,7 @@ export class FileLedger implements Ledger {
     }
     let appended: Appended;
     try {
-      appended = await readAppended(this.handle, this.#size, this.#lines, this.path);
-      this.#catchUp(appended);
+      appended = await this.#catchUp();
     } catch (error) {
       // Half applied, `state` no longer matches any prefix of the file.
       this.#broken = (error as Error).message;
@@ -219,19 +236,21 @@ export class FileLedger implements Ledger {
     if (repair && appended.length > appended.completeLength) await this.#cutTornTail();
   }
 
-  #catchUp(appended: Appended): void {
-    for (const { record, line } of appended.records) {
+  /** Applies the complete lines past `#size` to `state`, as they are read. */
+  async #catchUp(): Promise<Appended> {
+    const appended = await readAppended(this.handle, this.#size, this.#lines, this.path, (record, line, offset) => {
       try {
-        applyRecord(this.state, record);
+        applyRecord(this.state, record, offset);
       } catch (error) {
         throw new Error(
           `ledger ${this.path} is corrupt at line ${line} (${(error as Error).message}): fix or move it; nothing was changed`,
         );
       }
-    }
+    });
     if (appended.completeLength > this.#size) this.#head = appended.head;
     this.#size = appended.completeLength;
     this.#lines = appended.lines;
+    return appended;
   }
 
   async #write(data: Uint8Array, lines: number): Promise<void> {
@@ -254,9 +273,8 @@ export class FileLedger implements Ledger {
 
   /** Replays the file, cuts off a last line torn by a crash, and writes the header of a new (empty) ledger. */
   async #repair(now: () => number): Promise<void> {
-    const whole = await readAppended(this.handle, 0, 0, this.path);
-    // Everything is checked before anything is written: a refused file stays as it was.
-    this.#catchUp(whole);
+    // Everything is read before anything is written: a refused file stays as it was.
+    const whole = await this.#catchUp();
     if (whole.length > whole.completeLength) await this.#cutTornTail();
     if (whole.completeLength === 0) {
       const header = ledgerHeaderLine(now());

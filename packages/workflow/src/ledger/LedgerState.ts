@@ -11,7 +11,12 @@ export const IN_TASK_PHASES: ReadonlySet<BatchPhase> = new Set(['submitted', 'co
 
 export interface BatchState {
   batchId: string;
-  ids: string[];
+  /** How many ids it holds. The ids themselves stay in the store (`Ledger.batchIds`): 10M ids in memory is 1 GB. */
+  idCount: number;
+  /** Where the store keeps its `batch.planned` record (a file offset, an event seq): only the store reads it. */
+  stored: number;
+  /** For a 409: the ids found covered by running tasks (the rest went to a new batch). */
+  coveredIds?: string[];
   phase: BatchPhase;
   /** Requests sent for this batch (more than one only after an unknown outcome). */
   attempts: number;
@@ -77,6 +82,15 @@ export interface JobState extends Omit<RecordOf<'job.created'>, 'type' | 'at'> {
   tasks: Map<string, TaskRecord>;
   /** Ids covered by tasks found through a 409, per id. */
   coveredBy: Map<string, string[]>;
+  /**
+   * The batch now holding each id that one of its requests lists (split and
+   * 409 remainders followed), so a request's progress is found without
+   * reading batches back. Absent when no request of the job lists its ids
+   * (one request is the whole job, however large).
+   */
+  batchOfId?: Map<string, string>;
+  /** The batches holding one request's ids only (access requests), by request id; absent when none does. */
+  requestBatches?: Map<string, string[]>;
 }
 
 export interface LedgerState {

@@ -3,16 +3,21 @@ import type { LedgerRecord } from './records.js';
 
 /**
  * The one reducer from records to state, used when replaying a ledger and
- * after every append, so memory and disk can never disagree.
+ * after every append, so memory and disk can never disagree. `stored` is
+ * where the store keeps the record (a file offset, an event seq): a batch
+ * keeps only its ids' count and that place, and the store reads them back
+ * when they are needed (`Ledger.batchIds`).
  */
-export function applyRecord(state: LedgerState, record: LedgerRecord): void {
+export function applyRecord(state: LedgerState, record: LedgerRecord, stored: number): void {
   if (applyRequestRecord(state, record)) return;
   if (record.type === 'job.created') {
     const { type: _, jobId, at, ...rest } = record;
+    let listsIds = false;
     for (const requestId of rest.requestIds ?? []) {
       const request = state.requests.get(requestId);
       if (!request) throw new Error(`job ${jobId} names unknown request ${requestId}`);
       request.jobIds.push(jobId);
+      if (request.ids) listsIds = true;
     }
     state.jobs.set(jobId, {
       jobId,
@@ -22,6 +27,7 @@ export function applyRecord(state: LedgerState, record: LedgerRecord): void {
       batches: new Map(),
       tasks: new Map(),
       coveredBy: new Map(),
+      ...(listsIds && { batchOfId: new Map() }),
     });
     return;
   }
@@ -38,9 +44,14 @@ export function applyRecord(state: LedgerState, record: LedgerRecord): void {
       const { batchId, ids, parentBatchId, at } = record;
       // A split or a 409's remainder holds the same request's ids as its parent.
       const requestId = record.requestId ?? (parentBatchId && job.batches.get(parentBatchId)?.requestId);
+      if (requestId) {
+        const own = job.requestBatches ?? (job.requestBatches = new Map());
+        own.set(requestId, [...(own.get(requestId) ?? []), batchId]);
+      } else if (job.batchOfId) for (const id of ids) job.batchOfId.set(id, batchId);
       job.batches.set(batchId, {
         batchId,
-        ids,
+        idCount: ids.length,
+        stored,
         phase: 'planned',
         attempts: 0,
         unknowns: 0,
@@ -72,7 +83,9 @@ export function applyRecord(state: LedgerState, record: LedgerRecord): void {
       return;
     }
     case 'batch.conflict': {
-      batchOf(job, record.batchId, record.at).phase = 'conflict';
+      const batch = batchOf(job, record.batchId, record.at);
+      batch.phase = 'conflict';
+      batch.coveredIds = record.coveredIds;
       for (const taskId of record.coveringTaskIds) addTask(job, taskId, 'conflict', record.at);
       for (const id of record.coveredIds) job.coveredBy.set(id, record.coveringTaskIds);
       return;

@@ -2,49 +2,8 @@ import { isLedgerRecord } from './isLedgerRecord.js';
 import { isLedgerHeader, LEDGER_HEADER_START, LEDGER_VERSION, type LedgerHeader } from './ledgerHeader.js';
 import type { LedgerRecord } from './records.js';
 
-export interface ParsedLedger {
-  /** Undefined for an empty file, and for a 0.1 ledger (no header: its first line is a `job.created` record). */
-  header?: LedgerHeader;
-  /** In file order, with their 1-based line numbers for messages. */
-  records: Array<{ record: LedgerRecord; line: number }>;
-  /** Bytes up to the end of the last complete line. Anything after it was torn by a crash. */
-  completeLength: number;
-}
-
 /** How a first line torn by a crash can start: a new ledger's header, or a 0.1 ledger's first record. */
-const TORN_FIRST_LINE_STARTS = [LEDGER_HEADER_START, '{"type":"job.created"'];
-
-/**
- * Reads a ledger's bytes without changing them. Only a final fragment
- * without its newline is tolerated (a crash tore the last append; the
- * caller may cut it off). Every complete line must parse, a bad last line
- * included: it ended with a newline, so it was written whole and is damage,
- * not a torn append. A file that does not start like a ledger is refused
- * whole, so a wrong path (`notes.txt`) is never "repaired".
- */
-export function parseLedger(content: Uint8Array, path: string): ParsedLedger {
-  const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-  const parsed: ParsedLedger = { records: [], completeLength: 0 };
-  for (let start = 0, line = 1; start < bytes.length; line++) {
-    const end = bytes.indexOf(0x0a, start);
-    if (end === -1) {
-      const fragment = bytes.subarray(start).toString('utf8');
-      if (line === 1 && !TORN_FIRST_LINE_STARTS.some((s) => fragment.startsWith(s) || s.startsWith(fragment))) {
-        throw notALedger(path, 'it holds one unfinished line that is neither a ledger header nor a record');
-      }
-      break;
-    }
-    const text = bytes.subarray(start, end).toString('utf8');
-    start = end + 1;
-    parsed.completeLength = start;
-    if (line === 1) {
-      const first = parseFirstLine(text, path);
-      if ('header' in first) parsed.header = first.header;
-      else parsed.records.push({ record: first.record, line });
-    } else if (text.trim()) parsed.records.push({ record: parseRecordLine(text, path, line).record, line });
-  }
-  return parsed;
-}
+export const TORN_FIRST_LINE_STARTS = [LEDGER_HEADER_START, '{"type":"job.created"'];
 
 /** A record as read, without the `prev` its line carries (the hash chain is the file's, not the state's). */
 export interface ReadRecord {
@@ -96,7 +55,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function notALedger(path: string, why: string): Error {
+export function notALedger(path: string, why: string): Error {
   return new Error(
     `${path} is not a mixpanel-gdpr ledger (${why}); nothing was changed: use another path, or move the file`,
   );

@@ -1,63 +1,71 @@
 import type { FileHandle } from 'node:fs/promises';
-import { lastLineHash } from './ledgerChain.js';
-import { type ParsedLedger, parseLedger, parseRecordLine } from './parseLedger.js';
+import { lineHash } from './ledgerChain.js';
+import type { LedgerHeader } from './ledgerHeader.js';
+import { notALedger, parseFirstLine, parseRecordLine, TORN_FIRST_LINE_STARTS } from './parseLedger.js';
+import { readLines } from './readLines.js';
+import type { LedgerRecord } from './records.js';
 
-/** What other processes appended since a ledger was last read. */
-export interface Appended extends ParsedLedger {
-  /** The file's length now: bytes past `completeLength` are a line being written, or torn by a crash. */
+/** Where reading what other processes appended stopped. */
+export interface Appended {
+  /** Undefined unless read from the start of a ledger that has one (a 0.1 ledger has none). */
+  header?: LedgerHeader;
+  /** Bytes up to the end of the last complete line (absolute). Anything after it is being written, or was torn by a crash. */
+  completeLength: number;
+  /** The bytes read: past `completeLength` they are a line being written, or torn by a crash. */
   length: number;
   /** Complete lines read (the header included), to number lines in messages. */
   lines: number;
-  /** The hash of the last complete line, when there is one. */
+  /** The hash of the last complete line read, when any was. */
   head: string | undefined;
 }
 
+/** Called for each record in file order, with its line number and the byte offset where its line starts. */
+export type ApplyRead = (record: LedgerRecord, line: number, offset: number) => void;
+
 /**
  * Reads the lines added to the file since `from` (the end of the last
- * complete line seen; `lines` lines up to there). Only complete lines are
- * parsed: a final fragment is another writer's append in progress (a reader
- * without the lock) or torn by a crash (the next writer cuts it, under the
- * lock). `completeLength` is absolute. From 0, it is a whole ledger's parse,
- * header and all.
+ * complete line seen; `lines` lines up to there), a chunk at a time, handing
+ * each record to `apply` as it is parsed: a ledger of ten million ids is
+ * never held whole, and a batch's ids live only as long as `apply` keeps
+ * them. Only complete lines are parsed: a final fragment is another
+ * writer's append in progress (a reader without the lock) or torn by a
+ * crash (the next writer cuts it, under the lock). From 0, the first line
+ * may be the header, and a file that does not start like a ledger is
+ * refused before anything is applied.
  */
-export async function readAppended(handle: FileHandle, from: number, lines: number, path: string): Promise<Appended> {
+export async function readAppended(
+  handle: FileHandle,
+  from: number,
+  lines: number,
+  path: string,
+  apply: ApplyRead,
+): Promise<Appended> {
   const { size } = await handle.stat();
   if (size < from)
     throw new Error(
       `ledger ${path} is shorter (${size} bytes) than the ${from} bytes already read from it: it was cut or replaced by something other than mixpanel-gdpr; nothing was written`,
     );
-  const bytes = Buffer.alloc(size - from);
-  for (let read = 0; read < bytes.length; ) {
-    const { bytesRead } = await handle.read(bytes, read, bytes.length - read, from + read);
-    if (bytesRead === 0) break;
-    read += bytesRead;
+  const appended: Appended = { completeLength: from, length: from, lines, head: undefined };
+  let last: Buffer | undefined;
+  for await (const { bytes, offset, complete } of readLines(handle, from)) {
+    appended.length = offset + bytes.length + (complete ? 1 : 0);
+    const line = appended.lines + 1;
+    if (!complete) {
+      const fragment = bytes.toString('utf8');
+      if (line === 1 && !TORN_FIRST_LINE_STARTS.some((s) => fragment.startsWith(s) || s.startsWith(fragment)))
+        throw notALedger(path, 'it holds one unfinished line that is neither a ledger header nor a record');
+      break;
+    }
+    const text = bytes.toString('utf8');
+    if (line === 1) {
+      const first = parseFirstLine(text, path);
+      if ('header' in first) appended.header = first.header;
+      else apply(first.record, line, offset);
+    } else if (text.trim()) apply(parseRecordLine(text, path, line).record, line, offset);
+    appended.lines = line;
+    appended.completeLength = offset + bytes.length + 1;
+    last = bytes;
   }
-  if (from === 0) {
-    const parsed = parseLedger(bytes, path);
-    return {
-      ...parsed,
-      length: size,
-      lines: countLines(bytes, parsed.completeLength),
-      head: lastLineHash(bytes, parsed.completeLength),
-    };
-  }
-  const appended: Appended = { records: [], completeLength: from, length: size, lines, head: undefined };
-  for (let start = 0; ; ) {
-    const end = bytes.indexOf(0x0a, start);
-    if (end === -1) break;
-    appended.lines++;
-    const text = bytes.subarray(start, end).toString('utf8');
-    if (text.trim())
-      appended.records.push({ record: parseRecordLine(text, path, appended.lines).record, line: appended.lines });
-    start = end + 1;
-    appended.completeLength = from + start;
-  }
-  if (appended.completeLength > from) appended.head = lastLineHash(bytes, appended.completeLength - from);
+  if (last) appended.head = lineHash(last);
   return appended;
-}
-
-function countLines(bytes: Buffer, length: number): number {
-  let count = 0;
-  for (let at = bytes.indexOf(0x0a); at !== -1 && at < length; at = bytes.indexOf(0x0a, at + 1)) count++;
-  return count;
 }

@@ -6,8 +6,10 @@ const CHUNK_BYTES = 1 << 20;
 export interface FileLine {
   /** The line's bytes, without its newline. */
   bytes: Buffer;
-  /** 1-based. */
+  /** 1-based, counted from where the read started. */
   number: number;
+  /** Where the line starts in the file, in bytes. */
+  offset: number;
   /** False for a last line without a newline: an append torn by a crash. */
   complete: boolean;
 }
@@ -18,25 +20,28 @@ export interface FileLine {
  * that of the bytes on disk, and decoding would turn invalid UTF-8 into
  * replacement characters.
  */
-export async function* readLines(handle: FileHandle): AsyncGenerator<FileLine> {
+export async function* readLines(handle: FileHandle, from = 0): AsyncGenerator<FileLine> {
   let pending: Buffer[] = [];
   let number = 1;
-  let position = 0;
+  let position = from;
+  let lineStart = from;
   for (;;) {
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, position);
     if (bytesRead === 0) break;
     position += bytesRead;
     const data = chunk.subarray(0, bytesRead);
+    const chunkStart = position - bytesRead;
     let start = 0;
     for (let end = data.indexOf(0x0a); end !== -1; end = data.indexOf(0x0a, start)) {
       const piece = data.subarray(start, end);
       const bytes = pending.length ? Buffer.concat([...pending, piece]) : piece;
       pending = [];
-      yield { bytes, number: number++, complete: true };
+      yield { bytes, number: number++, offset: lineStart, complete: true };
       start = end + 1;
+      lineStart = chunkStart + start;
     }
     if (start < data.length) pending.push(data.subarray(start));
   }
-  if (pending.length) yield { bytes: Buffer.concat(pending), number, complete: false };
+  if (pending.length) yield { bytes: Buffer.concat(pending), number, offset: lineStart, complete: false };
 }

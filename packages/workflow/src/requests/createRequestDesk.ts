@@ -24,7 +24,7 @@ import {
 } from './RequestPolicy.js';
 import { type ReceivedRequests, receiveRequests, requestRecords } from './receiveRequests.js';
 import { type RequestHealth, requestHealth } from './requestHealth.js';
-import { type RequestProgress, type RequestStage, requestProgress, rowIndex } from './requestProgress.js';
+import { type RequestProgress, type RequestStage, requestProgress } from './requestProgress.js';
 
 export interface RequestDeskOptions {
   ledger: Ledger;
@@ -122,8 +122,8 @@ export function createRequestDesk(options: RequestDeskOptions): RequestDesk {
       );
     return [...jobIds].sort((a, b) => dueOf(a) - dueOf(b));
   };
-  const viewOf = (request: RequestState, rows = rowIndex()): RequestView => {
-    const progress = requestProgress(state, request, rows);
+  const viewOf = (request: RequestState): RequestView => {
+    const progress = requestProgress(state, request);
     return { request, progress, health: requestHealth(request, progress, policy, now()) };
   };
 
@@ -131,7 +131,7 @@ export function createRequestDesk(options: RequestDeskOptions): RequestDesk {
     policy,
     receive: (requests) => receiveRequests(ledger, requests, policy, now()),
     plan: (requests, planOptions) => planRequestJobs(state, projects, requests, planOptions),
-    planMissing: (planOptions) => planMissing(state, projects, planOptions),
+    planMissing: (planOptions) => planMissing(ledger, projects, planOptions),
     async receiveWhole(request, ids, planOptions) {
       const { records, known } = requestRecords(ledger, [{ ...request, ids: undefined }], policy, now());
       if (known.length)
@@ -139,7 +139,7 @@ export function createRequestDesk(options: RequestDeskOptions): RequestDesk {
           'ticket',
           `${request.kind} ticket ${JSON.stringify(request.ticket)} is already recorded (${known[0]!.requestId}): give another`,
         );
-      const planned = await planWholeRequest(state, projects, records[0]!, ids, planOptions);
+      const planned = await planWholeRequest(ledger, projects, records[0]!, ids, planOptions);
       return { request: state.requests.get(records[0]!.requestId)!, planned };
     },
     async run(jobs, { signal, wait } = {}) {
@@ -177,12 +177,11 @@ export function createRequestDesk(options: RequestDeskOptions): RequestDesk {
     },
     view: (request) => viewOf(request),
     list(filter = {}) {
-      const rows = rowIndex();
       const views: RequestView[] = [];
       for (const request of state.requests.values()) {
         if (filter.kind && request.kind !== filter.kind) continue;
         if (filter.project && !request.projects.includes(filter.project)) continue;
-        const view = viewOf(request, rows);
+        const view = viewOf(request);
         const { stage } = view.progress;
         if (filter.stage && stage !== filter.stage) continue;
         if (filter.open && (stage === 'done' || stage === 'cancelled')) continue;

@@ -3,9 +3,9 @@ import type { Ledger } from '../ledger/Ledger.js';
 import type { RequestState } from '../ledger/LedgerState.js';
 import type { MixpanelTaskFields } from '../ledger/records.js';
 import type { ProjectIdentity } from '../project/ProjectIdentity.js';
-import { DELETION_NOTES, RETRIEVAL_NOTES } from '../summarizeJob.js';
+import { DELETION_NOTES, groupIds, RETRIEVAL_NOTES } from '../summarizeJob.js';
 import type { RequestView } from './createRequestDesk.js';
-import { requestRows, rowIndex } from './requestProgress.js';
+import { requestGroups } from './requestProgress.js';
 
 export const EVIDENCE_FORMAT = 'mixpanel-gdpr-evidence';
 export const EVIDENCE_VERSION = 1;
@@ -104,7 +104,6 @@ export async function evidencePack(
   const state = ledger.state;
   // Read before the history: the pack covers at least everything up to this line.
   const head = (ledger as { head?: string }).head;
-  const rows = rowIndex();
   const jobIds = new Set(request.jobIds);
   const timelines = new Map<string, TimelineEntry[]>();
   const entry = (jobId: string, taskId: string, e: TimelineEntry) => {
@@ -139,17 +138,21 @@ export async function evidencePack(
   }
 
   const allIds = new Set<string>();
-  const projects: EvidencePack['projects'] = progress.projects.map((p) => {
+  const projects: EvidencePack['projects'] = [];
+  for (const p of progress.projects) {
     const tasks = new Map<string, EvidenceTask>();
     const notSubmitted: Array<{ id: string; note: string }> = [];
     let identity: ProjectIdentity | undefined;
     for (const jobId of p.jobIds) {
       const job = state.jobs.get(jobId)!;
       identity ??= job.project;
-      for (const row of requestRows(request, job, rows)) {
-        allIds.add(row.distinctId);
+      for (const group of requestGroups(request, job)) {
+        const { row } = group;
+        // A batch's ids are read back from the store (one read per batch, not kept).
+        const ids = await groupIds(ledger, job, group);
+        for (const id of ids) allIds.add(id);
         if (row.taskIds.length === 0) {
-          notSubmitted.push({ id: row.distinctId, note: row.note ?? row.outcome });
+          for (const id of ids) notSubmitted.push({ id, note: row.note ?? row.outcome });
           continue;
         }
         for (const taskId of row.taskIds) {
@@ -169,19 +172,19 @@ export async function evidencePack(
             };
             tasks.set(taskId, task);
           }
-          task.ids.push(row.distinctId);
+          for (const id of ids) task.ids.push(id);
         }
       }
     }
-    return {
+    projects.push({
       name: p.project,
       ...(identity && { identity }),
       stage: p.stage,
       jobIds: p.jobIds,
       tasks: [...tasks.values()],
       notSubmitted,
-    };
-  });
+    });
+  }
   // Jobs of other projects may not exist yet; the request's own list (or its jobs' ids) is the truth.
   const ids = request.ids ?? [...allIds];
   const firstJob = request.jobIds.map((id) => state.jobs.get(id)).find((j) => j !== undefined);

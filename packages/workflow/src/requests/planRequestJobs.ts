@@ -2,6 +2,7 @@ import { ValidationError } from '@mixpanel-gdpr/client';
 import type { Workflow } from '../createWorkflow.js';
 import { REQUEST_DEFAULTS } from '../defaults.js';
 import type { IdSource } from '../ids/normalizeIds.js';
+import type { Ledger } from '../ledger/Ledger.js';
 import type { JobState, LedgerState, RequestState } from '../ledger/LedgerState.js';
 import type { JobKind, RequestReceived } from '../ledger/records.js';
 import { jobProject } from './requestProgress.js';
@@ -85,7 +86,7 @@ export async function planRequestJobs(
  * others take the same ids from that job's batches.
  */
 export async function planWholeRequest(
-  state: LedgerState,
+  ledger: Ledger,
   projects: ReadonlyMap<string, Workflow>,
   request: RequestReceived,
   ids: IdSource,
@@ -100,7 +101,7 @@ export async function planWholeRequest(
         kind: JOB_KIND[request.kind],
         complianceType: request.regulation,
         ...(request.disclosureType && { disclosureType: request.disclosureType }),
-        ids: first ? idsOf(first) : ids,
+        ids: first ? idsOf(ledger, first) : ids,
         ...(!first && options.sourceSha256 && { sourceSha256: options.sourceSha256 }),
         // Recorded with the first job's first batch: input without a valid id leaves no request behind.
         ...(!first && { precede: [request] }),
@@ -111,7 +112,7 @@ export async function planWholeRequest(
       },
       { signal: options.signal },
     );
-    first ??= state.jobs.get(jobId);
+    first ??= ledger.state.jobs.get(jobId);
     planned.push({ project, jobId });
   }
   return planned;
@@ -123,10 +124,11 @@ export async function planWholeRequest(
  * every project's jobs. A whole-job request takes its ids from a job it has.
  */
 export async function planMissing(
-  state: LedgerState,
+  ledger: Ledger,
   projects: ReadonlyMap<string, Workflow>,
   options: PlanOptions = {},
 ): Promise<PlannedJob[]> {
+  const state = ledger.state;
   const listed: RequestState[] = [];
   const planned: PlannedJob[] = [];
   for (const request of state.requests.values()) {
@@ -147,7 +149,7 @@ export async function planMissing(
           kind: first.kind,
           complianceType: first.complianceType,
           ...(first.disclosureType && { disclosureType: first.disclosureType }),
-          ids: idsOf(first),
+          ids: idsOf(ledger, first),
           ...(project !== REQUEST_DEFAULTS.defaultProject && { projectName: project }),
           requestIds: [request.requestId],
           ...(first.source && { source: first.source }),
@@ -169,8 +171,10 @@ function hasJobIn(state: LedgerState, request: RequestState, project: string): b
   });
 }
 
-function* idsOf(job: JobState): Generator<string[]> {
-  for (const batch of job.batches.values()) if (batch.parentBatchId === undefined) yield batch.ids;
+/** The ids of a job as first planned (splits and 409 remainders hold the same ids again), read back a batch at a time. */
+async function* idsOf(ledger: Ledger, job: JobState): AsyncGenerator<string[]> {
+  for (const batch of job.batches.values())
+    if (batch.parentBatchId === undefined) yield await ledger.batchIds(job.jobId, batch);
 }
 
 export function workflowOf(projects: ReadonlyMap<string, Workflow>, project: string): Workflow {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { COMPLIANCE_TYPES, ValidationError } from '@mixpanel-gdpr/client';
 import type { Ledger } from '../ledger/Ledger.js';
+import { LedgerConflictError } from '../ledger/LedgerConflictError.js';
 import { type RequestState, ticketKey } from '../ledger/LedgerState.js';
 import type { RequestReceived } from '../ledger/records.js';
 import { deadlineOf } from './deadlineOf.js';
@@ -13,6 +14,9 @@ export interface ReceivedRequests {
   /** Already in the ledger exactly as given (the same file read twice): left as they were. */
   known: RequestState[];
 }
+
+/** Decisions made again after another process recorded the same ticket first: each conflict means one more ticket is known. */
+const CONFLICT_ATTEMPTS = 3;
 
 /** Longest ticket id, in characters: it is shown, filed and used in file names. */
 const MAX_TICKET_LENGTH = 200;
@@ -31,9 +35,18 @@ export async function receiveRequests(
   policy: RequestPolicy,
   nowMs: number,
 ): Promise<ReceivedRequests> {
-  const { records, known } = requestRecords(ledger, requests, policy, nowMs);
-  if (records.length) await ledger.append(...records);
-  return { recorded: records.map((r) => ledger.state.requests.get(r.requestId)!), known };
+  for (let attempt = 1; ; attempt++) {
+    const { records, known } = requestRecords(ledger, requests, policy, nowMs);
+    try {
+      if (records.length) await ledger.append(...records);
+      return { recorded: records.map((r) => ledger.state.requests.get(r.requestId)!), known };
+    } catch (error) {
+      // Another process recorded one of these tickets first (a retried webhook, two people):
+      // its record is in `state` now, so deciding again finds it known, or different and refused.
+      if (!(error instanceof LedgerConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
+      await ledger.refresh();
+    }
+  }
 }
 
 /** The checks and records of `receiveRequests`, without appending: a whole-job request is written with its job. */

@@ -1,7 +1,7 @@
 import { REQUEST_DEFAULTS } from '../defaults.js';
 import type { IdOutcome } from '../IdOutcome.js';
 import type { JobState, LedgerState, RequestState } from '../ledger/LedgerState.js';
-import { type IdRow, idRows } from '../summarizeJob.js';
+import { batchGroups, type OutcomeGroup, outcomeGroups } from '../summarizeJob.js';
 
 /**
  * Where a request stands at Mixpanel, in one project or over all of them:
@@ -36,28 +36,11 @@ export interface RequestProgress {
   doneAt?: number;
 }
 
-/** The request's rows in one job, with the batch each came from (reused across requests of one listing). */
-export type RowIndex = (job: JobState) => IdRow[];
-
-/** Caches each job's rows for one pass over many requests: a job shared by 300 requests is expanded once. */
-export function rowIndex(): RowIndex {
-  const cache = new Map<JobState, IdRow[]>();
-  return (job) => {
-    let rows = cache.get(job);
-    if (!rows) cache.set(job, (rows = [...idRows(job)].filter((r) => r.outcome !== 'INVALID')));
-    return rows;
-  };
-}
-
 const FAILED: ReadonlySet<IdOutcome> = new Set(['FAILURE', 'REVOKED', 'NOT_FOUND', 'CANCELLED']);
 
 /** What the tasks holding a request's ids say of it, per project and over all. */
-export function requestProgress(
-  state: LedgerState,
-  request: RequestState,
-  rowsOf: RowIndex = rowIndex(),
-): RequestProgress {
-  const projects = request.projects.map((project) => projectProgress(state, request, project, rowsOf));
+export function requestProgress(state: LedgerState, request: RequestState): RequestProgress {
+  const projects = request.projects.map((project) => projectProgress(state, request, project));
   const stage = request.cancelled
     ? 'cancelled'
     : (STAGE_ORDER.find((s) => projects.some((p) => p.stage === s)) ?? 'not submitted');
@@ -75,26 +58,32 @@ export function requestProgress(
   };
 }
 
-/** The request's rows in one job: its own batches, its listed ids, or (a whole-job request) every row. */
-export function requestRows(request: RequestState, job: JobState, rowsOf: RowIndex): IdRow[] {
-  const rows = rowsOf(job);
-  const own = [...job.batches.values()].some((b) => b.requestId !== undefined);
-  if (own) return rows.filter((r) => job.batches.get(r.batchId)?.requestId === request.requestId);
-  if (!request.ids) return rows;
-  const ids = new Set(request.ids);
-  return rows.filter((r) => ids.has(r.distinctId));
+/**
+ * The request's ids in one job, grouped by outcome: its own batches (when
+ * the job gives each request batches of its own), its
+ * listed ids (found through `batchOfId`, one group each), or (a whole-job
+ * request) every group. Nothing is read from the store: a group names its
+ * batch and how many of its ids it covers.
+ */
+export function requestGroups(request: RequestState, job: JobState): OutcomeGroup[] {
+  if (job.requestBatches)
+    return (job.requestBatches.get(request.requestId) ?? []).flatMap((b) => [...batchGroups(job, job.batches.get(b)!)]);
+  if (!request.ids) return [...outcomeGroups(job)];
+  const groups: OutcomeGroup[] = [];
+  for (const id of new Set(request.ids)) {
+    const batch = job.batchOfId?.get(id);
+    if (batch === undefined) continue;
+    for (const group of batchGroups(job, job.batches.get(batch)!))
+      if (!group.ids || group.ids.includes(id)) groups.push({ ...group, count: 1, ids: [id] });
+  }
+  return groups;
 }
 
 export function jobProject(job: JobState): string {
   return job.projectName ?? REQUEST_DEFAULTS.defaultProject;
 }
 
-function projectProgress(
-  state: LedgerState,
-  request: RequestState,
-  project: string,
-  rowsOf: RowIndex,
-): ProjectProgress {
+function projectProgress(state: LedgerState, request: RequestState, project: string): ProjectProgress {
   const jobs = request.jobIds.map((id) => state.jobs.get(id)!).filter((j) => jobProject(j) === project);
   const byOutcome: Partial<Record<IdOutcome, number>> = {};
   const taskIds = new Set<string>();
@@ -105,12 +94,12 @@ function projectProgress(
   let submittedAt = 0;
   let doneAt = 0;
   for (const job of jobs) {
-    for (const row of requestRows(request, job, rowsOf)) {
-      ids++;
-      byOutcome[row.outcome] = (byOutcome[row.outcome] ?? 0) + 1;
+    for (const { row, count, batch } of requestGroups(request, job)) {
+      ids += count;
+      byOutcome[row.outcome] = (byOutcome[row.outcome] ?? 0) + count;
       for (const t of row.taskIds) taskIds.add(t);
       if (row.outcome === 'NOT_SUBMITTED') {
-        if (job.batches.get(row.batchId)?.phase === 'failed') failed = true;
+        if (batch.phase === 'failed') failed = true;
         else waiting = true;
       } else if (FAILED.has(row.outcome)) failed = true;
       if (row.submittedAt) submittedAt = Math.max(submittedAt, Date.parse(row.submittedAt));

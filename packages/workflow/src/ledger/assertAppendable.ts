@@ -1,0 +1,84 @@
+import { LedgerConflictError } from './LedgerConflictError.js';
+import { type LedgerState, ticketKey } from './LedgerState.js';
+import type { LedgerRecord } from './records.js';
+
+/**
+ * Checks, against the state as it is when the append holds the store (after
+ * taking in every other process's records), that `records` apply: the
+ * reducer would otherwise refuse them only after they were written, and
+ * every later replay with them. Two processes recording the same ticket, or
+ * extending one request twice, is the race this catches; a record naming a
+ * job, batch or task nobody created is a bug, refused the same way.
+ */
+export function assertAppendable(state: LedgerState, records: readonly LedgerRecord[]): void {
+  const tickets = new Set<string>();
+  const requests = new Set<string>();
+  const extended = new Set<string>();
+  const jobs = new Set<string>();
+  const batches = new Set<string>();
+  const tasks = new Set<string>();
+  const hasRequest = (id: string) => requests.has(id) || state.requests.has(id);
+  const hasJob = (id: string) => jobs.has(id) || state.jobs.has(id);
+  const key = (jobId: string, id: string) => `${jobId}\u0000${id}`;
+  const refuse = (why: string) => {
+    throw new LedgerConflictError(`${why}: nothing was appended`);
+  };
+  for (const record of records) {
+    switch (record.type) {
+      case 'request.received': {
+        const ticket = ticketKey(record.kind, record.ticket);
+        const taken = state.tickets.get(ticket);
+        if (taken !== undefined || tickets.has(ticket))
+          refuse(
+            `${record.kind} ticket ${JSON.stringify(record.ticket)} was recorded meanwhile${taken ? ` (as ${taken}), by another process` : ' twice'}`,
+          );
+        if (hasRequest(record.requestId)) refuse(`request ${record.requestId} is already recorded`);
+        tickets.add(ticket);
+        requests.add(record.requestId);
+        continue;
+      }
+      case 'request.extended':
+        if (!hasRequest(record.requestId)) refuse(`request ${record.requestId} is not recorded`);
+        if (state.requests.get(record.requestId)?.extension || extended.has(record.requestId))
+          refuse(`request ${record.requestId} was extended meanwhile, by another process (once is all the law allows)`);
+        extended.add(record.requestId);
+        continue;
+      case 'request.cancelled':
+        if (!hasRequest(record.requestId)) refuse(`request ${record.requestId} is not recorded`);
+        continue;
+      case 'ledger.purged':
+        continue;
+      case 'job.created':
+        if (hasJob(record.jobId)) refuse(`job ${record.jobId} already exists`);
+        for (const id of record.requestIds ?? [])
+          if (!hasRequest(id)) refuse(`job ${record.jobId} names request ${id}, which is not recorded`);
+        jobs.add(record.jobId);
+        continue;
+    }
+    const { jobId } = record;
+    if (!hasJob(jobId)) refuse(`${record.type} names job ${jobId}, which does not exist`);
+    const job = state.jobs.get(jobId);
+    const hasBatch = (id: string) => batches.has(key(jobId, id)) || job?.batches.has(id) === true;
+    const hasTask = (id: string) => tasks.has(key(jobId, id)) || job?.tasks.has(id) === true;
+    switch (record.type) {
+      case 'job.ingested':
+      case 'job.cancelled':
+        continue;
+      case 'batch.planned':
+        if (hasBatch(record.batchId)) refuse(`batch ${record.batchId} of job ${jobId} already exists`);
+        batches.add(key(jobId, record.batchId));
+        continue;
+      case 'task.status':
+      case 'task.cancel':
+      case 'task.missing':
+      case 'export.downloaded':
+      case 'export.failed':
+        if (!hasTask(record.taskId)) refuse(`${record.type} names task ${record.taskId} of job ${jobId}, unknown`);
+        continue;
+      default:
+        if (!hasBatch(record.batchId)) refuse(`${record.type} names batch ${record.batchId} of job ${jobId}, unknown`);
+        if (record.type === 'batch.submitted') tasks.add(key(jobId, record.taskId));
+        if (record.type === 'batch.conflict') for (const t of record.coveringTaskIds) tasks.add(key(jobId, t));
+    }
+  }
+}
