@@ -1,7 +1,10 @@
 export declare const SPEC_PATH: string;
+export declare const SERVICE_SPEC_PATH: string;
 export declare function freePort(): Promise<number>;
 export interface PrismOptions {
   mode?: 'mock' | 'proxy';
+  /** The spec to serve. @default SPEC_PATH (Mixpanel's API) */
+  spec?: string;
   /** Upstream URL for `proxy` mode. */
   upstream?: string;
   port?: number;

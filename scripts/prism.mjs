@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 export const SPEC_PATH = fileURLToPath(new URL('../spec/mixpanel-gdpr.openapi.yml', import.meta.url));
+/** Our own service's API (`spec/service.openapi.yml`). */
+export const SERVICE_SPEC_PATH = fileURLToPath(new URL('../spec/service.openapi.yml', import.meta.url));
 const PRISM_BIN = require.resolve('@stoplight/prism-cli/dist/index.js');
 
 /** A free loopback port (tiny race between closing and Prism binding it; fine for tests). */
@@ -23,13 +25,13 @@ export async function freePort() {
 }
 
 /**
- * @param {{ mode?: 'mock' | 'proxy', upstream?: string, port?: number, args?: string[], startTimeoutMs?: number, log?: (line: string) => void }} [options]
+ * @param {{ mode?: 'mock' | 'proxy', spec?: string, upstream?: string, port?: number, args?: string[], startTimeoutMs?: number, log?: (line: string) => void }} [options]
  * @returns {Promise<{ url: string, port: number, pid: number, output: () => string, stop: () => Promise<void> }>}
  */
 export async function startPrism(options = {}) {
-  const { mode = 'mock', upstream, args = [], startTimeoutMs = 60_000, log } = options;
+  const { mode = 'mock', spec = SPEC_PATH, upstream, args = [], startTimeoutMs = 60_000, log } = options;
   const port = options.port ?? (await freePort());
-  const argv = [PRISM_BIN, mode, '-h', '127.0.0.1', '-p', String(port), ...args, SPEC_PATH];
+  const argv = [PRISM_BIN, mode, '-h', '127.0.0.1', '-p', String(port), ...args, spec];
   if (mode === 'proxy') argv.push(upstream);
   const child = spawn(process.execPath, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
