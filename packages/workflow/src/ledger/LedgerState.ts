@@ -1,6 +1,13 @@
 import type { ReportedStatus } from '@mixpanel-gdpr/client';
 import type { InvalidId } from '../ids/normalizeIds.js';
-import type { LedgerPurged, MixpanelTaskFields, RecordOf, RequestReceived } from './records.js';
+import type {
+  CallbackQueued,
+  KeyCreated,
+  LedgerPurged,
+  MixpanelTaskFields,
+  RecordOf,
+  RequestReceived,
+} from './records.js';
 
 export type BatchPhase = 'planned' | 'sending' | 'unknown' | 'submitted' | 'conflict' | 'split' | 'failed';
 
@@ -63,6 +70,33 @@ export interface RequestState extends Omit<RequestReceived, 'type' | 'at'> {
   jobIds: string[];
   /** When its stored ids were replaced by keyed hashes. */
   purgedAt?: number;
+  /** Its callbacks (`callback.queued`), oldest first. */
+  callbackIds: string[];
+}
+
+/** A service API key as its records leave it. */
+export interface KeyState extends Omit<KeyCreated, 'type' | 'at'> {
+  createdAt: number;
+  revokedAt?: number;
+}
+
+/** A callback in the outbox and how its delivery went. */
+export interface CallbackState extends Omit<CallbackQueued, 'type' | 'at' | 'body'> {
+  queuedAt: number;
+  status: 'pending' | 'delivered' | 'abandoned';
+  /** The body to send; dropped once delivered or abandoned (the log keeps it). */
+  body?: string;
+  /** Attempts taken so far (the last may still be in flight). */
+  attempts: number;
+  /** The attempt taken and not answered yet, and when it counts as lost. */
+  inFlight?: { attempt: number; until: number };
+  /** When the next attempt may be taken, epoch ms. */
+  nextAt: number;
+  lastAttemptAt?: number;
+  lastStatus?: number;
+  lastError?: string;
+  deliveredAt?: number;
+  abandoned?: { reason: string; at: number };
 }
 
 /** A job: what `job.created` said of it, then what the later records add up to. */
@@ -99,10 +133,22 @@ export interface LedgerState {
   /** Request id by `ticketKey(kind, ticket)`: a ticket is unique per kind. */
   tickets: Map<string, string>;
   purges: LedgerPurged[];
+  keys: Map<string, KeyState>;
+  callbacks: Map<string, CallbackState>;
+  /** Request id by `intake.idempotency`: a retried POST finds its request. */
+  idempotency: Map<string, string>;
 }
 
 export function emptyLedgerState(): LedgerState {
-  return { jobs: new Map(), requests: new Map(), tickets: new Map(), purges: [] };
+  return {
+    jobs: new Map(),
+    requests: new Map(),
+    tickets: new Map(),
+    purges: [],
+    keys: new Map(),
+    callbacks: new Map(),
+    idempotency: new Map(),
+  };
 }
 
 export function ticketKey(kind: RequestReceived['kind'], ticket: string): string {

@@ -151,18 +151,20 @@ export function applyRecord(state: LedgerState, record: LedgerRecord, stored: nu
   }
 }
 
-/** Request records and purges; false for a job's record. */
+/** Records that name no job (requests, keys, the outbox, purges); false for a job's record. */
 function applyRequestRecord(
   state: LedgerState,
   record: LedgerRecord,
 ): record is Exclude<LedgerRecord, { jobId: string }> {
+  if ('jobId' in record) return false;
   switch (record.type) {
     case 'request.received': {
       const { type: _, at, ...rest } = record;
       const key = ticketKey(rest.kind, rest.ticket);
       if (state.tickets.has(key)) throw new Error(`ledger records ${rest.kind} ticket ${rest.ticket} twice`);
       state.tickets.set(key, rest.requestId);
-      state.requests.set(rest.requestId, { ...rest, recordedAt: at, updatedAt: at, jobIds: [] });
+      if (rest.intake?.idempotency) state.idempotency.set(rest.intake.idempotency, rest.requestId);
+      state.requests.set(rest.requestId, { ...rest, recordedAt: at, updatedAt: at, jobIds: [], callbackIds: [] });
       return true;
     }
     case 'request.extended': {
@@ -185,9 +187,63 @@ function applyRequestRecord(
         if (request) request.purgedAt = record.at;
       }
       return true;
+    case 'key.created': {
+      const { type: _, at, ...rest } = record;
+      state.keys.set(record.keyId, { ...rest, createdAt: at });
+      return true;
+    }
+    case 'key.revoked': {
+      const key = state.keys.get(record.keyId);
+      if (!key) throw new Error(`ledger revokes unknown key ${record.keyId}`);
+      key.revokedAt = record.at;
+      return true;
+    }
     default:
-      return false;
+      return applyCallbackRecord(state, record);
   }
+}
+
+/** The outbox's records; false for any other. */
+function applyCallbackRecord(state: LedgerState, record: LedgerRecord): boolean {
+  if (record.type === 'callback.queued') {
+    const { type: _, at, ...rest } = record;
+    requestOf(state, record.requestId).callbackIds.push(record.callbackId);
+    state.callbacks.set(record.callbackId, { ...rest, queuedAt: at, status: 'pending', attempts: 0, nextAt: at });
+    return true;
+  }
+  if (!record.type.startsWith('callback.')) return false;
+  const { callbackId } = record as { callbackId: string };
+  const callback = state.callbacks.get(callbackId);
+  if (!callback) throw new Error(`ledger names unknown callback ${callbackId}`);
+  switch (record.type) {
+    case 'callback.attempting':
+      callback.attempts = record.attempt;
+      callback.inFlight = { attempt: record.attempt, until: record.until };
+      callback.lastAttemptAt = record.at;
+      // Taken again once the attempt counts as lost, unless its outcome comes first.
+      callback.nextAt = record.until;
+      break;
+    case 'callback.failed':
+      delete callback.inFlight;
+      if (record.status !== undefined) callback.lastStatus = record.status;
+      callback.lastError = record.error;
+      if (record.nextAt !== undefined) callback.nextAt = record.nextAt;
+      break;
+    case 'callback.delivered':
+      delete callback.inFlight;
+      delete callback.body;
+      callback.status = 'delivered';
+      callback.lastStatus = record.status;
+      callback.deliveredAt = record.at;
+      break;
+    case 'callback.abandoned':
+      delete callback.inFlight;
+      delete callback.body;
+      callback.status = 'abandoned';
+      callback.abandoned = { reason: record.reason, at: record.at };
+      break;
+  }
+  return true;
 }
 
 function requestOf(state: LedgerState, requestId: string) {

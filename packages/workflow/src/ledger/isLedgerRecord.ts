@@ -23,14 +23,28 @@ const RECORD_TYPES: Record<LedgerRecordType, true> = {
   'request.extended': true,
   'request.cancelled': true,
   'ledger.purged': true,
+  'key.created': true,
+  'key.revoked': true,
+  'callback.queued': true,
+  'callback.attempting': true,
+  'callback.failed': true,
+  'callback.delivered': true,
+  'callback.abandoned': true,
 };
 
-/** Records about a request carry its id instead of a job's; a purge names neither. */
-const KEY_OF: Partial<Record<LedgerRecordType, 'requestId' | null>> = {
+/** Records about a request, a key or a callback carry its id instead of a job's; a purge names none. */
+const KEY_OF: Partial<Record<LedgerRecordType, 'requestId' | 'keyId' | 'callbackId' | null>> = {
   'request.received': 'requestId',
   'request.extended': 'requestId',
   'request.cancelled': 'requestId',
   'ledger.purged': null,
+  'key.created': 'keyId',
+  'key.revoked': 'keyId',
+  'callback.queued': 'callbackId',
+  'callback.attempting': 'callbackId',
+  'callback.failed': 'callbackId',
+  'callback.delivered': 'callbackId',
+  'callback.abandoned': 'callbackId',
 };
 
 /**

@@ -53,6 +53,27 @@ export interface RequestReceived extends RequestBase {
   invalid?: InvalidId[];
   /** The input file (path, or "stdin") and the SHA-256 of its bytes. */
   source?: { name: string; sha256?: string };
+  /** Where the service POSTs its state changes, signed (`callback.queued`). */
+  callbackUrl?: string;
+  /** How it arrived, when through the service: the key that filed it, and a keyed hash of its `Idempotency-Key`. */
+  intake?: RequestIntake;
+}
+
+/** How a request reached the service. */
+export interface RequestIntake {
+  via: 'api' | 'bulk' | 'opendsr';
+  /** The API key that filed it (`key.created`). */
+  keyId?: string;
+  /**
+   * HMAC of the key id and the caller's `Idempotency-Key` (the raw value is
+   * the caller's, and may be guessable): a retry carrying it finds this
+   * request, and no other request may record it again.
+   */
+  idempotency?: string;
+  /** A digest of the request as sent: the same `Idempotency-Key` with another body is refused. */
+  bodySha256?: string;
+  /** OpenDSR: the controller's id of the request, and where to POST its status changes. */
+  opendsr?: { subjectRequestId: string; statusCallbackUrls: string[]; controllerId?: string; requestType: string };
 }
 
 /** The legal-deadline extension (GDPR: two further months; CCPA: 45 more days), with its reason. */
@@ -79,6 +100,94 @@ export interface LedgerPurged {
   /** A fingerprint of the HMAC key (not the key): which key answers lookups. */
   keyFingerprint: string;
   previousHead: string;
+}
+
+/** What a service API key may do: read requests, file them, administer (cancel, metrics, keys). */
+export type KeyScope = 'read' | 'submit' | 'admin';
+
+/** A service API key. Only a hash of its secret is stored; the secret is shown once, when it is made. */
+export interface KeyCreated {
+  type: 'key.created';
+  keyId: string;
+  at: number;
+  name: string;
+  scopes: KeyScope[];
+  /** SHA-256 (hex) of the key's secret part. */
+  secretSha256: string;
+}
+
+export interface KeyRevoked {
+  type: 'key.revoked';
+  keyId: string;
+  at: number;
+}
+
+/** What a callback says: the service's own signed callback, or an OpenDSR status callback. */
+export type CallbackProtocol = 'service' | 'opendsr';
+
+/**
+ * A callback to deliver: the outbox. Its body is fixed here, so every
+ * attempt sends the same bytes (receivers deduplicate on its id and check
+ * its signature); the signature is computed when it is sent.
+ */
+export interface CallbackQueued {
+  type: 'callback.queued';
+  callbackId: string;
+  requestId: string;
+  at: number;
+  protocol: CallbackProtocol;
+  /** `request.state_changed`, `request.extended`, … (the service spec's `CallbackEventType`). */
+  event: string;
+  /** The request's state the event reports, and the one before it. */
+  state?: string;
+  previousState?: string;
+  url: string;
+  /** The JSON body, as sent. */
+  body: string;
+}
+
+/**
+ * A process takes attempt `attempt` of a callback before sending it: one
+ * sender per attempt, whatever the number of service processes. A taker
+ * that dies leaves the attempt without an outcome; after `until` another
+ * may take the next one (the receiver may then see the event twice, with
+ * the same id: at least once, never lost).
+ */
+export interface CallbackAttempting {
+  type: 'callback.attempting';
+  callbackId: string;
+  at: number;
+  attempt: number;
+  /** Epoch ms after which the attempt counts as lost. */
+  until: number;
+}
+
+/** An attempt's outcome: the receiver's status, or why there was none, and when to try again. */
+export interface CallbackFailed {
+  type: 'callback.failed';
+  callbackId: string;
+  at: number;
+  attempt: number;
+  status?: number;
+  error: string;
+  /** Epoch ms of the next attempt; absent when there is none (`callback.abandoned` follows). */
+  nextAt?: number;
+}
+
+export interface CallbackDelivered {
+  type: 'callback.delivered';
+  callbackId: string;
+  at: number;
+  attempt: number;
+  status: number;
+}
+
+/** No more attempts: the receiver answered 410, or retries ran out. */
+export interface CallbackAbandoned {
+  type: 'callback.abandoned';
+  callbackId: string;
+  at: number;
+  reason: string;
 }
 
 /** Mixpanel's own fields from a status answer, kept as evidence (deletions report who asked, when, where). */
@@ -162,7 +271,14 @@ export type LedgerRecord =
   | RequestReceived
   | RequestExtended
   | (RequestBase & { type: 'request.cancelled'; reason: string })
-  | LedgerPurged;
+  | LedgerPurged
+  | KeyCreated
+  | KeyRevoked
+  | CallbackQueued
+  | CallbackAttempting
+  | CallbackFailed
+  | CallbackDelivered
+  | CallbackAbandoned;
 
 export type LedgerRecordType = LedgerRecord['type'];
 /** A record as passed to `append`: the ledger stamps nothing, the caller sets `at`. */
