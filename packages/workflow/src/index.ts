@@ -37,7 +37,16 @@ export { isKeyedId, KEYED_ID_PREFIX, keyedId, keyFingerprint, PURGE_KEY_MIN_BYTE
 export type { Ledger } from './ledger/Ledger.js';
 export { LedgerConflictError } from './ledger/LedgerConflictError.js';
 export type { LedgerFile } from './ledger/LedgerFile.js';
-export type { BatchPhase, BatchState, JobState, LedgerState, RequestState, TaskRecord } from './ledger/LedgerState.js';
+export type {
+  BatchPhase,
+  BatchState,
+  CallbackState,
+  JobState,
+  KeyState,
+  LedgerState,
+  RequestState,
+  TaskRecord,
+} from './ledger/LedgerState.js';
 export { emptyLedgerState } from './ledger/LedgerState.js';
 export { MemoryLedger } from './ledger/MemoryLedger.js';
 export { openPrivateFile } from './ledger/openPrivateFile.js';
@@ -45,11 +54,21 @@ export type { PurgeLedgerOptions, PurgeResult } from './ledger/purgeLedger.js';
 export { purgeLedger } from './ledger/purgeLedger.js';
 export { readHistory } from './ledger/readHistory.js';
 export type {
+  CallbackAbandoned,
+  CallbackAttempting,
+  CallbackDelivered,
+  CallbackFailed,
+  CallbackProtocol,
+  CallbackQueued,
   JobKind,
+  KeyCreated,
+  KeyRevoked,
+  KeyScope,
   LedgerPurged,
   LedgerRecord,
   LedgerRecordType,
   MixpanelTaskFields,
+  RequestIntake,
   RequestKind,
   RequestReceived,
 } from './ledger/records.js';

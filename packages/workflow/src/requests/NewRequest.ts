@@ -1,6 +1,6 @@
 import type { ComplianceType, DisclosureType } from '@mixpanel-gdpr/client';
 import type { InvalidId } from '../ids/normalizeIds.js';
-import type { RequestKind } from '../ledger/records.js';
+import type { RequestIntake, RequestKind } from '../ledger/records.js';
 
 /** A data-subject request to record: what the caller received, before any deadline is computed. */
 export interface NewRequest {
@@ -25,4 +25,8 @@ export interface NewRequest {
   labels?: Record<string, string> | undefined;
   /** The input it was read from, and the SHA-256 of that input. */
   source?: { name: string; sha256?: string | undefined } | undefined;
+  /** Where the service POSTs its state changes (checked by the service before it gets here). */
+  callbackUrl?: string | undefined;
+  /** How it reached the service. */
+  intake?: RequestIntake | undefined;
 }

@@ -130,6 +130,8 @@ function toRecord(r: NewRequest, policy: RequestPolicy, nowMs: number): RequestR
     ...(r.source && {
       source: { name: r.source.name, ...(r.source.sha256 && { sha256: r.source.sha256 }) },
     }),
+    ...(r.callbackUrl && { callbackUrl: r.callbackUrl }),
+    ...(r.intake && { intake: r.intake }),
   };
 }
 

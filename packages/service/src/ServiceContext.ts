@@ -1,0 +1,24 @@
+import type { KeyScope, KeyState, Ledger, RequestDesk } from '@mixpanel-gdpr/workflow';
+import type { CallbackPolicy } from './callbackPolicy.js';
+
+/** What every handler works with: the store, the request desk, the clock and the operator's settings. */
+export interface ServiceContext {
+  ledger: Ledger;
+  desk: RequestDesk;
+  /** The configured project names a request may name. */
+  projects: readonly string[];
+  now: () => number;
+  /** Keys Idempotency-Key hashes (HMAC-SHA256), so the store never holds a caller's raw key. */
+  secret: Uint8Array;
+  /** Checks a request's callback URL at intake (no SSRF); throws naming `callbackUrl`. */
+  checkCallbackUrl: (url: string) => Promise<void> | void;
+  callbackPolicy: CallbackPolicy;
+  pageSize: number;
+  tool: { name: string; version: string };
+}
+
+/** The key a request authenticated with, set by the security handler. */
+export interface Caller {
+  key: KeyState;
+  scopes: ReadonlySet<KeyScope>;
+}

@@ -1,0 +1,226 @@
+import type { KeyScope, Ledger, RequestDesk } from '@mixpanel-gdpr/workflow';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import openapiGlue from 'fastify-openapi-glue';
+import { findApiKey, keyIdOf } from './apiKeys.js';
+import type { CallbackPolicy } from './callbackPolicy.js';
+import { SERVICE_DEFAULTS } from './defaults.js';
+import { fieldErrorsOf, type SchemaError } from './fieldErrorsOf.js';
+import { operationalHandlers, type ReadinessCheck } from './handlers/operationalHandlers.js';
+import { requestHandlers } from './handlers/requestHandlers.js';
+import { intakeLimiter } from './intakeLimiter.js';
+import { loadServiceSpec } from './loadServiceSpec.js';
+import type { Caller, ServiceContext } from './ServiceContext.js';
+import { ServiceError } from './ServiceError.js';
+import { ServiceMetrics } from './ServiceMetrics.js';
+
+export interface ServiceOptions {
+  ledger: Ledger;
+  desk: RequestDesk;
+  /** The configured project names. */
+  projects: readonly string[];
+  /** At least 32 bytes: keys Idempotency-Key hashes. Keep it across restarts (a retry after one must still match). */
+  secret: Uint8Array;
+  version: string;
+  now?: () => number;
+  /** Refuses a callback URL at intake (the callback guard); default: https only, no private hosts. */
+  checkCallbackUrl?: (url: string) => Promise<void> | void;
+  callbackPolicy?: CallbackPolicy;
+  /** The store's checks for `/readyz`; default: the store can be read (`refresh`). */
+  readiness?: () => Promise<ReadinessCheck[]>;
+  /** pino options for fastify's logger, or false. Authorization, cookies and Idempotency-Keys are always redacted. */
+  logger?: boolean | Record<string, unknown>;
+  bodyLimitBytes?: number;
+  pageSize?: number;
+  intakePerMinute?: number;
+}
+
+export interface Service {
+  app: FastifyInstance;
+  metrics: ServiceMetrics;
+}
+
+/** Headers that carry a secret: never logged. */
+const REDACTED = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'];
+
+/**
+ * The service's HTTP API, spec first: every route, parameter and body
+ * schema comes from `spec/service.openapi.yml` (fastify-openapi-glue), each
+ * request is validated against it (Ajv, JSON Schema 2020-12, as OpenAPI 3.1
+ * says) before a handler runs, and every answer is serialised through the
+ * spec's response schema (nothing else leaks out). Errors are
+ * `application/problem+json` naming the field at fault.
+ */
+export async function createService(options: ServiceOptions): Promise<Service> {
+  if (options.secret.length < 32) throw new TypeError('the service secret must be at least 32 bytes');
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const ctx: ServiceContext = {
+    ledger: options.ledger,
+    desk: options.desk,
+    projects: options.projects,
+    now,
+    secret: options.secret,
+    checkCallbackUrl: options.checkCallbackUrl ?? defaultCallbackCheck,
+    callbackPolicy: options.callbackPolicy ?? {},
+    pageSize: options.pageSize ?? SERVICE_DEFAULTS.pageSize,
+    tool: { name: '@mixpanel-gdpr/service', version: options.version },
+  };
+  const metrics = new ServiceMetrics(options.desk, now);
+  const app = Fastify({
+    logger: options.logger === false ? false : { redact: REDACTED, ...(options.logger === true ? {} : options.logger) },
+    bodyLimit: options.bodyLimitBytes ?? SERVICE_DEFAULTS.bodyLimitBytes,
+    // Ids are never in URLs; a long URL is a mistake or an attack.
+    maxParamLength: 200,
+    return503OnClosing: true,
+  });
+  const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes: 'array', useDefaults: true });
+  (addFormatsModule as unknown as (a: typeof ajv) => void)(ajv);
+  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  app.setSchemaErrorFormatter((errors, context) => {
+    const fields = fieldErrorsOf(errors as unknown as SchemaError[], context);
+    return new ServiceError({
+      status: 400,
+      type: 'validation',
+      title: 'Bad request',
+      detail: fields.map((f) => f.message).join('; '),
+      errors: fields,
+    });
+  });
+  app.setErrorHandler((error: FastifyError | ServiceError, req, reply) => sendProblem(error, req, reply));
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(
+      new ServiceError({
+        status: 404,
+        type: 'not-found',
+        title: 'Not found',
+        detail: `no ${req.method} ${req.routeOptions.url ?? 'route'} here`,
+      }),
+      req,
+      reply,
+    ),
+  );
+
+  const takeIntake = intakeLimiter(options.intakePerMinute ?? SERVICE_DEFAULTS.intakePerMinute, now);
+  const requests = requestHandlers(ctx);
+  const handlers = {
+    ...requests,
+    async createRequest(req: FastifyRequest, reply: FastifyReply) {
+      takeIntake((req as FastifyRequest & { caller: Caller }).caller.key.keyId);
+      return requests.createRequest(req, reply);
+    },
+    ...operationalHandlers(ctx, metrics, {
+      startedAt,
+      version: options.version,
+      readiness: options.readiness ?? (() => storeReadiness(options.ledger)),
+    }),
+  };
+  let lastRefresh = Number.NEGATIVE_INFINITY;
+  await app.register(openapiGlue, {
+    specification: await loadServiceSpec(),
+    serviceHandlers: handlers,
+    securityHandlers: {
+      async apiKey(req: FastifyRequest, _reply: FastifyReply, scopes: KeyScope[]) {
+        const presented = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+        if (!presented) throw authProblem(req, 401, 'send an API key: Authorization: Bearer <key>');
+        let key = findApiKey(ctx.ledger.state, presented);
+        // A key made by `mixpanel-gdpr keys create` in another process: take in the store once a second at most.
+        const id = keyIdOf(presented);
+        if (!key && id && !ctx.ledger.state.keys.has(id) && now() - lastRefresh >= SERVICE_DEFAULTS.keyRefreshMs) {
+          lastRefresh = now();
+          await ctx.ledger.refresh();
+          key = findApiKey(ctx.ledger.state, presented);
+        }
+        if (!key) throw authProblem(req, 401, 'this API key is not valid (unknown, revoked or mistyped)');
+        const missing = scopes.filter((s) => !key.scopes.includes(s));
+        if (missing.length)
+          throw authProblem(req, 403, `this API key lacks the ${missing.join(', ')} scope this operation needs`);
+        (req as FastifyRequest & { caller: Caller }).caller = { key, scopes: new Set(key.scopes) };
+      },
+      // The dashboard's session cookie (issue 13) is not issued yet: no request authenticates with it.
+      async session() {
+        throw new Error('no session');
+      },
+    },
+  });
+  return { app, metrics };
+}
+
+/** The reason the key was refused, kept on the request: the security plugin reports only that every scheme failed. */
+function authProblem(req: FastifyRequest, status: 401 | 403, detail: string): Error {
+  const problem = new ServiceError({
+    status,
+    type: status === 401 ? 'unauthorized' : 'forbidden',
+    title: status === 401 ? 'Unauthorized' : 'Forbidden',
+    detail,
+    ...(status === 401 && { headers: { 'www-authenticate': 'Bearer' } }),
+  });
+  (req as FastifyRequest & { authProblem?: ServiceError }).authProblem = problem;
+  return Object.assign(new Error(detail), { statusCode: status });
+}
+
+function sendProblem(error: FastifyError | ServiceError, req: FastifyRequest, reply: FastifyReply) {
+  const problem = toProblem(error, req);
+  if (problem.status >= 500) req.log.error({ err: error }, 'request failed');
+  for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send({
+      type: `urn:mixpanel-gdpr:problem:${problem.type}`,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.message,
+      errors: problem.errors,
+    });
+}
+
+function toProblem(error: FastifyError | ServiceError, req: FastifyRequest): ServiceError {
+  if (error instanceof ServiceError) return error;
+  const auth = (req as FastifyRequest & { authProblem?: ServiceError }).authProblem;
+  if (auth && (error.statusCode === 401 || error.statusCode === 403)) return auth;
+  const status = error.statusCode ?? 500;
+  const known: Record<number, [string, string]> = {
+    400: ['validation', 'Bad request'],
+    401: ['unauthorized', 'Unauthorized'],
+    403: ['forbidden', 'Forbidden'],
+    404: ['not-found', 'Not found'],
+    405: ['method-not-allowed', 'Method not allowed'],
+    413: ['too-large', 'Too large'],
+    415: ['unsupported-media-type', 'Unsupported media type'],
+  };
+  const [type, title] = known[status] ?? ['internal', 'Internal error'];
+  // A 500's own message may hold anything (a path, a driver's words): it stays in the log.
+  const detail = status >= 500 ? 'the service failed to answer; it is logged' : error.message;
+  return new ServiceError({
+    status: status >= 400 && status < 600 ? status : 500,
+    type,
+    title,
+    detail,
+    ...(status === 401 && { headers: { 'www-authenticate': 'Bearer' } }),
+  });
+}
+
+async function storeReadiness(ledger: Ledger): Promise<ReadinessCheck[]> {
+  const started = performance.now();
+  try {
+    await ledger.refresh();
+    return [{ name: 'store', ok: true, detail: `read in ${Math.round(performance.now() - started)} ms` }];
+  } catch (error) {
+    return [{ name: 'store', ok: false, detail: (error as Error).message }];
+  }
+}
+
+/** Without a guard configured: https only, and no address literal at all (a host name is checked when sent). */
+function defaultCallbackCheck(url: string): void {
+  const u = new URL(url);
+  if (u.protocol !== 'https:' || u.username || u.password || /^\[|^\d+\.\d+\.\d+\.\d+$/.test(u.hostname))
+    throw new ServiceError({
+      status: 400,
+      type: 'validation',
+      title: 'Bad request',
+      detail: 'callbackUrl must be https, to a host name, without credentials',
+      errors: [{ field: 'callbackUrl', message: 'callbackUrl must be https, to a host name, without credentials' }],
+    });
+}

@@ -1,0 +1,18 @@
+/** Every service default, with its unit: declared once. */
+export const SERVICE_DEFAULTS = Object.freeze({
+  /** Where `serve` listens: loopback unless the operator says otherwise. */
+  host: '127.0.0.1',
+  port: 8080,
+  /** Largest JSON body, in bytes (the spec: 4 MiB). */
+  bodyLimitBytes: 4 * 1024 * 1024,
+  /** Requests per page of a listing, and the most one page may hold (the spec's `limit`). */
+  pageSize: 50,
+  /** Intake requests (POSTs that file requests) one key may make per minute; more get 429 with Retry-After. */
+  intakePerMinute: 600,
+  /** How long a refresh of the store may be skipped when an unknown key is presented, in ms (a key made by the CLI meanwhile). */
+  keyRefreshMs: 1_000,
+  /** Days of due dates the deadlines view covers by default (the spec: 45; at most 120). */
+  deadlineDays: 45,
+  /** Graceful shutdown: how long requests in flight may take to finish after SIGTERM, in ms. */
+  closeGraceMs: 10_000,
+});

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { badRequest } from '../ServiceError.js';
+
+/** Where a page ends: the last request's sort key, and the filters it was made with. */
+export interface PagePosition {
+  dueAt: number;
+  receivedAt: number;
+  requestId: string;
+}
+
+/** A digest of the filters, so a cursor cannot be replayed against other ones (it would skip or repeat requests). */
+export function filtersDigest(filters: Record<string, unknown>): string {
+  const { cursor: _, limit: __, ...rest } = filters;
+  const sorted = Object.keys(rest)
+    .sort()
+    .map((k) => [k, rest[k]]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('base64url').slice(0, 12);
+}
+
+export function encodeCursor(position: PagePosition, digest: string): string {
+  return Buffer.from(JSON.stringify([position.dueAt, position.receivedAt, position.requestId, digest])).toString(
+    'base64url',
+  );
+}
+
+export function decodeCursor(cursor: string, digest: string): PagePosition {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  if (
+    !Array.isArray(value) ||
+    value.length !== 4 ||
+    !Number.isFinite(value[0]) ||
+    !Number.isFinite(value[1]) ||
+    typeof value[2] !== 'string'
+  )
+    throw badRequest('cursor', 'cursor is not one this service made: pass nextCursor back as it was given');
+  if (value[3] !== digest)
+    throw badRequest('cursor', 'cursor was made with other filters: repeat the filters of the first page');
+  return { dueAt: value[0], receivedAt: value[1], requestId: value[2] };
+}
+
+/** Strictly after the position, in the listing's order (due, received, request id). */
+export function isAfter(p: PagePosition, q: PagePosition): boolean {
+  return p.dueAt !== q.dueAt
+    ? p.dueAt > q.dueAt
+    : p.receivedAt !== q.receivedAt
+      ? p.receivedAt > q.receivedAt
+      : p.requestId > q.requestId;
+}
