@@ -5,6 +5,7 @@ import {
   createWorkflowClient,
   FilePaceShare,
   type JobState,
+  type ProgressEvent,
   jobProject,
   type ProjectIdentity,
   REQUEST_DEFAULTS,
@@ -52,6 +53,8 @@ export interface SessionOptions {
   projects?: readonly string[] | undefined;
   /** Writes to the ledger without calling Mixpanel (extend, purge): no credentials are read. @default !readOnly */
   calls?: boolean;
+  /** Also told every progress event, with its project (the service's metrics). */
+  onProgress?: (project: string, event: ProgressEvent) => void;
 }
 
 /**
@@ -60,7 +63,7 @@ export interface SessionOptions {
  */
 export async function openSession(
   globals: GlobalOptions,
-  { readOnly = false, tunables = {}, projects: wanted, calls = !readOnly }: SessionOptions = {},
+  { readOnly = false, tunables = {}, projects: wanted, calls = !readOnly, onProgress }: SessionOptions = {},
 ): Promise<Session> {
   const config = await resolveConfig(globals);
   const tool = config.tool;
@@ -116,7 +119,12 @@ export async function openSession(
         pollMinDelayMs: config.pollMinDelayMs,
         pollMaxDelayMs: config.pollMaxDelayMs,
         watchDeadlineMs: config.watchDeadlineMs,
-        onProgress: view.onEvent,
+        onProgress: onProgress
+          ? (event) => {
+              view.onEvent(event);
+              onProgress(name, event);
+            }
+          : view.onEvent,
       }),
     );
   }

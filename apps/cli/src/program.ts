@@ -15,6 +15,8 @@ import { type RequestsOptions, requests } from './commands/requests.js';
 import { type StartOptions, startJob } from './commands/startJob.js';
 import { storeCopy } from './commands/storeCopy.js';
 import { verify } from './commands/verify.js';
+import { type KeyCreateOptions, keysCreate, keysList, keysRevoke } from './commands/keys.js';
+import { type ServeOptions, serve } from './commands/serve.js';
 import { WORKER_DEFAULTS, type WorkerOptions, worker } from './commands/worker.js';
 import type { GlobalOptions } from './config.js';
 import { stdinCredentialSources } from './credentials.js';
@@ -292,22 +294,63 @@ export function buildProgram(
       '\nExamples:\n  $ head -c 32 /dev/urandom > purge.key && chmod 600 purge.key\n  $ mixpanel-gdpr purge --key-file purge.key --dry-run',
     )
     .action((o: PurgeOptions) => onRun(() => purge(o, globals()), globals().dryRun ? READS : WRITES));
-  program
-    .command('worker')
-    .description(
-      'Run continuously on the shared store (PostgreSQL): take jobs under a lease, submit, poll, download, record.',
-    )
-    .option('--concurrency <n>', `jobs run at once (default ${WORKER_DEFAULTS.concurrency})`)
-    .option(
-      '--lease-ms <ms>',
-      `a job's lease; a dead worker's jobs are taken over after it (default ${WORKER_DEFAULTS.leaseMs})`,
-    )
-    .option('--idle-ms <ms>', `longest sleep between looks for work (default ${WORKER_DEFAULTS.idleMs})`)
+  const workOptions = (command: Command) =>
+    command
+      .option('--concurrency <n>', `jobs run at once (default ${WORKER_DEFAULTS.concurrency})`)
+      .option(
+        '--lease-ms <ms>',
+        `a job's lease; a dead worker's jobs are taken over after it (default ${WORKER_DEFAULTS.leaseMs})`,
+      )
+      .option('--idle-ms <ms>', `longest sleep between looks for work (default ${WORKER_DEFAULTS.idleMs})`)
+      .option(
+        '--batch-window-ms <ms>',
+        `how long arriving requests wait to share batches, unless they fill one or one is at risk (default ${WORKER_DEFAULTS.planAfterMs})`,
+      );
+  workOptions(
+    program
+      .command('worker')
+      .description(
+        'Run continuously: take jobs (under a lease on PostgreSQL, a run lock on the file store), submit, poll, download, record.',
+      ),
+  )
     .addHelpText(
       'after',
       '\nExamples:\n  $ DATABASE_URL=postgres://gdpr@db/gdpr mixpanel-gdpr --config projects.yaml worker',
     )
     .action((o: WorkerOptions) => onRun((signal) => worker(o, globals(), signal), WRITES));
+  workOptions(
+    program
+      .command('serve')
+      .description(
+        'Serve the HTTP API (spec/service.openapi.yml): intake, status, evidence; and work, as `worker` does, unless --no-work.',
+      ),
+  )
+    .option('--host <host>', 'address to listen on (default 127.0.0.1: put TLS in front)')
+    .option('--port <port>', 'port to listen on (default 8080; 0: any free port)')
+    .option('--secret-file <path>', 'key of Idempotency-Key hashes, 32+ bytes (default: MIXPANEL_GDPR_SERVICE_SECRET_FILE)')
+    .option('--no-work', 'only serve HTTP: separate `worker` processes do the work')
+    .option('--allow-callback-host <host...>', 'callback hosts allowed (exact, or *.example.com); default: any public host')
+    .option('--allow-private-callbacks', 'allow callbacks to private and loopback addresses (http to loopback too)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ mixpanel-gdpr --config projects.yaml keys create --name zendesk --scope submit,read\n  $ mixpanel-gdpr --config projects.yaml serve --port 8080',
+    )
+    .action((o: ServeOptions) => onRun((signal) => serve(o, globals(), signal), WRITES));
+  const keys = program.command('keys').description("The service's API keys (only their hashes are stored).");
+  keys
+    .command('create')
+    .description('Make an API key and print it once.')
+    .requiredOption('--name <name>', 'who or what uses it (shown in keys list)')
+    .requiredOption('--scope <scopes>', 'read, submit and/or admin, comma-separated')
+    .action((o: KeyCreateOptions) => onRun(() => keysCreate(o, globals()), WRITES));
+  keys
+    .command('list')
+    .description('List the API keys: id, scopes, created, revoked, name.')
+    .action(() => onRun(() => keysList(globals()), READS));
+  keys
+    .command('revoke <keyId>')
+    .description('Revoke an API key: the service refuses it from then on.')
+    .action((keyId: string) => onRun(() => keysRevoke(keyId, globals()), WRITES));
   program
     .command('migrate')
     .description("Apply the shared store's SQL migrations (every command also does at start) and list them.")
@@ -345,6 +388,10 @@ const GLOBALS_USED: Record<string, readonly string[]> = {
   evidence: [...LEDGER_OPTIONS, 'config', 'timeZone'],
   verify: LEDGER_OPTIONS,
   worker: [...WATCH_OPTIONS, 'config', 'timeZone'],
+  serve: [...WATCH_OPTIONS, 'config', 'timeZone'],
+  create: [...LEDGER_OPTIONS, 'config'],
+  list: [...LEDGER_OPTIONS, 'config'],
+  revoke: [...LEDGER_OPTIONS, 'config'],
   migrate: ['databaseUrl', 'json'],
   copy: ['ledger', 'json'],
   purge: [...LEDGER_OPTIONS, 'config', 'dryRun'],

@@ -1,7 +1,5 @@
 import { MixpanelGdprError } from '@mixpanel-gdpr/client';
-import type { Lease } from '@mixpanel-gdpr/store-postgres';
-import { jobProject } from '@mixpanel-gdpr/workflow';
-import { CliError } from '../CliError.js';
+import { JobBusyError, jobProject, takeRunLock, WORKFLOW_DEFAULTS } from '@mixpanel-gdpr/workflow';
 import type { GlobalOptions } from '../config.js';
 import { positive } from '../config.js';
 import { errorCodeOf } from '../errorCodes.js';
@@ -13,6 +11,7 @@ export interface WorkerOptions {
   concurrency?: string;
   leaseMs?: string;
   idleMs?: string;
+  batchWindowMs?: string;
 }
 
 /** Every worker default, with its unit. */
@@ -27,102 +26,204 @@ export const WORKER_DEFAULTS = Object.freeze({
   retryMs: 60_000,
   /**
    * Requests recorded this long ago without their jobs are planned by a
-   * worker, in ms: a run that records requests plans them within moments,
-   * and its crash between the two is what this catches.
+   * worker, in ms: the window in which requests arriving one by one (the
+   * service) are gathered into full batches, and in which a run that
+   * records requests plans them itself (its crash is what this catches).
+   * Cut short when the requests waiting fill a batch, or one is urgent.
    */
   planAfterMs: 60_000,
   /** After the store failed (a database restart, a dropped connection), wait this long before looking again, in ms. */
   storeRetryMs: 1_000,
 });
 
+/** How a work loop runs: `worker` and `serve` each set these from their flags. */
+export interface WorkSettings {
+  concurrency: number;
+  leaseMs: number;
+  idleMs: number;
+  planAfterMs: number;
+}
+
+export function workSettings(o: WorkerOptions): WorkSettings {
+  return {
+    concurrency: positive(o.concurrency, '--concurrency') ?? WORKER_DEFAULTS.concurrency,
+    leaseMs: positive(o.leaseMs, '--lease-ms') ?? WORKER_DEFAULTS.leaseMs,
+    idleMs: positive(o.idleMs, '--idle-ms') ?? WORKER_DEFAULTS.idleMs,
+    planAfterMs: positive(o.batchWindowMs, '--batch-window-ms') ?? WORKER_DEFAULTS.planAfterMs,
+  };
+}
+
 /**
- * Runs continuously against the shared store: takes unfinished jobs (the
- * most urgent requests first) under a lease, submits, polls and downloads
- * them at each project's one pace, and records everything; several workers
- * share the work. New work wakes it (LISTEN/NOTIFY). SIGTERM settles the
- * request in flight, releases the leases and exits; after a SIGKILL, the
- * leases expire and other workers carry on, resending only what is recorded
- * as "outcome unknown".
+ * Runs continuously against the store: takes unfinished jobs (the most
+ * urgent requests first), submits, polls and downloads them at each
+ * project's one pace, and records everything; several workers share the
+ * work. On PostgreSQL a job is held under a lease and new work wakes it
+ * (LISTEN/NOTIFY); on the file store under its run lock. SIGTERM settles the
+ * request in flight, releases what it holds and exits; after a SIGKILL,
+ * leases expire and other workers carry on, resending only what is
+ * recorded as "outcome unknown".
  */
 export async function worker(o: WorkerOptions, globals: GlobalOptions, signal: AbortSignal): Promise<number> {
-  const concurrency = positive(o.concurrency, '--concurrency') ?? WORKER_DEFAULTS.concurrency;
-  const leaseMs = positive(o.leaseMs, '--lease-ms') ?? WORKER_DEFAULTS.leaseMs;
-  const idleMs = positive(o.idleMs, '--idle-ms') ?? WORKER_DEFAULTS.idleMs;
+  const settings = workSettings(o);
   const session = await openSession(globals);
-  const shared = session.store.postgres;
-  if (!shared) {
-    await session.close();
-    throw new CliError(
-      'worker needs the shared store: give --database-url or DATABASE_URL (with the file store, `watch` runs the jobs)',
-      'usage',
-    );
-  }
-  const ledger = shared.ledger;
-  const running = new Map<string, Promise<void>>();
-  const notBefore = new Map<string, number>();
-  let wake = () => {};
-  const unsubscribe = await ledger.onChange(() => wake());
-  session.view.info(`worker ${shared.owner}: taking jobs of ${[...session.projects.keys()].join(', ')}`);
   try {
-    while (!signal.aborted) {
-      let sleepMs = idleMs;
-      try {
-        await ledger.refresh(signal);
-        await planStopped(session, leaseMs, signal);
-        for (const jobId of candidates(session, running, notBefore)) {
-          if (running.size >= concurrency || signal.aborted) break;
-          const lease = await shared.leases.claim(shared.module.jobLease(jobId), leaseMs);
-          if (!lease) continue;
-          const run = runJob(session, jobId, lease, leaseMs, signal)
-            .then((retryInMs) => void (retryInMs !== undefined && notBefore.set(jobId, Date.now() + retryInMs)))
-            .finally(() => {
-              running.delete(jobId);
-              wake();
-            });
-          running.set(jobId, run);
-        }
-      } catch (error) {
-        if (signal.aborted) break;
-        // The store is down or restarting: the jobs running stop on their own errors; look again shortly.
-        session.view.error(errorCodeOf(error), `store: ${(error as Error).message}; trying again`);
-        sleepMs = WORKER_DEFAULTS.storeRetryMs;
-      }
-      const passEndedAt = Date.now();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, sleepMs);
-        const done = () => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          resolve();
-        };
-        // Every append anywhere announces itself: at most one pass per `storeRetryMs`, or three busy workers
-        // would keep the database (and their own lease renewals) waiting.
-        wake = () => setTimeout(done, Math.max(0, passEndedAt + WORKER_DEFAULTS.storeRetryMs - Date.now()));
-        signal.addEventListener('abort', done, { once: true });
-      });
-    }
+    const loop = await startWorkLoop(session, settings, signal);
+    await loop.done;
   } finally {
-    await Promise.allSettled(running.values());
-    await unsubscribe().catch(() => {});
     await session.close();
   }
   return signal.aborted ? EXIT.interrupted : EXIT.ok;
 }
 
+export interface WorkLoop {
+  /** Look for work now (new requests were recorded in this process). */
+  wake(): void;
+  /** Settles once the signal aborted and every job it ran has stopped. */
+  done: Promise<void>;
+}
+
+/** What holds a job while it runs: a lease (PostgreSQL) or its run lock (file). */
+interface Claim {
+  release(): Promise<void>;
+  /** Aborted when the claim is lost (a lease not renewed in time). */
+  lost: AbortSignal;
+  stop(): void;
+}
+
+export async function startWorkLoop(session: Session, settings: WorkSettings, signal: AbortSignal): Promise<WorkLoop> {
+  const shared = session.store.postgres;
+  const running = new Map<string, Promise<void>>();
+  const notBefore = new Map<string, number>();
+  let wake = () => {};
+  let woken = false;
+  const unsubscribe = shared ? await shared.ledger.onChange(() => wake()) : async () => {};
+  const where = shared ? `worker ${shared.owner}` : `pid ${process.pid} on ${session.config.ledgerPath}`;
+  session.view.info(`${where}: taking jobs of ${[...session.projects.keys()].join(', ')}`);
+  const claim = async (jobId: string): Promise<Claim | undefined> => {
+    if (shared) {
+      const lease = await shared.leases.claim(shared.module.jobLease(jobId), settings.leaseMs);
+      if (!lease) return undefined;
+      const lost = new AbortController();
+      const alive = shared.leases.keepAlive(lease, settings.leaseMs, {
+        signal: AbortSignal.any([signal, lost.signal]),
+        onLost: () => lost.abort(new Error(`lost the lease of job ${jobId}`)),
+      });
+      return {
+        lost: lost.signal,
+        stop: () => lost.abort(),
+        async release() {
+          lost.abort();
+          await Promise.resolve(alive).catch(() => {});
+          await shared.leases.release(lease).catch(() => {});
+        },
+      };
+    }
+    const lock = await takeRunLock(session.config.ledgerPath, jobId).catch((error: unknown) => {
+      if (error instanceof JobBusyError) return undefined;
+      throw error;
+    });
+    if (!lock) return undefined;
+    return { lost: new AbortController().signal, stop: () => {}, release: () => lock.release() };
+  };
+
+  const loop = async () => {
+    try {
+      while (!signal.aborted) {
+        let sleepMs = settings.idleMs;
+        try {
+          await session.ledger.refresh();
+          await planWaiting(session, settings, signal);
+          for (const jobId of candidates(session, running, notBefore)) {
+            if (running.size >= settings.concurrency || signal.aborted) break;
+            const held = await claim(jobId);
+            if (!held) continue;
+            const run = runJob(session, jobId, held, signal)
+              .then((retryInMs) => void (retryInMs !== undefined && notBefore.set(jobId, Date.now() + retryInMs)))
+              .finally(() => {
+                running.delete(jobId);
+                wake();
+              });
+            running.set(jobId, run);
+          }
+        } catch (error) {
+          if (signal.aborted) break;
+          // The store is down or restarting: the jobs running stop on their own errors; look again shortly.
+          session.view.error(errorCodeOf(error), `store: ${(error as Error).message}; trying again`);
+          sleepMs = WORKER_DEFAULTS.storeRetryMs;
+        }
+        const passEndedAt = Date.now();
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, sleepMs);
+          function done() {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+          }
+          // Every append anywhere announces itself: at most one pass per `storeRetryMs`, or three busy workers
+          // would keep the database (and their own lease renewals) waiting.
+          wake = () => setTimeout(done, Math.max(0, passEndedAt + WORKER_DEFAULTS.storeRetryMs - Date.now()));
+          if (woken) wake();
+          woken = false;
+          signal.addEventListener('abort', done, { once: true });
+        });
+      }
+    } finally {
+      await Promise.allSettled(running.values());
+      await unsubscribe().catch(() => {});
+    }
+  };
+  return {
+    wake: () => {
+      woken = true;
+      wake();
+    },
+    done: loop(),
+  };
+}
+
 /**
- * Plans the jobs of requests a stopped run recorded without planning: one
- * worker at a time (under the `plan` lease), and only requests older than
- * `planAfterMs`, so that no job is planned twice.
+ * Plans the jobs of requests recorded without them: one planner at a time
+ * (the `plan` lease, or the file store's plan lock), so that no request is
+ * planned twice. Requests wait up to `planAfterMs` to be gathered with
+ * others into full batches; they are planned at once when those waiting
+ * fill a deletion batch, or one of them is at risk (deadline pressure).
  */
-async function planStopped(session: Session, leaseMs: number, signal: AbortSignal): Promise<void> {
-  const { leases } = session.store.postgres!;
-  const lease = await leases.claim('plan', leaseMs);
-  if (!lease) return;
+async function planWaiting(session: Session, settings: WorkSettings, signal: AbortSignal): Promise<void> {
+  const now = Date.now();
+  const { jobs, requests } = session.ledger.state;
+  const unplanned = [...requests.values()].filter(
+    (r) =>
+      !r.cancelled &&
+      r.purgedAt === undefined &&
+      r.projects.some(
+        (p) => session.projects.has(p) && !r.jobIds.some((id) => jobs.has(id) && jobProject(jobs.get(id)!) === p),
+      ),
+  );
+  if (unplanned.length === 0) return;
+  // Requests filed through the service wait here to share batches (nobody else plans them); a CLI run plans
+  // its own at once, so only its leftovers after a crash are planned here, once the window has passed.
+  const gathering = unplanned.filter((r) => r.intake && r.ids && r.jobIds.length === 0);
+  const ids = gathering.reduce((n, r) => n + r.ids!.length, 0);
+  const early = ids >= WORKFLOW_DEFAULTS.deletionBatchSize || gathering.some((r) => session.desk.view(r).health.atRisk);
+  const windowEnd = now - settings.planAfterMs;
+  const due = unplanned.filter((r) => r.recordedAt < windowEnd || (early && gathering.includes(r)));
+  if (due.length === 0) return;
+  const shared = session.store.postgres;
+  const held = shared
+    ? await shared.leases.claim('plan', settings.leaseMs)
+    : await takeRunLock(session.config.ledgerPath, 'plan').catch((error: unknown) => {
+        if (error instanceof JobBusyError) return undefined;
+        throw error;
+      });
+  if (!held) return;
   try {
+    // Under the lock: what another planner did before it released it.
     await session.ledger.refresh();
-    await session.desk.planMissing({ signal, recordedBefore: Date.now() - WORKER_DEFAULTS.planAfterMs });
+    if (early) await session.desk.plan(gathering.filter((r) => r.jobIds.length === 0), { signal });
+    await session.desk.planMissing({ signal, recordedBefore: windowEnd });
   } finally {
-    await leases.release(lease).catch(() => {});
+    if (shared) await shared.leases.release(held as Parameters<typeof shared.leases.release>[0]).catch(() => {});
+    else await (held as { release(): Promise<void> }).release();
   }
 }
 
@@ -144,24 +245,12 @@ function candidates(session: Session, running: ReadonlyMap<string, unknown>, not
 }
 
 /**
- * Runs one job to its end under its lease. Resolves with how long to leave
+ * Runs one job to its end while it is held. Resolves with how long to leave
  * it alone when it stopped on an error (Mixpanel refused: a minute; the
  * store failed: a second), undefined when it ended or was stopped.
  */
-async function runJob(
-  session: Session,
-  jobId: string,
-  lease: Lease,
-  leaseMs: number,
-  signal: AbortSignal,
-): Promise<number | undefined> {
-  const shared = session.store.postgres!;
-  const lost = new AbortController();
-  const both = AbortSignal.any([signal, lost.signal]);
-  const alive = shared.leases.keepAlive(lease, leaseMs, {
-    signal: both,
-    onLost: () => lost.abort(new Error(`lost the lease of job ${jobId}`)),
-  });
+async function runJob(session: Session, jobId: string, held: Claim, signal: AbortSignal): Promise<number | undefined> {
+  const both = AbortSignal.any([signal, held.lost]);
   try {
     await session.ledger.refresh();
     const job = session.ledger.state.jobs.get(jobId)!;
@@ -170,14 +259,12 @@ async function runJob(
     return undefined;
   } catch (error) {
     if (signal.aborted) return undefined;
-    const reason = lost.signal.aborted ? (lost.signal.reason as Error).message : (error as Error).message;
+    const reason = held.lost.aborted ? (held.lost.reason as Error).message : (error as Error).message;
     session.view.error(errorCodeOf(error), `job ${jobId}: ${reason}`, { jobId });
-    return error instanceof MixpanelGdprError && !lost.signal.aborted
+    return error instanceof MixpanelGdprError && !held.lost.aborted
       ? WORKER_DEFAULTS.retryMs
       : WORKER_DEFAULTS.storeRetryMs;
   } finally {
-    lost.abort();
-    await Promise.resolve(alive).catch(() => {});
-    await shared.leases.release(lease).catch(() => {});
+    await held.release();
   }
 }
