@@ -48,7 +48,7 @@ export interface DeliverCallbacksOptions extends Partial<Tunables> {
   random?: (() => number) | undefined;
   /** @default no logging */
   logger?: CallbackLogger | undefined;
-  /** Told of every attempt's outcome (for metrics). */
+  /** Told of each attempt's recorded outcome: delivered, failed or abandoned (for metrics). */
   onOutcome?: ((outcome: DeliveryOutcome) => void) | undefined;
 }
 

@@ -97,8 +97,12 @@ describe('assertCallbackUrl (intake)', () => {
     ])
       expect(assertCallbackUrl(url, STRICT).href).toBe(new URL(url).href);
     expect(() => assertCallbackUrl('https://10.0.0.1/', { allowPrivate: true })).not.toThrow();
-    expect(() => assertCallbackUrl('http://127.0.0.1:8080/', { allowPrivate: true, allowHttp: 'loopback' })).not.toThrow();
-    expect(() => assertCallbackUrl('http://localhost:8080/', { allowPrivate: true, allowHttp: 'loopback' })).not.toThrow();
+    expect(() =>
+      assertCallbackUrl('http://127.0.0.1:8080/', { allowPrivate: true, allowHttp: 'loopback' }),
+    ).not.toThrow();
+    expect(() =>
+      assertCallbackUrl('http://localhost:8080/', { allowPrivate: true, allowHttp: 'loopback' }),
+    ).not.toThrow();
   });
 
   it('restricts hosts to allowHosts (exact, or *.domain for its subdomains only)', () => {
@@ -116,13 +120,19 @@ describe('assertCallbackUrl (intake)', () => {
   });
 
   it('shows a URL without its query string, fragment or userinfo', () => {
-    expect(showUrl(`https://u:p@hooks.example.com:8443/a/b?token=${TOKEN}#frag`)).toBe('https://hooks.example.com:8443/a/b');
+    expect(showUrl(`https://u:p@hooks.example.com:8443/a/b?token=${TOKEN}#frag`)).toBe(
+      'https://hooks.example.com:8443/a/b',
+    );
   });
 });
 
 describe('callbackGuard (send time: the address actually connected to)', () => {
   it('refuses a name resolving to a forbidden address, even one among public ones', async () => {
-    const resolve = resolver({ 'rebind.test': ['127.0.0.1'], 'mixed.test': ['8.8.8.8', '10.0.0.1'], 'v6.test': ['::ffff:169.254.169.254'] });
+    const resolve = resolver({
+      'rebind.test': ['127.0.0.1'],
+      'mixed.test': ['8.8.8.8', '10.0.0.1'],
+      'v6.test': ['::ffff:169.254.169.254'],
+    });
     for (const host of ['rebind.test', 'mixed.test', 'v6.test'])
       for (const all of [true, false]) {
         const { error } = await lookupOnce(STRICT, resolve, host, all);

@@ -29,7 +29,11 @@ async function queued(ledger: Ledger, count: number, url: string, now = T0): Pro
   return [...ledger.state.callbacks.keys()];
 }
 
-function options(ledger: DeliverCallbacksOptions['ledger'], now: () => number, extra: Partial<DeliverCallbacksOptions> = {}) {
+function options(
+  ledger: DeliverCallbacksOptions['ledger'],
+  now: () => number,
+  extra: Partial<DeliverCallbacksOptions> = {},
+) {
   return { ledger, now, secret: SECRET, policy: LOOPBACK_POLICY, random: () => 0.5, ...extra };
 }
 
@@ -56,7 +60,12 @@ describe('deliverCallbacks (the outbox deliverer), over real HTTP on loopback', 
     });
     expect(event).toMatchObject({ id, type: 'request.state_changed', previousState: 'not_submitted' });
     await expect(
-      verifyCallbackSignature({ body: got!.body, signature: got!.headers['mixpanel-gdpr-signature'] as string, secret: 'wrong', now: clock.now }),
+      verifyCallbackSignature({
+        body: got!.body,
+        signature: got!.headers['mixpanel-gdpr-signature'] as string,
+        secret: 'wrong',
+        now: clock.now,
+      }),
     ).rejects.toThrow(/no v1 signature matches/);
     expect(ledger.state.callbacks.get(id!)).toMatchObject({ status: 'delivered', attempts: 1, lastStatus: 200 });
     expect(ledger.state.callbacks.get(id!)!.body).toBeUndefined();
@@ -68,7 +77,12 @@ describe('deliverCallbacks (the outbox deliverer), over real HTTP on loopback', 
     await deliverDueCallbacks(options(ledger, () => T0, { secret: ['new-secret', SECRET] }));
     const [got] = receiver.received;
     for (const secret of ['new-secret', SECRET])
-      await verifyCallbackSignature({ body: got!.body, signature: got!.headers['mixpanel-gdpr-signature'] as string, secret, now: () => T0 });
+      await verifyCallbackSignature({
+        body: got!.body,
+        signature: got!.headers['mixpanel-gdpr-signature'] as string,
+        secret,
+        now: () => T0,
+      });
   });
 
   it('retries a receiver that is down with growing backoff on the injected clock, then delivers once', async () => {
@@ -111,7 +125,9 @@ describe('deliverCallbacks (the outbox deliverer), over real HTTP on loopback', 
     await queued(ledger, 1, receiver.url);
     receiver.answer = () => 302;
     const round = await deliverDueCallbacks(options(ledger, () => T0));
-    expect(round.outcomes).toMatchObject([{ result: 'failed', status: 302, error: 'HTTP 302: a redirect, not followed' }]);
+    expect(round.outcomes).toMatchObject([
+      { result: 'failed', status: 302, error: 'HTTP 302: a redirect, not followed' },
+    ]);
   });
 
   it('abandons after 3 days of failures, the waits doubling to the 1 h cap with jitter', async () => {
