@@ -8,15 +8,15 @@ import { type EvidenceOptions, evidence } from './commands/evidence.js';
 import { extend } from './commands/extend.js';
 import { followJobs } from './commands/followJobs.js';
 import { jobs, RECENT_DAYS } from './commands/jobs.js';
+import { type KeyCreateOptions, keysCreate, keysList, keysRevoke } from './commands/keys.js';
 import { migrate } from './commands/migrate.js';
 import { type PurgeOptions, purge } from './commands/purge.js';
 import { report } from './commands/report.js';
 import { type RequestsOptions, requests } from './commands/requests.js';
+import { type ServeOptions, serve } from './commands/serve.js';
 import { type StartOptions, startJob } from './commands/startJob.js';
 import { storeCopy } from './commands/storeCopy.js';
 import { verify } from './commands/verify.js';
-import { type KeyCreateOptions, keysCreate, keysList, keysRevoke } from './commands/keys.js';
-import { type ServeOptions, serve } from './commands/serve.js';
 import { WORKER_DEFAULTS, type WorkerOptions, worker } from './commands/worker.js';
 import type { GlobalOptions } from './config.js';
 import { stdinCredentialSources } from './credentials.js';
@@ -327,9 +327,19 @@ export function buildProgram(
   )
     .option('--host <host>', 'address to listen on (default 127.0.0.1: put TLS in front)')
     .option('--port <port>', 'port to listen on (default 8080; 0: any free port)')
-    .option('--secret-file <path>', 'key of Idempotency-Key hashes, 32+ bytes (default: MIXPANEL_GDPR_SERVICE_SECRET_FILE)')
+    .option(
+      '--secret-file <path>',
+      'key of Idempotency-Key hashes, 32+ bytes (default: MIXPANEL_GDPR_SERVICE_SECRET_FILE)',
+    )
+    .option(
+      '--callback-secret-file <path>',
+      'secret that signs callbacks, 32+ bytes, given to receivers (default: MIXPANEL_GDPR_CALLBACK_SECRET_FILE, else callback.secret beside the ledger)',
+    )
     .option('--no-work', 'only serve HTTP: separate `worker` processes do the work')
-    .option('--allow-callback-host <host...>', 'callback hosts allowed (exact, or *.example.com); default: any public host')
+    .option(
+      '--allow-callback-host <host...>',
+      'callback hosts allowed (exact, or *.example.com); default: any public host',
+    )
     .option('--allow-private-callbacks', 'allow callbacks to private and loopback addresses (http to loopback too)')
     .addHelpText(
       'after',

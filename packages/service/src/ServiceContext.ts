@@ -1,5 +1,4 @@
 import type { KeyScope, KeyState, Ledger, RequestDesk } from '@mixpanel-gdpr/workflow';
-import type { CallbackPolicy } from './callbackPolicy.js';
 
 /** What every handler works with: the store, the request desk, the clock and the operator's settings. */
 export interface ServiceContext {
@@ -11,8 +10,7 @@ export interface ServiceContext {
   /** Keys Idempotency-Key hashes (HMAC-SHA256), so the store never holds a caller's raw key. */
   secret: Uint8Array;
   /** Checks a request's callback URL at intake (no SSRF); throws naming `callbackUrl`. */
-  checkCallbackUrl: (url: string) => Promise<void> | void;
-  callbackPolicy: CallbackPolicy;
+  checkCallbackUrl: (url: string) => void;
   pageSize: number;
   tool: { name: string; version: string };
 }

@@ -1,10 +1,12 @@
+import { ValidationError } from '@mixpanel-gdpr/client';
 import type { KeyScope, Ledger, RequestDesk } from '@mixpanel-gdpr/workflow';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { findApiKey, keyIdOf } from './apiKeys.js';
-import type { CallbackPolicy } from './callbackPolicy.js';
+import { assertCallbackUrl } from './callbacks/assertCallbackUrl.js';
+import type { CallbackUrlPolicy } from './callbacks/CallbackUrlPolicy.js';
 import { SERVICE_DEFAULTS } from './defaults.js';
 import { fieldErrorsOf, type SchemaError } from './fieldErrorsOf.js';
 import { operationalHandlers, type ReadinessCheck } from './handlers/operationalHandlers.js';
@@ -12,7 +14,7 @@ import { requestHandlers } from './handlers/requestHandlers.js';
 import { intakeLimiter } from './intakeLimiter.js';
 import { loadServiceSpec } from './loadServiceSpec.js';
 import type { Caller, ServiceContext } from './ServiceContext.js';
-import { ServiceError } from './ServiceError.js';
+import { badRequest, ServiceError } from './ServiceError.js';
 import { ServiceMetrics } from './ServiceMetrics.js';
 
 export interface ServiceOptions {
@@ -24,9 +26,8 @@ export interface ServiceOptions {
   secret: Uint8Array;
   version: string;
   now?: () => number;
-  /** Refuses a callback URL at intake (the callback guard); default: https only, no private hosts. */
-  checkCallbackUrl?: (url: string) => Promise<void> | void;
-  callbackPolicy?: CallbackPolicy;
+  /** Where callbacks may go (checked at intake, and again on the address connected to when sent). @default {} (https, public hosts) */
+  callbackPolicy?: CallbackUrlPolicy;
   /** The store's checks for `/readyz`; default: the store can be read (`refresh`). */
   readiness?: () => Promise<ReadinessCheck[]>;
   /** pino options for fastify's logger, or false. Authorization, cookies and Idempotency-Keys are always redacted. */
@@ -62,8 +63,14 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     projects: options.projects,
     now,
     secret: options.secret,
-    checkCallbackUrl: options.checkCallbackUrl ?? defaultCallbackCheck,
-    callbackPolicy: options.callbackPolicy ?? {},
+    checkCallbackUrl: (url) => {
+      try {
+        assertCallbackUrl(url, options.callbackPolicy ?? {});
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        throw badRequest('callbackUrl', error.message);
+      }
+    },
     pageSize: options.pageSize ?? SERVICE_DEFAULTS.pageSize,
     tool: { name: '@mixpanel-gdpr/service', version: options.version },
   };
@@ -210,17 +217,4 @@ async function storeReadiness(ledger: Ledger): Promise<ReadinessCheck[]> {
   } catch (error) {
     return [{ name: 'store', ok: false, detail: (error as Error).message }];
   }
-}
-
-/** Without a guard configured: https only, and no address literal at all (a host name is checked when sent). */
-function defaultCallbackCheck(url: string): void {
-  const u = new URL(url);
-  if (u.protocol !== 'https:' || u.username || u.password || /^\[|^\d+\.\d+\.\d+\.\d+$/.test(u.hostname))
-    throw new ServiceError({
-      status: 400,
-      type: 'validation',
-      title: 'Bad request',
-      detail: 'callbackUrl must be https, to a host name, without credentials',
-      errors: [{ field: 'callbackUrl', message: 'callbackUrl must be https, to a host name, without credentials' }],
-    });
 }

@@ -1,7 +1,15 @@
 export { type CreatedKey, createApiKey, findApiKey, KEY_SCOPES } from './apiKeys.js';
-export type { CallbackPolicy } from './callbackPolicy.js';
+export { assertCallbackUrl } from './callbacks/assertCallbackUrl.js';
+export { CALLBACK_DEFAULTS } from './callbacks/CALLBACK_DEFAULTS.js';
+export { type CallbackUrlPolicy, validateCallbackUrlPolicy } from './callbacks/CallbackUrlPolicy.js';
+export { callbackSignature, SIGNATURE_HEADER } from './callbacks/callbackSignature.js';
+export { deliverCallbacks } from './callbacks/deliverCallbacks.js';
+export { type DeliveryRound, deliverDueCallbacks } from './callbacks/deliverDueCallbacks.js';
+export { queueCallbacks } from './callbacks/queueCallbacks.js';
+export { showUrl } from './callbacks/showUrl.js';
 export { createService, type Service, type ServiceOptions } from './createService.js';
 export { SERVICE_DEFAULTS } from './defaults.js';
 export type { ReadinessCheck } from './handlers/operationalHandlers.js';
+export { type RunCallbacksOptions, runCallbacks } from './runCallbacks.js';
 export { ServiceError } from './ServiceError.js';
 export { type HourCounts, ServiceMetrics } from './ServiceMetrics.js';

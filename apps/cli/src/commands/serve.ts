@@ -15,12 +15,14 @@ export interface ServeOptions extends WorkerOptions {
   host?: string;
   port?: string;
   secretFile?: string;
+  callbackSecretFile?: string;
   work?: boolean;
   allowCallbackHost?: string[];
   allowPrivateCallbacks?: boolean;
 }
 
 const SECRET_ENV = 'MIXPANEL_GDPR_SERVICE_SECRET_FILE';
+const CALLBACK_SECRET_ENV = 'MIXPANEL_GDPR_CALLBACK_SECRET_FILE';
 
 /**
  * The service: the HTTP API of spec/service.openapi.yml on `--host:--port`
@@ -35,11 +37,35 @@ export async function serve(o: ServeOptions, globals: GlobalOptions, signal: Abo
   const port = o.port === undefined ? undefined : Number(o.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
     throw new CliError(`--port must be a port number, 0 to 65535 (got ${JSON.stringify(o.port)})`, 'usage');
-  const { createService, SERVICE_DEFAULTS } = await loadService();
+  const { createService, runCallbacks, SERVICE_DEFAULTS, validateCallbackUrlPolicy } = await loadService();
+  const callbackPolicy = validateCallbackUrlPolicy({
+    ...(o.allowCallbackHost?.length && { allowHosts: o.allowCallbackHost }),
+    ...(o.allowPrivateCallbacks && { allowPrivate: true, allowHttp: 'loopback' as const }),
+  });
   let observe: ((project: string, event: ProgressEvent) => void) | undefined;
   const session = await openSession(globals, { onProgress: (project, event) => observe?.(project, event) });
   try {
-    const secret = await serviceSecret(o.secretFile, session.store.postgres !== undefined, session.config.ledgerPath);
+    const shared = session.store.postgres !== undefined;
+    const secret = await secretOf(
+      { flag: '--secret-file', file: o.secretFile, env: SECRET_ENV, beside: 'service.secret' },
+      shared,
+      session.config.ledgerPath,
+    );
+    // Integrators verify callbacks with it: text, so it can be handed over as it is.
+    const callbackSecret = Buffer.from(
+      await secretOf(
+        {
+          flag: '--callback-secret-file',
+          file: o.callbackSecretFile,
+          env: CALLBACK_SECRET_ENV,
+          beside: 'callback.secret',
+        },
+        shared,
+        session.config.ledgerPath,
+      ),
+    )
+      .toString('utf8')
+      .trim();
     const projects = [...session.projects.keys()];
     const { app, metrics } = await createService({
       ledger: session.ledger,
@@ -48,18 +74,23 @@ export async function serve(o: ServeOptions, globals: GlobalOptions, signal: Abo
       secret,
       version: VERSION,
       logger: { level: 'info' },
-      callbackPolicy: {
-        ...(o.allowCallbackHost?.length && { allowHosts: o.allowCallbackHost }),
-        ...(o.allowPrivateCallbacks && { allowPrivate: true, allowHttp: 'loopback' as const }),
-      },
+      callbackPolicy,
     });
     observe = (project, event) => metrics.observe(project, event);
     const work = o.work === false ? undefined : await startWorkLoop(session, settings, signal);
+    const callbacks = runCallbacks({
+      ledger: session.ledger,
+      desk: session.desk,
+      secret: callbackSecret,
+      policy: callbackPolicy,
+      signal,
+      logger: app.log,
+    });
     const address = await app.listen({ host: o.host ?? SERVICE_DEFAULTS.host, port: port ?? SERVICE_DEFAULTS.port });
     session.view.info(`serving ${address} (${work ? 'and working' : 'without working: --no-work'})`);
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     await app.close();
-    await work?.done;
+    await Promise.all([work?.done, callbacks]);
   } finally {
     await session.close();
   }
@@ -67,38 +98,51 @@ export async function serve(o: ServeOptions, globals: GlobalOptions, signal: Abo
 }
 
 /**
- * The key of Idempotency-Key hashes: from `--secret-file` or the variable;
- * on the file store, made once beside the ledger (0600). Several service
- * processes on PostgreSQL must share one, so it is required there.
+ * A secret of the service: from its flag or variable; on the file store,
+ * made once beside the ledger (0600, 32 random bytes, base64url text).
+ * Several service processes on PostgreSQL must share each, so there it is
+ * required. The Idempotency-Key secret keys hashes; the callback secret
+ * signs callbacks and is handed to the integrators who check them.
  */
-async function serviceSecret(file: string | undefined, shared: boolean, ledgerPath: string): Promise<Uint8Array> {
-  const path = file ?? process.env[SECRET_ENV];
+async function secretOf(
+  source: { flag: string; file: string | undefined; env: string; beside: string },
+  shared: boolean,
+  ledgerPath: string,
+): Promise<Uint8Array> {
+  const path = source.file ?? process.env[source.env];
   const warn = (message: string) => process.stderr.write(`${message}\n`);
   if (path) {
-    const bytes = readSecretBytes(path, file ? '--secret-file' : SECRET_ENV, warn);
+    const bytes = readSecretBytes(path, source.file ? source.flag : source.env, warn);
     if (bytes.length < 32)
-      throw new CliError(`the service secret in ${path} has ${bytes.length} bytes: it needs at least 32`, 'usage');
+      throw new CliError(`the secret in ${path} has ${bytes.length} bytes: it needs at least 32`, 'usage');
     return bytes;
   }
   if (shared)
     throw new CliError(
-      `several service processes share one secret: give --secret-file PATH or ${SECRET_ENV} (head -c 32 /dev/urandom > service.secret)`,
+      `several service processes share one secret: give ${source.flag} PATH or ${source.env} (openssl rand -base64 32 > ${source.beside})`,
       'usage',
     );
-  const beside = join(dirname(ledgerPath), 'service.secret');
+  const beside = join(dirname(ledgerPath), source.beside);
   try {
-    const handle = await openPrivateFile(beside, constants.O_RDONLY, 'service secret');
+    const handle = await openPrivateFile(beside, constants.O_RDONLY, source.beside);
     try {
       const bytes = Buffer.from(await handle.readFile());
       if (bytes.length >= 32) return bytes;
+      throw new CliError(
+        `${beside} holds ${bytes.length} bytes: a secret needs at least 32 (remove it to make a new one)`,
+      );
     } finally {
       await handle.close();
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const bytes = randomBytes(32);
-  const handle = await openPrivateFile(beside, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 'service secret');
+  const bytes = Buffer.from(randomBytes(32).toString('base64url'));
+  const handle = await openPrivateFile(
+    beside,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+    source.beside,
+  );
   try {
     await handle.writeFile(bytes);
     await handle.sync();

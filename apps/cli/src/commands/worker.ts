@@ -219,7 +219,11 @@ async function planWaiting(session: Session, settings: WorkSettings, signal: Abo
   try {
     // Under the lock: what another planner did before it released it.
     await session.ledger.refresh();
-    if (early) await session.desk.plan(gathering.filter((r) => r.jobIds.length === 0), { signal });
+    if (early)
+      await session.desk.plan(
+        gathering.filter((r) => r.jobIds.length === 0),
+        { signal },
+      );
     await session.desk.planMissing({ signal, recordedBefore: windowEnd });
   } finally {
     if (shared) await shared.leases.release(held as Parameters<typeof shared.leases.release>[0]).catch(() => {});
