@@ -13,6 +13,10 @@ export const SERVICE_DEFAULTS = Object.freeze({
   keyRefreshMs: 1_000,
   /** Days of due dates the deadlines view covers by default (the spec: 45; at most 120). */
   deadlineDays: 45,
+  /** Largest bulk upload, in bytes (the spec: 2 GiB). */
+  uploadMaxBytes: 2 * 1024 ** 3,
+  /** A bulk upload that sends nothing for this long is dropped, in ms (the spec: 60 s). */
+  uploadStallMs: 60_000,
   /** Graceful shutdown: how long requests in flight may take to finish after SIGTERM, in ms. */
   closeGraceMs: 10_000,
 });

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createServiceClient, type ServiceClient } from '@mixpanel-gdpr/service-client';
-import { createRequestDesk, FileLedger, type KeyScope } from '@mixpanel-gdpr/workflow';
+import {
+  createRequestDesk,
+  createWorkflow,
+  FileLedger,
+  type KeyScope,
+  type WorkflowClient,
+} from '@mixpanel-gdpr/workflow';
 import { createApiKey } from '../../src/apiKeys.js';
 import { createService, type Service } from '../../src/createService.js';
 
@@ -30,7 +36,10 @@ export async function startTestService(options: { intakePerMinute?: number } = {
   const ledger = await FileLedger.open(join(dir, 'ledger.jsonl'));
   const clock = { ms: NOW };
   const now = () => clock.ms;
-  const desk = createRequestDesk({ ledger, now });
+  // Workflows that plan but never send (these tests drive HTTP, not Mixpanel): bulk uploads plan their jobs.
+  const offline = {} as WorkflowClient;
+  const projects = new Map(['web', 'mobile'].map((p) => [p, createWorkflow({ ledger, client: offline, now })]));
+  const desk = createRequestDesk({ ledger, projects, now });
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {

@@ -51,8 +51,8 @@ export interface RequestReceived extends RequestBase {
   idCount?: number;
   /** Ids of this request that could not be used, with where they were. */
   invalid?: InvalidId[];
-  /** The input file (path, or "stdin") and the SHA-256 of its bytes. */
-  source?: { name: string; sha256?: string };
+  /** The input file (path, or "stdin", or a service "upload"), the SHA-256 of its bytes and their number. */
+  source?: { name: string; sha256?: string; bytes?: number };
   /** Where the service POSTs its state changes, signed (`callback.queued`). */
   callbackUrl?: string;
   /** How it arrived, when through the service: the key that filed it, and a keyed hash of its `Idempotency-Key`. */

@@ -24,7 +24,7 @@ export interface NewRequest {
   projects: string[];
   labels?: Record<string, string> | undefined;
   /** The input it was read from, and the SHA-256 of that input. */
-  source?: { name: string; sha256?: string | undefined } | undefined;
+  source?: { name: string; sha256?: string | undefined; bytes?: number | undefined } | undefined;
   /** Where the service POSTs its state changes (checked by the service before it gets here). */
   callbackUrl?: string | undefined;
   /** How it reached the service. */

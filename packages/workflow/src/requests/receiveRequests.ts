@@ -128,7 +128,11 @@ function toRecord(r: NewRequest, policy: RequestPolicy, nowMs: number): RequestR
     ...(r.ids && { ids: r.ids, idCount: r.ids.length }),
     ...(r.invalid?.length && { invalid: r.invalid }),
     ...(r.source && {
-      source: { name: r.source.name, ...(r.source.sha256 && { sha256: r.source.sha256 }) },
+      source: {
+        name: r.source.name,
+        ...(r.source.sha256 && { sha256: r.source.sha256 }),
+        ...(r.source.bytes !== undefined && { bytes: r.source.bytes }),
+      },
     }),
     ...(r.callbackUrl && { callbackUrl: r.callbackUrl }),
     ...(r.intake && { intake: r.intake }),
