@@ -10,7 +10,9 @@ import type { CallbackUrlPolicy } from './callbacks/CallbackUrlPolicy.js';
 import { SERVICE_DEFAULTS } from './defaults.js';
 import { fieldErrorsOf, type SchemaError } from './fieldErrorsOf.js';
 import { bulkHandlers } from './handlers/bulkHandlers.js';
+import { exportHandlers } from './handlers/exportHandlers.js';
 import { operationalHandlers, type ReadinessCheck } from './handlers/operationalHandlers.js';
+import { overviewHandlers } from './handlers/overviewHandlers.js';
 import { requestHandlers } from './handlers/requestHandlers.js';
 import { intakeLimiter } from './intakeLimiter.js';
 import { loadServiceSpec } from './loadServiceSpec.js';
@@ -135,6 +137,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       takeIntake((req as FastifyRequest & { caller: Caller }).caller.key.keyId);
       return bulk.createBulkRequest(req, reply);
     },
+    ...exportHandlers(ctx),
+    ...overviewHandlers(ctx, metrics),
     ...operationalHandlers(ctx, metrics, {
       startedAt,
       version: options.version,

@@ -120,7 +120,7 @@ export { receivedDateOf } from './requests/receivedDateOf.js';
 export type { ReceivedRequests } from './requests/receiveRequests.js';
 export type { RequestHealth } from './requests/requestHealth.js';
 export type { ProjectProgress, RequestProgress, RequestStage } from './requests/requestProgress.js';
-export { jobProject } from './requests/requestProgress.js';
+export { jobProject, requestGroups } from './requests/requestProgress.js';
 export { startOfLocalDay } from './requests/startOfLocalDay.js';
 export type { ResolvedWorkflowOptions, WorkflowTunables } from './resolveWorkflowOptions.js';
 export { resolveWorkflowOptions } from './resolveWorkflowOptions.js';

@@ -8,6 +8,9 @@ import {
   createWorkflow,
   FileLedger,
   type KeyScope,
+  type ProgressEvent,
+  type RequestDesk,
+  type Workflow,
   type WorkflowClient,
 } from '@mixpanel-gdpr/workflow';
 import { createApiKey } from '../../src/apiKeys.js';
@@ -15,6 +18,8 @@ import { createService, type Service } from '../../src/createService.js';
 
 export interface TestService {
   service: Service;
+  desk: RequestDesk;
+  dir: string;
   ledger: FileLedger;
   baseUrl: string;
   /** A client with a key of these scopes. */
@@ -31,14 +36,28 @@ export interface TestService {
 export const NOW = Date.parse('2026-11-30T10:00:00Z');
 
 /** The service on real HTTP (loopback, a free port) over a file ledger in a temporary folder, on an injected clock. */
-export async function startTestService(options: { intakePerMinute?: number } = {}): Promise<TestService> {
+export interface TestServiceOptions {
+  intakePerMinute?: number;
+  /** The projects' workflows (default: web and mobile, planning only); `observe` feeds the service's metrics. */
+  workflows?: (
+    ledger: FileLedger,
+    now: () => number,
+    observe: (project: string, event: ProgressEvent) => void,
+    dir: string,
+  ) => Promise<Map<string, Workflow>> | Map<string, Workflow>;
+}
+
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const dir = await mkdtemp(join(tmpdir(), 'mpgdpr-service-'));
   const ledger = await FileLedger.open(join(dir, 'ledger.jsonl'));
   const clock = { ms: NOW };
   const now = () => clock.ms;
   // Workflows that plan but never send (these tests drive HTTP, not Mixpanel): bulk uploads plan their jobs.
   const offline = {} as WorkflowClient;
-  const projects = new Map(['web', 'mobile'].map((p) => [p, createWorkflow({ ledger, client: offline, now })]));
+  let observe: (project: string, event: ProgressEvent) => void = () => {};
+  const projects = options.workflows
+    ? await options.workflows(ledger, now, (project, event) => observe(project, event), dir)
+    : new Map(['web', 'mobile'].map((p) => [p, createWorkflow({ ledger, client: offline, now })]));
   const desk = createRequestDesk({ ledger, projects, now });
   const logs: string[] = [];
   const stream = new Writable({
@@ -50,18 +69,21 @@ export async function startTestService(options: { intakePerMinute?: number } = {
   const service = await createService({
     ledger,
     desk,
-    projects: ['web', 'mobile'],
+    projects: [...projects.keys()],
     secret: new Uint8Array(32).fill(7),
     version: '0.0.0-test',
     now,
     logger: { level: 'info', stream },
     ...(options.intakePerMinute !== undefined && { intakePerMinute: options.intakePerMinute }),
   });
+  observe = (project, event) => service.metrics.observe(project, event);
   const baseUrl = await service.app.listen({ host: '127.0.0.1', port: 0 });
   const key = async (...scopes: KeyScope[]) =>
     (await createApiKey(ledger, { name: `test ${scopes.join('+')}`, scopes, now: now() })).key;
   return {
     service,
+    desk,
+    dir,
     ledger,
     baseUrl,
     key,
