@@ -302,6 +302,7 @@ export function buildProgram(
         `a job's lease; a dead worker's jobs are taken over after it (default ${WORKER_DEFAULTS.leaseMs})`,
       )
       .option('--idle-ms <ms>', `longest sleep between looks for work (default ${WORKER_DEFAULTS.idleMs})`)
+      .option('--out <dir>', `where access requests' exports are written (default ${WORKFLOW_DEFAULTS.exportDir})`)
       .option(
         '--batch-window-ms <ms>',
         `how long arriving requests wait to share batches, unless they fill one or one is at risk (default ${WORKER_DEFAULTS.planAfterMs})`,

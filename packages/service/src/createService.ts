@@ -117,6 +117,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     ),
   );
 
+  // Other processes (a second service, workers, the CLI) write to the same store: every answer starts from
+  // what they committed (one read of the events since the last seen; nothing when there are none).
+  app.addHook('preHandler', async (req) => {
+    if (req.routeOptions.url !== '/healthz') await options.ledger.refresh();
+  });
   // Bulk uploads are read by their handler as a stream (to a private file), never parsed into memory here.
   app.addContentTypeParser(['application/x-ndjson', 'text/csv', 'text/plain'], (_req, payload, done) =>
     done(null, payload),

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { MixpanelGdprError } from '@mixpanel-gdpr/client';
 import { JobBusyError, jobProject, takeRunLock, WORKFLOW_DEFAULTS } from '@mixpanel-gdpr/workflow';
 import type { GlobalOptions } from '../config.js';
@@ -12,6 +13,8 @@ export interface WorkerOptions {
   leaseMs?: string;
   idleMs?: string;
   batchWindowMs?: string;
+  /** Where access requests' exports are written (each under its request id). */
+  out?: string;
 }
 
 /** Every worker default, with its unit. */
@@ -42,6 +45,8 @@ export interface WorkSettings {
   leaseMs: number;
   idleMs: number;
   planAfterMs: number;
+  /** Absolute: exports are found again by any process, whatever its working directory. */
+  exportDir: string;
 }
 
 export function workSettings(o: WorkerOptions): WorkSettings {
@@ -50,6 +55,7 @@ export function workSettings(o: WorkerOptions): WorkSettings {
     leaseMs: positive(o.leaseMs, '--lease-ms') ?? WORKER_DEFAULTS.leaseMs,
     idleMs: positive(o.idleMs, '--idle-ms') ?? WORKER_DEFAULTS.idleMs,
     planAfterMs: positive(o.batchWindowMs, '--batch-window-ms') ?? WORKER_DEFAULTS.planAfterMs,
+    exportDir: resolve(o.out ?? WORKFLOW_DEFAULTS.exportDir),
   };
 }
 
@@ -219,12 +225,13 @@ async function planWaiting(session: Session, settings: WorkSettings, signal: Abo
   try {
     // Under the lock: what another planner did before it released it.
     await session.ledger.refresh();
+    const { exportDir } = settings;
     if (early)
       await session.desk.plan(
         gathering.filter((r) => r.jobIds.length === 0),
-        { signal },
+        { signal, exportDir },
       );
-    await session.desk.planMissing({ signal, recordedBefore: windowEnd });
+    await session.desk.planMissing({ signal, recordedBefore: windowEnd, exportDir });
   } finally {
     if (shared) await shared.leases.release(held as Parameters<typeof shared.leases.release>[0]).catch(() => {});
     else await (held as { release(): Promise<void> }).release();

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { jobProject, type RequestState, requestGroups, type TaskRecord } from '@mixpanel-gdpr/workflow';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../ServiceContext.js';
@@ -115,10 +115,13 @@ function stateOf(
   };
 }
 
-/** The export's file, only inside its export folder (a recorded path is never trusted to point elsewhere). */
+/**
+ * The export's file (recorded as written: under the job's export folder),
+ * only inside that folder: a recorded path is never trusted to point
+ * elsewhere. A relative folder is this process's working directory's.
+ */
 function pathOf(exportDir: string | undefined, file: string): string | undefined {
-  const path = isAbsolute(file) ? file : join(exportDir ?? '.', file);
-  if (!exportDir) return path;
-  const inside = relative(resolve(exportDir), resolve(path));
+  const path = resolve(file);
+  const inside = relative(resolve(exportDir ?? '.'), path);
   return inside && !inside.startsWith('..') && !isAbsolute(inside) ? path : undefined;
 }

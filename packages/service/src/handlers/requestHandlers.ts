@@ -93,6 +93,11 @@ export function requestHandlers(ctx: ServiceContext) {
         ...(q.overdue && { overdue: true }),
         ...(dueBefore !== undefined && { dueBefore }),
       });
+      // The listing's order, request id last, so a page ends at one exact place and the cursor resumes after it.
+      views.sort((a, b) => {
+        const [p, q] = [positionOf(a), positionOf(b)];
+        return p.dueAt - q.dueAt || p.receivedAt - q.receivedAt || (p.requestId < q.requestId ? -1 : 1);
+      });
       const page: RequestView[] = [];
       let more = false;
       for (const view of views) {
