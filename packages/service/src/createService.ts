@@ -13,6 +13,8 @@ import { operationalHandlers, type ReadinessCheck } from './handlers/operational
 import { requestHandlers } from './handlers/requestHandlers.js';
 import { intakeLimiter } from './intakeLimiter.js';
 import { loadServiceSpec } from './loadServiceSpec.js';
+import { installOpendsrHooks } from './opendsr/installOpendsrHooks.js';
+import { type OpendsrOptions, opendsrHandlers } from './opendsr/opendsrHandlers.js';
 import type { Caller, ServiceContext } from './ServiceContext.js';
 import { badRequest, ServiceError } from './ServiceError.js';
 import { ServiceMetrics } from './ServiceMetrics.js';
@@ -35,6 +37,8 @@ export interface ServiceOptions {
   bodyLimitBytes?: number;
   pageSize?: number;
   intakePerMinute?: number;
+  /** The OpenDSR processor endpoints (signing key, certificate, identity types). Absent: they answer 503. */
+  opendsr?: OpendsrOptions;
 }
 
 export interface Service {
@@ -109,6 +113,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     ),
   );
 
+  installOpendsrHooks(app, options.opendsr?.signer);
   const takeIntake = intakeLimiter(options.intakePerMinute ?? SERVICE_DEFAULTS.intakePerMinute, now);
   const requests = requestHandlers(ctx);
   const handlers = {
@@ -122,6 +127,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       version: options.version,
       readiness: options.readiness ?? (() => storeReadiness(options.ledger)),
     }),
+    ...opendsrHandlers(ctx, options.opendsr, { callbackPolicy: options.callbackPolicy ?? {}, takeIntake }),
   };
   let lastRefresh = Number.NEGATIVE_INFINITY;
   await app.register(openapiGlue, {

@@ -5,7 +5,9 @@ import { Writable } from 'node:stream';
 import { createServiceClient, type ServiceClient } from '@mixpanel-gdpr/service-client';
 import { createRequestDesk, FileLedger, type KeyScope } from '@mixpanel-gdpr/workflow';
 import { createApiKey } from '../../src/apiKeys.js';
+import type { CallbackUrlPolicy } from '../../src/callbacks/CallbackUrlPolicy.js';
 import { createService, type Service } from '../../src/createService.js';
+import type { OpendsrOptions } from '../../src/opendsr/opendsrHandlers.js';
 
 export interface TestService {
   service: Service;
@@ -25,7 +27,9 @@ export interface TestService {
 export const NOW = Date.parse('2026-11-30T10:00:00Z');
 
 /** The service on real HTTP (loopback, a free port) over a file ledger in a temporary folder, on an injected clock. */
-export async function startTestService(options: { intakePerMinute?: number } = {}): Promise<TestService> {
+export async function startTestService(
+  options: { intakePerMinute?: number; opendsr?: OpendsrOptions; callbackPolicy?: CallbackUrlPolicy } = {},
+): Promise<TestService> {
   const dir = await mkdtemp(join(tmpdir(), 'mpgdpr-service-'));
   const ledger = await FileLedger.open(join(dir, 'ledger.jsonl'));
   const clock = { ms: NOW };
@@ -47,6 +51,8 @@ export async function startTestService(options: { intakePerMinute?: number } = {
     now,
     logger: { level: 'info', stream },
     ...(options.intakePerMinute !== undefined && { intakePerMinute: options.intakePerMinute }),
+    ...(options.opendsr && { opendsr: options.opendsr }),
+    ...(options.callbackPolicy && { callbackPolicy: options.callbackPolicy }),
   });
   const baseUrl = await service.app.listen({ host: '127.0.0.1', port: 0 });
   const key = async (...scopes: KeyScope[]) =>
