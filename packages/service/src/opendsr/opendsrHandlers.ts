@@ -1,10 +1,11 @@
 import type { components } from '@mixpanel-gdpr/service-client/schema';
-import { LedgerConflictError, type RequestState } from '@mixpanel-gdpr/workflow';
+import type { RequestState } from '@mixpanel-gdpr/workflow';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CallbackUrlPolicy } from '../callbacks/CallbackUrlPolicy.js';
 import type { Caller, ServiceContext } from '../ServiceContext.js';
 import { ServiceError } from '../ServiceError.js';
 import { serviceState } from '../views/serviceState.js';
+import { cancelOpendsrRequest } from './cancelOpendsrRequest.js';
 import type { OpendsrSigner } from './createOpendsrSigner.js';
 import { findOpendsrRequest } from './findOpendsrRequest.js';
 import { OPENDSR_DEFAULTS, OPENDSR_IDENTITY_TYPES, OPENDSR_REQUEST_TYPES } from './OPENDSR_DEFAULTS.js';
@@ -94,17 +95,7 @@ export function opendsrHandlers(
     const request = requestOf(req);
     return opendsrStatusBody(request, statusOf(request), publicUrl);
   };
-  const cancel = async (req: Req, reply: FastifyReply): Promise<Schemas['OpenDsrCancelled']> => {
-    let request = requestOf(req);
-    const status = statusOf(request);
-    if (status !== 'pending' && status !== 'cancelled') throw tooLateToCancel(status);
-    if (status === 'pending') request = await cancelled(ctx, request);
-    const { controller_id, subject_request_id, api_version } = opendsrStatusBody(request, 'cancelled', undefined);
-    reply.code(202);
-    // A retried DELETE gets the first cancellation's time: the request was cancelled once.
-    const receivedAt = request.cancelled?.at ?? ctx.now();
-    return { controller_id, received_time: new Date(receivedAt).toISOString(), subject_request_id, api_version };
-  };
+  const cancel = async (req: Req, reply: FastifyReply) => cancelOpendsrRequest(ctx, requestOf(req), reply);
   return {
     opendsrDiscovery: discovery,
     opendsrCertificate: certificate,
@@ -115,30 +106,6 @@ export function opendsrHandlers(
     opendsrCancelRequest: cancel,
     opendsrCancelRequestLegacy: cancel,
   };
-}
-
-/** Cancels a pending request; when another process cancelled it first, that cancellation stands. */
-async function cancelled(ctx: ServiceContext, request: RequestState): Promise<RequestState> {
-  try {
-    return (await ctx.desk.cancel(request, OPENDSR_DEFAULTS.cancelReason)).request;
-  } catch (error) {
-    if (!(error instanceof LedgerConflictError)) throw error;
-    await ctx.ledger.refresh();
-    const now = ctx.ledger.state.requests.get(request.requestId)!;
-    if (!now.cancelled) throw tooLateToCancel(opendsrStatusOf(serviceState(ctx.desk.view(now).progress.stage)));
-    return now;
-  }
-}
-
-function tooLateToCancel(status: string): ServiceError {
-  const detail = `the request is ${status}; only a pending request can be cancelled`;
-  return new ServiceError({
-    status: 400,
-    type: 'state',
-    title: 'Cannot cancel',
-    detail,
-    errors: [{ field: 'request_status', message: detail }],
-  });
 }
 
 function identityTypesOf(given: readonly string[] | undefined): readonly string[] {

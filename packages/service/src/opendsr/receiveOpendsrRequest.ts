@@ -43,14 +43,7 @@ export async function receiveOpendsrRequest(
     identityTypes: setup.identityTypes,
     domain: setup.domain,
   });
-  for (const [i, url] of (body.status_callback_urls ?? []).entries()) {
-    try {
-      assertCallbackUrl(url, setup.callbackPolicy, `status_callback_urls[${i}]`);
-    } catch (error) {
-      if (error instanceof ValidationError) throw badRequest(error.field, error.message);
-      throw error;
-    }
-  }
+  checkCallbackUrls(body.status_callback_urls ?? [], setup.callbackPolicy);
   const opendsr: OpendsrIntake = {
     subjectRequestId: body.subject_request_id,
     statusCallbackUrls: [...new Set(body.status_callback_urls ?? [])],
@@ -88,6 +81,18 @@ export async function receiveOpendsrRequest(
     encoded_request: (raw.length ? raw : Buffer.from(JSON.stringify(body))).toString('base64'),
     subject_request_id: opendsr.subjectRequestId,
   };
+}
+
+/** Each URL the service would POST to, through the callback guard (no private hosts, https): 400 naming it. */
+function checkCallbackUrls(urls: readonly string[], policy: CallbackUrlPolicy): void {
+  for (const [i, url] of urls.entries()) {
+    try {
+      assertCallbackUrl(url, policy, `status_callback_urls[${i}]`);
+    } catch (error) {
+      if (error instanceof ValidationError) throw badRequest(error.field, error.message);
+      throw error;
+    }
+  }
 }
 
 /** What the desk does not compare (it compares regulation, received time, ids, projects): the type and the callbacks. */
