@@ -16,6 +16,8 @@ import { overviewHandlers } from './handlers/overviewHandlers.js';
 import { requestHandlers } from './handlers/requestHandlers.js';
 import { intakeLimiter } from './intakeLimiter.js';
 import { loadServiceSpec } from './loadServiceSpec.js';
+import { installOpendsrHooks } from './opendsr/installOpendsrHooks.js';
+import { type OpendsrOptions, opendsrHandlers } from './opendsr/opendsrHandlers.js';
 import type { Caller, ServiceContext } from './ServiceContext.js';
 import { badRequest, ServiceError } from './ServiceError.js';
 import { ServiceMetrics } from './ServiceMetrics.js';
@@ -40,6 +42,8 @@ export interface ServiceOptions {
   uploadMaxBytes?: number;
   pageSize?: number;
   intakePerMinute?: number;
+  /** The OpenDSR processor endpoints (signing key, certificate, identity types). Absent: they answer 503. */
+  opendsr?: OpendsrOptions;
 }
 
 export interface Service {
@@ -126,6 +130,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   app.addContentTypeParser(['application/x-ndjson', 'text/csv', 'text/plain'], (_req, payload, done) =>
     done(null, payload),
   );
+  installOpendsrHooks(app, options.opendsr?.signer);
   const takeIntake = intakeLimiter(options.intakePerMinute ?? SERVICE_DEFAULTS.intakePerMinute, now);
   const requests = requestHandlers(ctx);
   const bulk = bulkHandlers(ctx, {
@@ -149,6 +154,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       version: options.version,
       readiness: options.readiness ?? (() => storeReadiness(options.ledger)),
     }),
+    ...opendsrHandlers(ctx, options.opendsr, { callbackPolicy: options.callbackPolicy ?? {}, takeIntake }),
   };
   let lastRefresh = Number.NEGATIVE_INFINITY;
   await app.register(openapiGlue, {

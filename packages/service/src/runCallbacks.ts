@@ -3,7 +3,8 @@ import { CALLBACK_DEFAULTS } from './callbacks/CALLBACK_DEFAULTS.js';
 import type { CallbackUrlPolicy } from './callbacks/CallbackUrlPolicy.js';
 import { deliverCallbacks } from './callbacks/deliverCallbacks.js';
 import { queueCallbacks } from './callbacks/queueCallbacks.js';
-import type { CallbackLogger, SignOpendsr } from './callbacks/resolveDeliveryOptions.js';
+import type { CallbackLogger } from './callbacks/resolveDeliveryOptions.js';
+import type { OpendsrCallbacks } from './opendsr/opendsrCallbacks.js';
 import { serviceState } from './views/serviceState.js';
 import { toServiceRequest } from './views/toServiceRequest.js';
 
@@ -15,7 +16,8 @@ export interface RunCallbacksOptions {
   policy: CallbackUrlPolicy;
   signal: AbortSignal;
   logger?: CallbackLogger;
-  signOpendsr?: SignOpendsr;
+  /** OpenDSR status callbacks (`opendsrCallbacks(signer)`). Absent: OpenDSR requests get none. */
+  opendsr?: OpendsrCallbacks;
   now?: () => number;
 }
 
@@ -46,6 +48,7 @@ export async function runCallbacks(options: RunCallbacksOptions): Promise<void> 
             };
           },
           bodyOf: (request) => toServiceRequest(desk.view(request)),
+          ...(options.opendsr && { opendsrBodyOf: options.opendsr.bodyOf, opendsrStatusOf: options.opendsr.statusOf }),
         });
       } catch (error) {
         options.logger?.error({ err: (error as Error).message }, 'callbacks: queueing failed; trying again');
@@ -65,7 +68,7 @@ export async function runCallbacks(options: RunCallbacksOptions): Promise<void> 
       signal,
       now,
       ...(options.logger && { logger: options.logger }),
-      ...(options.signOpendsr && { signOpendsr: options.signOpendsr }),
+      ...(options.opendsr && { signOpendsr: options.opendsr.sign }),
     }),
   ]);
 }

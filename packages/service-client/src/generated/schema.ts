@@ -283,7 +283,7 @@ export interface paths {
         };
         /**
          * OpenDSR discovery
-         * @description What this processor supports (section 6 of the protocol). No key: controllers read it to find the certificate that verifies signatures.
+         * @description What this processor supports (section 6 of the protocol). No key: controllers read it to find the certificate that verifies signatures. `supported_identities` lists the identity types the operator lets carry Mixpanel distinct ids (`controller_customer_id` unless configured otherwise), each in the `raw` format only.
          */
         get: operations["opendsrDiscovery"];
         put?: never;
@@ -303,7 +303,7 @@ export interface paths {
         };
         /**
          * OpenDSR signing certificate
-         * @description The X.509 certificate (PEM) whose key signs OpenDSR responses and callbacks: the `processor_certificate` of discovery, on the same domain as the OpenDSR endpoints, as the protocol requires.
+         * @description The X.509 certificate (PEM, as the operator gave it: the chain when there is one) whose key signs OpenDSR responses and callbacks: the `processor_certificate` of discovery, on the same domain as the OpenDSR endpoints, as the protocol requires (section 6.3).
          */
         get: operations["opendsrCertificate"];
         put?: never;
@@ -325,7 +325,7 @@ export interface paths {
         put?: never;
         /**
          * OpenDSR create request
-         * @description Receives an OpenDSR request (section 7) as a service request: the `subject_request_id` is its ticket, `erasure` an erasure, `access` and `portability` an access request (Mixpanel's export is portable JSON), `submitted_time` its received time. `controller_customer_id` identities (raw) carry distinct ids; `email` identities need the operator's mapping and are refused (400) without one. The same `subject_request_id` sent again with the same content answers 201 with the first answer. Unknown fields are ignored, not refused: controllers and later protocol versions add fields.
+         * @description Receives an OpenDSR request (section 7) as a service request: the `subject_request_id` is its ticket, `erasure` an erasure, `access` and `portability` an access request (Mixpanel's export is portable JSON), `gdpr` GDPR and `ccpa` CCPA, `submitted_time` its received time (the legal clock starts then), every configured project unless this processor's extension names some. Identities of the types discovery lists (`controller_customer_id` unless the operator adds others, such as `email` where distinct ids are emails), in the `raw` format, carry distinct ids; any other type or a hashed format is refused (400 naming `subject_identities[i].identity_type` or `…identity_format`): Mixpanel deletes by distinct id, which a hash cannot give back. Each of `status_callback_urls` must be a URL the service may call (https, a public host). The same `subject_request_id` sent again with the same content answers 201 with the first `received_time` and records nothing; with other content, 400. Unknown fields are ignored, not refused: controllers and later protocol versions add fields.
          */
         post: operations["opendsrCreateRequest"];
         delete?: never;
@@ -345,14 +345,14 @@ export interface paths {
         };
         /**
          * OpenDSR request status
-         * @description The request's status (section 8): `pending` until every id is sent to Mixpanel, `in_progress` until every project is done (also while a task failed and a person must act: the protocol has no failed status), then `completed`, or `cancelled`.
+         * @description The request's status (section 8): `pending` until every id is sent to Mixpanel, `in_progress` until every project is done (also while a task failed and a person must act: the protocol has no failed status), then `completed`, or `cancelled`. Only requests filed through OpenDSR are found here.
          */
         get: operations["opendsrGetRequest"];
         put?: never;
         post?: never;
         /**
          * OpenDSR cancel request
-         * @description Cancels the request while it is `pending` (section 9): 202. Once in progress or finished it cannot be cancelled (400).
+         * @description Cancels the request while it is `pending` (section 9): 202, with the time the cancellation was received. A request already cancelled answers 202 again with that first time (a retried DELETE). Once in progress or finished it cannot be cancelled: 400.
          */
         delete: operations["opendsrCancelRequest"];
         options?: never;
@@ -371,7 +371,7 @@ export interface paths {
         put?: never;
         /**
          * OpenDSR create request (OpenGDPR name)
-         * @description `POST opencompliance_requests` under the protocol's prior resource name.
+         * @description `POST opencompliance_requests` under the protocol's prior resource name. OpenGDPR (0.1.x) had no `regulation` field: here it may be left out, and is then `gdpr`.
          */
         post: operations["opendsrCreateRequestLegacy"];
         delete?: never;
@@ -441,7 +441,7 @@ export interface webhooks {
         put?: never;
         /**
          * OpenDSR status callback (sent by the service)
-         * @description Sent to each of a request's `status_callback_urls` on every status change (protocol section 8.6), signed like the responses: verify `X-OpenCompliance-Signature` over the raw body with the certificate of discovery before parsing. Retried with backoff until a 2xx, for up to 3 days.
+         * @description Sent to each of a request's `status_callback_urls` on every status change (protocol sections 8.5 to 8.7), signed like the responses: verify `X-OpenCompliance-Signature` (or the same value under `X-OpenDSR-Signature` or `X-OpenGDPR-Signature`) over the raw body with the certificate of discovery before parsing, then check that `status_callback_url` is your own endpoint (section 8.8). No callback is sent for `pending`, the status a request is received in. The body is fixed when the change is seen, so every attempt sends the same bytes (and the same `Idempotency-Key` header); retried with backoff until a 2xx, for up to 3 days; 410 stops delivery.
          */
         post: operations["opendsrStatusCallback"];
         delete?: never;
@@ -988,25 +988,33 @@ export interface components {
             /** @enum {string} */
             identity_format: "raw" | "sha1" | "md5" | "sha256";
         };
-        /** @description An OpenDSR request (section 7.1). `subject_identities` is required unless the identities are in this processor's extension. */
-        OpenDsrRequest: {
+        /** @description An OpenDSR request (section 7.1) as OpenGDPR 0.1.x sent it, before `regulation` existed: without it the request is `gdpr`. `subject_identities` is required unless the ids are in this processor's extension. */
+        OpenGdprRequest: {
             subject_request_id: components["schemas"]["SubjectRequestId"];
             /** @enum {string} */
             subject_request_type: "erasure" | "access" | "portability";
-            /** @enum {string} */
-            regulation: "gdpr" | "ccpa";
+            /**
+             * @description Required by the protocol since 1.0 (`opencompliance_requests`).
+             * @enum {string}
+             */
+            regulation?: "gdpr" | "ccpa";
             /** Format: date-time */
             submitted_time: string;
             subject_identities?: components["schemas"]["OpenDsrIdentity"][];
             api_version?: string;
             status_callback_urls?: string[];
-            /** @description Processor-specific objects keyed by processor domain. Under this service's domain: `projects` (project names; default every configured project) and `distinct_ids` (more ids). Never credentials. */
+            /** @description Processor-specific objects keyed by processor domain (section 7.1.2); other processors' are ignored. Under this service's domain (its `X-OpenCompliance-Processor-Domain`): `projects` (configured project names; default every configured project) and `distinct_ids` (Mixpanel distinct ids, with or instead of `subject_identities`); any other key is refused, so that a misspelt `projects` never sends a request everywhere. Never credentials. */
             extensions?: {
                 [key: string]: Record<string, never>;
             };
         };
+        /** @description An OpenDSR request (section 7.1): `regulation` is required. `subject_identities` is required unless the ids are in this processor's extension. */
+        OpenDsrRequest: components["schemas"]["OpenGdprRequest"] & {
+            /** @enum {string} */
+            regulation: "gdpr" | "ccpa";
+        };
         OpenDsrCreated: {
-            /** @description The controller's identity here (the API key's owner). */
+            /** @description The controller's identity here: the name of the API key that filed the request (`mixpanel-gdpr keys create --name`). */
             controller_id: string;
             /**
              * Format: date-time
@@ -1050,6 +1058,8 @@ export interface components {
             received_time: string;
             subject_request_id: components["schemas"]["SubjectRequestId"];
             api_version?: string;
+            /** @description Listed by section 9.2, but a body cannot carry its own signature: it is in the `X-OpenCompliance-Signature` header, and this field is left out. */
+            processor_signature?: string;
         };
         OpenDsrDiscovery: {
             api_version: string;
@@ -1231,6 +1241,10 @@ export interface components {
             headers: {
                 "X-OpenCompliance-Processor-Domain": components["headers"]["ProcessorDomain"];
                 "X-OpenCompliance-Signature": components["headers"]["ProcessorSignature"];
+                "X-OpenDSR-Processor-Domain": components["headers"]["ProcessorDomain"];
+                "X-OpenDSR-Signature": components["headers"]["ProcessorSignature"];
+                "X-OpenGDPR-Processor-Domain": components["headers"]["ProcessorDomain"];
+                "X-OpenGDPR-Signature": components["headers"]["ProcessorSignature"];
                 [name: string]: unknown;
             };
             content: {
@@ -1242,6 +1256,10 @@ export interface components {
             headers: {
                 "X-OpenCompliance-Processor-Domain": components["headers"]["ProcessorDomain"];
                 "X-OpenCompliance-Signature": components["headers"]["ProcessorSignature"];
+                "X-OpenDSR-Processor-Domain": components["headers"]["ProcessorDomain"];
+                "X-OpenDSR-Signature": components["headers"]["ProcessorSignature"];
+                "X-OpenGDPR-Processor-Domain": components["headers"]["ProcessorDomain"];
+                "X-OpenGDPR-Signature": components["headers"]["ProcessorSignature"];
                 [name: string]: unknown;
             };
             content: {
@@ -1253,6 +1271,10 @@ export interface components {
             headers: {
                 "X-OpenCompliance-Processor-Domain": components["headers"]["ProcessorDomain"];
                 "X-OpenCompliance-Signature": components["headers"]["ProcessorSignature"];
+                "X-OpenDSR-Processor-Domain": components["headers"]["ProcessorDomain"];
+                "X-OpenDSR-Signature": components["headers"]["ProcessorSignature"];
+                "X-OpenGDPR-Processor-Domain": components["headers"]["ProcessorDomain"];
+                "X-OpenGDPR-Signature": components["headers"]["ProcessorSignature"];
                 [name: string]: unknown;
             };
             content: {
@@ -1295,6 +1317,24 @@ export interface components {
                 "application/json": components["schemas"]["OpenDsrError"];
             };
         };
+        /** @description Another client error in the protocol's error object: 405 (another method), 413 (body too large), 415 (not JSON). */
+        OpenDsrClientError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OpenDsrError"];
+            };
+        };
+        /** @description OpenDSR is off: the operator has not given the service the processor's signing key and certificate (`serve --opendsr-key-file --opendsr-cert-file`). The service's own problem, unsigned. */
+        OpenDsrNotConfigured: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description This key's intake rate limit is reached. */
         OpenDsrTooManyRequests: {
             headers: {
@@ -1316,6 +1356,11 @@ export interface components {
         subjectRequestId: components["schemas"]["SubjectRequestId"];
     };
     requestBodies: {
+        OpenGdprRequest: {
+            content: {
+                "application/json": components["schemas"]["OpenGdprRequest"];
+            };
+        };
         OpenDsrRequest: {
             content: {
                 "application/json": components["schemas"]["OpenDsrRequest"];
@@ -1854,13 +1899,18 @@ export interface operations {
                 headers: {
                     "X-OpenCompliance-Processor-Domain": components["headers"]["ProcessorDomain"];
                     "X-OpenCompliance-Signature": components["headers"]["ProcessorSignature"];
+                    "X-OpenDSR-Processor-Domain": components["headers"]["ProcessorDomain"];
+                    "X-OpenDSR-Signature": components["headers"]["ProcessorSignature"];
+                    "X-OpenGDPR-Processor-Domain": components["headers"]["ProcessorDomain"];
+                    "X-OpenGDPR-Signature": components["headers"]["ProcessorSignature"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OpenDsrDiscovery"];
                 };
             };
-            "4XX": components["responses"]["ClientError"];
+            503: components["responses"]["OpenDsrNotConfigured"];
+            "4XX": components["responses"]["OpenDsrClientError"];
         };
     };
     opendsrCertificate: {
@@ -1881,15 +1931,8 @@ export interface operations {
                     "application/x-pem-file": string;
                 };
             };
-            /** @description No certificate is configured (OpenDSR is off). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            503: components["responses"]["OpenDsrNotConfigured"];
+            "4XX": components["responses"]["OpenDsrClientError"];
         };
     };
     opendsrCreateRequest: {
@@ -1906,6 +1949,8 @@ export interface operations {
             401: components["responses"]["OpenDsrUnauthorized"];
             403: components["responses"]["OpenDsrForbidden"];
             429: components["responses"]["OpenDsrTooManyRequests"];
+            503: components["responses"]["OpenDsrNotConfigured"];
+            "4XX": components["responses"]["OpenDsrClientError"];
         };
     };
     opendsrGetRequest: {
@@ -1924,6 +1969,8 @@ export interface operations {
             401: components["responses"]["OpenDsrUnauthorized"];
             403: components["responses"]["OpenDsrForbidden"];
             404: components["responses"]["OpenDsrNotFound"];
+            503: components["responses"]["OpenDsrNotConfigured"];
+            "4XX": components["responses"]["OpenDsrClientError"];
         };
     };
     opendsrCancelRequest: {
@@ -1942,6 +1989,8 @@ export interface operations {
             401: components["responses"]["OpenDsrUnauthorized"];
             403: components["responses"]["OpenDsrForbidden"];
             404: components["responses"]["OpenDsrNotFound"];
+            503: components["responses"]["OpenDsrNotConfigured"];
+            "4XX": components["responses"]["OpenDsrClientError"];
         };
     };
     opendsrCreateRequestLegacy: {
@@ -1951,13 +2000,15 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: components["requestBodies"]["OpenDsrRequest"];
+        requestBody: components["requestBodies"]["OpenGdprRequest"];
         responses: {
             201: components["responses"]["OpenDsrCreated"];
             400: components["responses"]["OpenDsrBadRequest"];
             401: components["responses"]["OpenDsrUnauthorized"];
             403: components["responses"]["OpenDsrForbidden"];
             429: components["responses"]["OpenDsrTooManyRequests"];
+            503: components["responses"]["OpenDsrNotConfigured"];
+            "4XX": components["responses"]["OpenDsrClientError"];
         };
     };
     opendsrGetRequestLegacy: {
@@ -1976,6 +2027,8 @@ export interface operations {
             401: components["responses"]["OpenDsrUnauthorized"];
             403: components["responses"]["OpenDsrForbidden"];
             404: components["responses"]["OpenDsrNotFound"];
+            503: components["responses"]["OpenDsrNotConfigured"];
+            "4XX": components["responses"]["OpenDsrClientError"];
         };
     };
     opendsrCancelRequestLegacy: {
@@ -1994,6 +2047,8 @@ export interface operations {
             401: components["responses"]["OpenDsrUnauthorized"];
             403: components["responses"]["OpenDsrForbidden"];
             404: components["responses"]["OpenDsrNotFound"];
+            503: components["responses"]["OpenDsrNotConfigured"];
+            "4XX": components["responses"]["OpenDsrClientError"];
         };
     };
     requestCallback: {
@@ -2048,6 +2103,14 @@ export interface operations {
             header: {
                 "X-OpenCompliance-Processor-Domain": string;
                 "X-OpenCompliance-Signature": string;
+                /** @description The same value, under the name OpenDSR implementations such as mParticle's read. */
+                "X-OpenDSR-Processor-Domain"?: string;
+                /** @description The same value, under the name OpenDSR implementations such as mParticle's read. */
+                "X-OpenDSR-Signature"?: string;
+                /** @description The same value, under the protocol's prior (OpenGDPR) name. */
+                "X-OpenGDPR-Processor-Domain"?: string;
+                /** @description The same value, under the protocol's prior (OpenGDPR) name. */
+                "X-OpenGDPR-Signature"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2058,7 +2121,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Received. */
+            /** @description The receiver is gone; delivery stops and is recorded as abandoned. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; not sent again. */
             "2XX": {
                 headers: {
                     [name: string]: unknown;

@@ -14,7 +14,9 @@ import {
   type WorkflowClient,
 } from '@mixpanel-gdpr/workflow';
 import { createApiKey } from '../../src/apiKeys.js';
+import type { CallbackUrlPolicy } from '../../src/callbacks/CallbackUrlPolicy.js';
 import { createService, type Service } from '../../src/createService.js';
+import type { OpendsrOptions } from '../../src/opendsr/opendsrHandlers.js';
 
 export interface TestService {
   service: Service;
@@ -38,6 +40,8 @@ export const NOW = Date.parse('2026-11-30T10:00:00Z');
 /** The service on real HTTP (loopback, a free port) over a file ledger in a temporary folder, on an injected clock. */
 export interface TestServiceOptions {
   intakePerMinute?: number;
+  opendsr?: OpendsrOptions;
+  callbackPolicy?: CallbackUrlPolicy;
   /** The projects' workflows (default: web and mobile, planning only); `observe` feeds the service's metrics. */
   workflows?: (
     ledger: FileLedger,
@@ -75,6 +79,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     now,
     logger: { level: 'info', stream },
     ...(options.intakePerMinute !== undefined && { intakePerMinute: options.intakePerMinute }),
+    ...(options.opendsr && { opendsr: options.opendsr }),
+    ...(options.callbackPolicy && { callbackPolicy: options.callbackPolicy }),
   });
   observe = (project, event) => service.metrics.observe(project, event);
   const baseUrl = await service.app.listen({ host: '127.0.0.1', port: 0 });
