@@ -338,6 +338,19 @@ export function buildProgram(
     )
     .option('--no-work', 'only serve HTTP: separate `worker` processes do the work')
     .option(
+      '--opendsr-key-file <path>',
+      "OpenDSR: the processor's RSA private key (PEM) that signs its answers and callbacks",
+    )
+    .option(
+      '--opendsr-cert-file <path>',
+      'OpenDSR: its X.509 certificate (PEM), served for controllers to check signatures',
+    )
+    .option('--public-url <url>', "the service's public base URL (OpenDSR discovery and results links)")
+    .option(
+      '--opendsr-identity-type <type...>',
+      'OpenDSR identity types whose raw values are distinct ids (default controller_customer_id)',
+    )
+    .option(
       '--allow-callback-host <host...>',
       'callback hosts allowed (exact, or *.example.com); default: any public host',
     )

@@ -85,7 +85,21 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   };
   const metrics = new ServiceMetrics(options.desk, now);
   const app = Fastify({
-    logger: options.logger === false ? false : { redact: REDACTED, ...(options.logger === true ? {} : options.logger) },
+    logger:
+      options.logger === false
+        ? false
+        : {
+            redact: REDACTED,
+            // The path only: a query may hold a callback URL with its receiver's token, or a ticket.
+            serializers: {
+              req: (req: { method: string; url: string; ip?: string }) => ({
+                method: req.method,
+                path: req.url.split('?')[0],
+                remoteAddress: req.ip,
+              }),
+            },
+            ...(options.logger === true ? {} : options.logger),
+          },
     bodyLimit: options.bodyLimitBytes ?? SERVICE_DEFAULTS.bodyLimitBytes,
     // Ids are never in URLs; a long URL is a mistake or an attack.
     maxParamLength: 200,

@@ -19,6 +19,10 @@ export interface ServeOptions extends WorkerOptions {
   work?: boolean;
   allowCallbackHost?: string[];
   allowPrivateCallbacks?: boolean;
+  opendsrKeyFile?: string;
+  opendsrCertFile?: string;
+  publicUrl?: string;
+  opendsrIdentityType?: string[];
 }
 
 const SECRET_ENV = 'MIXPANEL_GDPR_SERVICE_SECRET_FILE';
@@ -37,7 +41,41 @@ export async function serve(o: ServeOptions, globals: GlobalOptions, signal: Abo
   const port = o.port === undefined ? undefined : Number(o.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
     throw new CliError(`--port must be a port number, 0 to 65535 (got ${JSON.stringify(o.port)})`, 'usage');
-  const { createService, runCallbacks, SERVICE_DEFAULTS, validateCallbackUrlPolicy } = await loadService();
+  const {
+    createOpendsrSigner,
+    createService,
+    opendsrCallbacks,
+    runCallbacks,
+    SERVICE_DEFAULTS,
+    validateCallbackUrlPolicy,
+  } = await loadService();
+  if ((o.opendsrKeyFile === undefined) !== (o.opendsrCertFile === undefined))
+    throw new CliError(
+      '--opendsr-key-file and --opendsr-cert-file go together (the key signs, the certificate proves it)',
+      'usage',
+    );
+  const warn = (message: string) => process.stderr.write(`${message}\n`);
+  // Read before anything else: a wrong key file is found before the store is touched.
+  const signer = o.opendsrKeyFile
+    ? (() => {
+        try {
+          return createOpendsrSigner({
+            privateKeyPem: readSecretBytes(o.opendsrKeyFile, '--opendsr-key-file', warn),
+            certificatePem: readSecretBytes(o.opendsrCertFile!, '--opendsr-cert-file', () => {}),
+          });
+        } catch (error) {
+          throw new CliError(`OpenDSR: ${(error as Error).message}`, 'usage');
+        }
+      })()
+    : undefined;
+  if (signer?.selfSigned) warn('OpenDSR: the certificate is self-signed: controllers following the protocol refuse it');
+  if (signer && signer.validToMs < Date.now())
+    warn('OpenDSR: the certificate has expired: controllers refuse its signatures');
+  const opendsr = signer && {
+    signer,
+    ...(o.publicUrl && { publicUrl: o.publicUrl }),
+    ...(o.opendsrIdentityType?.length && { identityTypes: o.opendsrIdentityType }),
+  };
   const callbackPolicy = validateCallbackUrlPolicy({
     ...(o.allowCallbackHost?.length && { allowHosts: o.allowCallbackHost }),
     ...(o.allowPrivateCallbacks && { allowPrivate: true, allowHttp: 'loopback' as const }),
@@ -75,6 +113,7 @@ export async function serve(o: ServeOptions, globals: GlobalOptions, signal: Abo
       version: VERSION,
       logger: { level: 'info' },
       callbackPolicy,
+      ...(opendsr && { opendsr }),
     });
     observe = (project, event) => metrics.observe(project, event);
     const work = o.work === false ? undefined : await startWorkLoop(session, settings, signal);
@@ -85,6 +124,7 @@ export async function serve(o: ServeOptions, globals: GlobalOptions, signal: Abo
       policy: callbackPolicy,
       signal,
       logger: app.log,
+      ...(signer && { opendsr: opendsrCallbacks(signer, o.publicUrl ? { publicUrl: o.publicUrl } : {}) }),
     });
     const address = await app.listen({ host: o.host ?? SERVICE_DEFAULTS.host, port: port ?? SERVICE_DEFAULTS.port });
     session.view.info(`serving ${address} (${work ? 'and working' : 'without working: --no-work'})`);
