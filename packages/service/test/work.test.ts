@@ -1,39 +1,14 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { type FakeMixpanel, startFakeMixpanel } from '@mixpanel-gdpr/testing';
-import { createWorkflow, createWorkflowClient } from '@mixpanel-gdpr/workflow';
+import type { FakeMixpanel } from '@mixpanel-gdpr/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeWorkflows } from './helpers/fakeWorkflows.js';
 import { startTestService, type TestService } from './helpers/startTestService.js';
 
 let t: TestService;
 const fakes: FakeMixpanel[] = [];
 beforeEach(async () => {
-  t = await startTestService({
-    async workflows(ledger, _now, observe, dir) {
-      const map = new Map<string, ReturnType<typeof createWorkflow>>();
-      for (const project of ['web', 'mobile']) {
-        const fake = await startFakeMixpanel({ timings: { pendingMs: 20, stagingMs: 20, startedMs: 40 } });
-        fakes.push(fake);
-        map.set(
-          project,
-          createWorkflow({
-            ledger,
-            client: createWorkflowClient({
-              oauthToken: 'fake-oauth-token',
-              projectToken: 'fake-project-token',
-              baseUrl: fake.url,
-            }),
-            ratePerSecond: 50,
-            pollMinDelayMs: 20,
-            pollMaxDelayMs: 100,
-            exportDir: join(dir, 'exports'),
-            onProgress: (event) => observe(project, event),
-          }),
-        );
-      }
-      return map;
-    },
-  });
+  t = await startTestService({ workflows: fakeWorkflows(fakes) });
 });
 afterEach(async () => {
   await t.close();
