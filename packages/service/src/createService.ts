@@ -38,6 +38,12 @@ export interface ServiceOptions {
   /** pino options for fastify's logger, or false. Authorization, cookies and Idempotency-Keys are always redacted. */
   logger?: boolean | Record<string, unknown>;
   bodyLimitBytes?: number;
+  /**
+   * Runs a bulk upload's planning under the store's plan lock (the CLI's
+   * `serve` gives it): no other process plans that request again while it
+   * is read. @default runs it as it is (one process)
+   */
+  planning?: <T>(work: () => Promise<T>) => Promise<T | undefined>;
   /** Largest bulk upload, in bytes. @default SERVICE_DEFAULTS.uploadMaxBytes */
   uploadMaxBytes?: number;
   pageSize?: number;
@@ -150,6 +156,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const bulk = bulkHandlers(ctx, {
     maxBytes: options.uploadMaxBytes ?? SERVICE_DEFAULTS.uploadMaxBytes,
     stallMs: SERVICE_DEFAULTS.uploadStallMs,
+    planning: options.planning ?? ((work) => work()),
   });
   const handlers = {
     ...requests,

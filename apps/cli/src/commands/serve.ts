@@ -9,6 +9,7 @@ import { loadService } from '../loadService.js';
 import { openSession } from '../openSession.js';
 import { readSecretBytes } from '../readSecretFile.js';
 import { VERSION } from '../version.js';
+import { withPlanLock } from '../withPlanLock.js';
 import { startWorkLoop, type WorkerOptions, workSettings } from './worker.js';
 
 export interface ServeOptions extends WorkerOptions {
@@ -114,6 +115,7 @@ export async function serve(o: ServeOptions, globals: GlobalOptions, signal: Abo
       logger: { level: 'info' },
       callbackPolicy,
       ...(opendsr && { opendsr }),
+      planning: (work) => withPlanLock(session, work, { wait: true, leaseMs: settings.leaseMs, signal }),
     });
     observe = (project, event) => metrics.observe(project, event);
     const work = o.work === false ? undefined : await startWorkLoop(session, settings, signal);

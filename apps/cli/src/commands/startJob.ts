@@ -33,7 +33,9 @@ import { counted, noun } from '../plural.js';
 import { parseReceived, readRequests } from '../readRequests.js';
 import { selectProjects } from '../selectProjects.js';
 import type { ToolConfig } from '../ToolConfig.js';
+import { withPlanLock } from '../withPlanLock.js';
 import { claimJobs } from './followJobs.js';
+import { WORKER_DEFAULTS } from './worker.js';
 
 export interface StartOptions {
   ids: string;
@@ -137,41 +139,45 @@ export async function startJob(
   const session = await openSession(globals, { tunables, projects });
   try {
     const { view, desk } = session;
-    let planned: PlannedJob[];
-    let requests: RequestState[];
-    if (fromFile) {
-      const received = await desk.receive(fromFile.requests);
-      for (const known of received.known)
-        view.info(`request ${known.ticket} is already recorded (${known.requestId}): left as it is`);
-      requests = received.recorded;
-      planned = requests.length ? await desk.plan(requests, { exportDir, bulkAccess: o.bulk, signal }) : [];
-      // Requests of an earlier run of this file that stopped before planning every project get their jobs now.
-      planned.push(...(await desk.planMissing({ exportDir, bulkAccess: o.bulk, signal, recordedBefore: nowMs })));
-      if (planned.length === 0) {
-        view.info('every request of the file was already recorded: nothing new to send (follow them with `watch`)');
-        return EXIT.ok;
+    let planned: PlannedJob[] = [];
+    let requests: RequestState[] = [];
+    // Under the plan lock: a worker never plans these requests again while this run reads them.
+    const plan = async () => {
+      if (fromFile) {
+        const received = await desk.receive(fromFile.requests);
+        for (const known of received.known)
+          view.info(`request ${known.ticket} is already recorded (${known.requestId}): left as it is`);
+        requests = received.recorded;
+        planned = requests.length ? await desk.plan(requests, { exportDir, bulkAccess: o.bulk, signal }) : [];
+        // Requests of an earlier run of this file that stopped before planning every project get their jobs now.
+        planned.push(...(await desk.planMissing({ exportDir, bulkAccess: o.bulk, signal, recordedBefore: nowMs })));
+      } else {
+        // A run without a ticket is still a request: named after its time, unique like a job id.
+        const ticket =
+          o.ticket ??
+          `run-${new Date(nowMs).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+        const whole = await desk.receiveWhole(
+          {
+            ticket,
+            kind: REQUEST_KIND[kind],
+            regulation: complianceType,
+            ...(disclosureType && { disclosureType }),
+            receivedAt,
+            projects,
+            ...(labels && { labels }),
+            source: { name: source },
+          },
+          job.ids,
+          { exportDir, bulkAccess: o.bulk, signal, sourceSha256: input!.sha256 },
+        );
+        requests = [whole.request];
+        planned = whole.planned;
       }
-    } else {
-      // A run without a ticket is still a request: named after its time, unique like a job id.
-      const ticket =
-        o.ticket ??
-        `run-${new Date(nowMs).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-      const whole = await desk.receiveWhole(
-        {
-          ticket,
-          kind: REQUEST_KIND[kind],
-          regulation: complianceType,
-          ...(disclosureType && { disclosureType }),
-          receivedAt,
-          projects,
-          ...(labels && { labels }),
-          source: { name: source },
-        },
-        job.ids,
-        { exportDir, bulkAccess: o.bulk, signal, sourceSha256: input!.sha256 },
-      );
-      requests = [whole.request];
-      planned = whole.planned;
+    };
+    await withPlanLock(session, plan, { wait: true, leaseMs: WORKER_DEFAULTS.leaseMs, signal });
+    if (fromFile && planned.length === 0) {
+      view.info('every request of the file was already recorded: nothing new to send (follow them with `watch`)');
+      return EXIT.ok;
     }
     currentJob.id = planned.length === 1 ? planned[0]!.jobId : undefined;
     for (const { project, jobId } of planned) {

@@ -7,6 +7,7 @@ import { errorCodeOf } from '../errorCodes.js';
 import { EXIT } from '../exitCodes.js';
 import { formatSummary } from '../formatSummary.js';
 import { openSession, type Session } from '../openSession.js';
+import { withPlanLock } from '../withPlanLock.js';
 
 export interface WorkerOptions {
   concurrency?: string;
@@ -214,28 +215,19 @@ async function planWaiting(session: Session, settings: WorkSettings, signal: Abo
   const windowEnd = now - settings.planAfterMs;
   const due = unplanned.filter((r) => r.recordedAt < windowEnd || (early && gathering.includes(r)));
   if (due.length === 0) return;
-  const shared = session.store.postgres;
-  const held = shared
-    ? await shared.leases.claim('plan', settings.leaseMs)
-    : await takeRunLock(session.config.ledgerPath, 'plan').catch((error: unknown) => {
-        if (error instanceof JobBusyError) return undefined;
-        throw error;
-      });
-  if (!held) return;
-  try {
-    // Under the lock: what another planner did before it released it.
-    await session.ledger.refresh();
-    const { exportDir } = settings;
-    if (early)
-      await session.desk.plan(
-        gathering.filter((r) => r.jobIds.length === 0),
-        { signal, exportDir },
-      );
-    await session.desk.planMissing({ signal, recordedBefore: windowEnd, exportDir });
-  } finally {
-    if (shared) await shared.leases.release(held as Parameters<typeof shared.leases.release>[0]).catch(() => {});
-    else await (held as { release(): Promise<void> }).release();
-  }
+  await withPlanLock(
+    session,
+    async () => {
+      const { exportDir } = settings;
+      if (early)
+        await session.desk.plan(
+          gathering.filter((r) => r.jobIds.length === 0),
+          { signal, exportDir },
+        );
+      await session.desk.planMissing({ signal, recordedBefore: windowEnd, exportDir });
+    },
+    { wait: false, leaseMs: settings.leaseMs, signal },
+  );
 }
 
 /** Unfinished jobs of this worker's projects that it does not run, most urgent first. */

@@ -38,6 +38,8 @@ export interface BulkLimits {
   maxBytes: number;
   /** An upload that sends nothing for this long is dropped, in ms (the spec: 60 s). */
   stallMs: number;
+  /** Runs the recording and planning under the store's plan lock. */
+  planning: <T>(work: () => Promise<T>) => Promise<T | undefined>;
 }
 
 /**
@@ -87,32 +89,35 @@ export function bulkHandlers(ctx: ServiceContext, limits: BulkLimits) {
         const { sha256, bytes } = await saveUpload(req.body as Readable, path, limits);
         const known = ctx.ledger.state.tickets.get(`${q.kind}\u0000${q.ticket}`);
         if (known) return sameUpload(ctx, known, q, sha256, reply);
-        let received: Awaited<ReturnType<typeof ctx.desk.receiveWhole>>;
+        let received: Awaited<ReturnType<typeof ctx.desk.receiveWhole>> | undefined;
         try {
-          received = await ctx.desk.receiveWhole(
-            {
-              ticket: q.ticket,
-              kind: q.kind,
-              regulation: q.regulation,
-              ...(q.disclosureType && { disclosureType: q.disclosureType }),
-              receivedAt: Date.parse(q.receivedAt),
-              projects: q.project,
-              ...(q.labels && { labels: q.labels }),
-              ...(q.callbackUrl && { callbackUrl: q.callbackUrl }),
-              intake,
-              source: { name: 'upload', sha256, bytes },
-            },
-            await readIdsFromFile(path, {
-              format,
-              ...(format === 'csv' && { column: q.column ?? 'distinct_id' }),
-              ...(format === 'ndjson' && { field: q.field ?? 'distinct_id' }),
-            }),
-            { sourceSha256: () => sha256 },
+          received = await limits.planning(async () =>
+            ctx.desk.receiveWhole(
+              {
+                ticket: q.ticket,
+                kind: q.kind,
+                regulation: q.regulation,
+                ...(q.disclosureType && { disclosureType: q.disclosureType }),
+                receivedAt: Date.parse(q.receivedAt),
+                projects: q.project,
+                ...(q.labels && { labels: q.labels }),
+                ...(q.callbackUrl && { callbackUrl: q.callbackUrl }),
+                intake,
+                source: { name: 'upload', sha256, bytes },
+              },
+              await readIdsFromFile(path, {
+                format,
+                ...(format === 'csv' && { column: q.column ?? 'distinct_id' }),
+                ...(format === 'ndjson' && { field: q.field ?? 'distinct_id' }),
+              }),
+              { sourceSha256: () => sha256 },
+            ),
           );
         } catch (error) {
           if (error instanceof ValidationError) throw badRequest('body', uploadMessage(error.message, path));
           throw error;
         }
+        if (!received) throw new Error('the plan lock was not taken');
         reply.code(201).header('location', `/v1/requests/${encodeURIComponent(received.request.requestId)}`);
         return bulkIntakeOf(ctx, received.request.requestId);
       } finally {
