@@ -30,6 +30,22 @@ export interface RequestsConfig {
   retentionDays?: number;
 }
 
+/** `serve`'s settings from the config file; a flag wins over each. */
+export interface ServiceConfig {
+  host?: string;
+  port?: number;
+  publicUrl?: string;
+  /** Keys Idempotency-Key hashes (32+ characters). */
+  secret?: TokenSource;
+  /** Signs callbacks (32+ characters), shared with their receivers. */
+  callbackSecret?: TokenSource;
+  batchWindowMs?: number;
+  /** Where access exports are written. */
+  exports?: string;
+  callbacks?: { allowHosts?: string[]; allowPrivate?: boolean };
+  opendsr?: { keyFile: string; certFile: string; identityTypes?: string[] };
+}
+
 /** `mixpanel-gdpr.config.yaml`, validated, with its relative paths resolved. */
 export interface ToolConfig {
   /** The absolute path of the file read. */
@@ -42,6 +58,8 @@ export interface ToolConfig {
   database?: { url: TokenSource };
   /** Always present; its fields are undefined when absent. */
   requests: RequestsConfig;
+  /** `serve`'s settings (paths absolute); undefined when absent. */
+  service?: ServiceConfig;
   /** At least one, names unique, in the file's order. */
   projects: ProjectConfig[];
 }

@@ -146,6 +146,12 @@ function refuseFoundRedirects(tool: ToolConfig): void {
       `${tool.path} was found in the working directory and names a database: name the file with --config (or MIXPANEL_GDPR_CONFIG) to use it`,
       'invalid_input',
     );
+  // Nor open a service, or let its callbacks reach the internal network.
+  if (tool.service)
+    throw new CliError(
+      `${tool.path} was found in the working directory and configures the service: name the file with --config (or MIXPANEL_GDPR_CONFIG) to use it`,
+      'invalid_input',
+    );
   const mixpanel = new Set(Object.values(REGION_BASE_URLS).map((u) => new URL(u).origin));
   for (const p of tool.projects) {
     if (!mixpanel.has(new URL(p.baseUrl).origin))

@@ -6,7 +6,7 @@ import { describeConfigIssues } from './describeConfigIssues.js';
 import { escapeTerminal } from './escapeTerminal.js';
 import { knownSecrets } from './knownSecrets.js';
 import { readConfigFile } from './readConfigFile.js';
-import type { ProjectConfig, TokenSource, ToolConfig } from './ToolConfig.js';
+import type { ProjectConfig, ServiceConfig, TokenSource, ToolConfig } from './ToolConfig.js';
 import { type ToolConfigInput, toolConfigSchema } from './toolConfigSchema.js';
 
 /** Aliases expand on parsing: a few lines of `&a [*a, *a, …]` could otherwise fill memory. */
@@ -84,6 +84,34 @@ function toToolConfig(data: ToolConfigInput, file: string): ToolConfig {
     ...(data.ledger === undefined ? {} : { ledger: resolve(folder, data.ledger) }),
     ...(data.database === undefined ? {} : { database: { url: source(data.database.url) } }),
     requests: { ...data.requests },
+    ...(data.service && { service: serviceConfig(data.service, folder, source) }),
     projects,
   };
+}
+
+/** The service section, its paths resolved against the config's folder (undefined keys left out). */
+function serviceConfig(
+  data: NonNullable<ToolConfigInput['service']>,
+  folder: string,
+  source: (s: { env?: string | undefined; file?: string | undefined }) => TokenSource,
+): ServiceConfig {
+  const defined = <T extends object>(o: T) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+      [K in keyof T]: Exclude<T[K], undefined>;
+    };
+  return defined({
+    host: data.host,
+    port: data.port,
+    publicUrl: data.publicUrl,
+    secret: data.secret && source(data.secret),
+    callbackSecret: data.callbackSecret && source(data.callbackSecret),
+    batchWindowMs: data.batchWindowMs,
+    exports: data.exports && resolve(folder, data.exports),
+    callbacks: data.callbacks && defined(data.callbacks),
+    opendsr: data.opendsr && {
+      keyFile: resolve(folder, data.opendsr.keyFile),
+      certFile: resolve(folder, data.opendsr.certFile),
+      ...(data.opendsr.identityTypes && { identityTypes: data.opendsr.identityTypes }),
+    },
+  });
 }

@@ -123,6 +123,49 @@ const requests = z.strictObject(
   { error: rule('be a mapping of settings') },
 );
 
+/** `serve`'s settings; a flag wins over each. Secrets come like tokens, from the environment or a file. */
+const service = z.strictObject(
+  {
+    host: z
+      .string({ error: rule('be a host name or address') })
+      .min(1, { error: rule('be a host name or address') })
+      .optional(),
+    port: z
+      .number({ error: rule('be a port number, 0 to 65535') })
+      .int({ error: rule('be a port number, 0 to 65535') })
+      .min(0, { error: rule('be a port number, 0 to 65535') })
+      .max(65_535, { error: rule('be a port number, 0 to 65535') })
+      .optional(),
+    publicUrl: z.url({ error: rule('be an absolute URL') }).optional(),
+    secret: tokenSource.optional(),
+    callbackSecret: tokenSource.optional(),
+    batchWindowMs: positive.optional(),
+    exports: path.optional(),
+    callbacks: z
+      .strictObject(
+        {
+          allowHosts: z
+            .array(z.string({ error: rule('be a host name') }), { error: rule('be a list of hosts') })
+            .optional(),
+          allowPrivate: z.boolean({ error: rule('be true or false') }).optional(),
+        },
+        { error: rule('be a mapping with allowHosts and allowPrivate') },
+      )
+      .optional(),
+    opendsr: z
+      .strictObject(
+        {
+          keyFile: path,
+          certFile: path,
+          identityTypes: z.array(z.string({ error: rule('be an identity type') })).optional(),
+        },
+        { error: rule('be a mapping with keyFile and certFile') },
+      )
+      .optional(),
+  },
+  { error: rule('be a mapping of settings') },
+);
+
 export const toolConfigSchema = z.strictObject(
   {
     timeZone: z
@@ -138,6 +181,7 @@ export const toolConfigSchema = z.strictObject(
     // The shared store's URL holds its password: like a token, it comes from the environment or a file.
     database: z.strictObject({ url: tokenSource }, { error: rule('be a mapping with url') }).optional(),
     requests: requests.optional(),
+    service: service.optional(),
     projects: z
       .array(project, { error: rule('be a list of projects') })
       .min(1, { error: 'must list at least one project' })

@@ -45,6 +45,12 @@ beforeAll(async () => {
       'timeZone: UTC',
       'database:',
       '  url: { env: DATABASE_URL }',
+      // The service's settings from the file (the flags would win over them).
+      'service:',
+      `  secret: { file: ${join(dir, 'service.secret')} }`,
+      `  callbackSecret: { file: ${join(dir, 'callback.secret')} }`,
+      `  exports: ${join(dir, 'exports')}`,
+      '  callbacks: { allowPrivate: true }',
       'projects:',
       ...['web', 'mobile'].flatMap((name) => [
         `  - name: ${name}`,
@@ -69,8 +75,6 @@ const env = () => ({
   MIXPANEL_OAUTH: 'fake-oauth-token',
   MIXPANEL_PROJECT: 'fake-project-token',
   DATABASE_URL: db.url,
-  MIXPANEL_GDPR_SERVICE_SECRET_FILE: join(dir, 'service.secret'),
-  MIXPANEL_GDPR_CALLBACK_SECRET_FILE: join(dir, 'callback.secret'),
 });
 const cli = (args: string[]) => runCli(['--config', join(dir, 'config.yaml'), ...args], env());
 
@@ -131,9 +135,6 @@ describe('the service end to end: two processes on PostgreSQL, two projects, the
           '300',
           '--lease-ms',
           '3000',
-          '--allow-private-callbacks',
-          '--out',
-          join(dir, 'exports'),
         ],
         env(),
       );
@@ -142,6 +143,11 @@ describe('the service end to end: two processes on PostgreSQL, two projects, the
     const clients = (key: string) => urls.map((baseUrl) => createServiceClient({ baseUrl, apiKey: key }));
     const submit = clients(submitKey);
     const read = clients(readKey);
+    for (const client of read)
+      expect((await client.readiness()).checks.map((c) => [c.name, c.ok])).toEqual([
+        ['store', true],
+        ['migrations', true],
+      ]);
     const any = (list: ServiceClient[]) => list[Math.floor(random() * list.length)]!;
 
     const receivedAt = new Date(Date.now() - 3_600_000).toISOString();

@@ -107,11 +107,18 @@ projects:${PROJECT}
     expect(message).toContain(`config file "${join(dir, 'mixpanel-gdpr.config.yaml')}"`);
     expect(message).toMatch(/projects\[0\]\.regoin \(line 6\): unknown key \(known here: name, region, baseUrl/);
     expect((await loadError(`timezone: UTC\nprojects:${PROJECT}`)).message).toMatch(
-      /timezone \(line 1\): unknown key \(known here: timeZone, ledger, database, requests, projects\)/,
+      /timezone \(line 1\): unknown key \(known here: timeZone, ledger, database, requests, service, projects\)/,
     );
     expect((await loadError(`requests: { retentionDay: 3 }\nprojects:${PROJECT}`)).message).toContain(
       'requests.retentionDay (line 1): unknown key',
     );
+    // The service's section: its secrets are never written in the file either.
+    expect((await loadError(`service: { port: 99999 }\nprojects:${PROJECT}`)).message).toContain(
+      'service.port (line 1): must be a port number, 0 to 65535 (got 99999)',
+    );
+    expect(
+      (await loadError(`service: { secret: abcdefabcdefabcdefabcdefabcdefabcdef }\nprojects:${PROJECT}`)).message,
+    ).toMatch(/service\.secret \(line 1\): tokens never go in the config file/);
   });
 
   it('names a bad region with the value', async () => {
@@ -148,6 +155,10 @@ projects:${PROJECT}
     await config(`database: { url: { env: GDPR_DB } }\nprojects:${PROJECT}\n`);
     const error = await resolveConfig({}, { GDPR_DB: url }, dir).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/found in the working directory and names a database/);
+    // Nor open the service (its callbacks could be let into the internal network).
+    await config(`service: { callbacks: { allowPrivate: true } }\nprojects:${PROJECT}\n`);
+    const service = await resolveConfig({}, {}, dir).catch((e: unknown) => e);
+    expect((service as Error).message).toMatch(/found in the working directory and configures the service/);
   });
 
   it('does not quote the line of a YAML syntax error, which could hold a token', async () => {

@@ -14,6 +14,7 @@ export { loadMigrations, MIGRATIONS_DIR } from './loadMigrations.js';
 export { MigrationError } from './MigrationError.js';
 export type { MigrateOptions, MigrateResult } from './migrate.js';
 export { migrate } from './migrate.js';
+export { type MigrationStatus, migrationStatus } from './migrationStatus.js';
 export type { PostgresLedgerOptions } from './PostgresLedger.js';
 export { PostgresLedger } from './PostgresLedger.js';
 export type { PaceBackoffOptions } from './paceBackoffMs.js';

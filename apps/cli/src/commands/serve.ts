@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ReadinessCheck } from '@mixpanel-gdpr/service';
 import { openPrivateFile, type ProgressEvent } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
-import type { GlobalOptions } from '../config.js';
+import { type GlobalOptions, resolveConfig } from '../config.js';
 import { EXIT } from '../exitCodes.js';
 import { loadService } from '../loadService.js';
-import { openSession } from '../openSession.js';
+import { openSession, type Session } from '../openSession.js';
 import { readSecretBytes } from '../readSecretFile.js';
+import { tokenOf } from '../resolveProjectCredentials.js';
 import { VERSION } from '../version.js';
 import { withPlanLock } from '../withPlanLock.js';
 import { startWorkLoop, type WorkerOptions, workSettings } from './worker.js';
@@ -37,7 +39,29 @@ const CALLBACK_SECRET_ENV = 'MIXPANEL_GDPR_CALLBACK_SECRET_FILE';
  * lets those in flight finish, settles the Mixpanel request in flight and
  * releases what it holds.
  */
-export async function serve(o: ServeOptions, globals: GlobalOptions, signal: AbortSignal): Promise<number> {
+export async function serve(flags: ServeOptions, globals: GlobalOptions, signal: AbortSignal): Promise<number> {
+  // The config file's `service:` section, under the flags.
+  const configured = (await resolveConfig(globals)).tool?.service ?? {};
+  const o: ServeOptions = {
+    ...flags,
+    ...(flags.host === undefined && configured.host !== undefined && { host: configured.host }),
+    ...(flags.port === undefined && configured.port !== undefined && { port: String(configured.port) }),
+    ...(flags.publicUrl === undefined && configured.publicUrl !== undefined && { publicUrl: configured.publicUrl }),
+    ...(flags.batchWindowMs === undefined &&
+      configured.batchWindowMs !== undefined && { batchWindowMs: String(configured.batchWindowMs) }),
+    ...(flags.out === undefined && configured.exports !== undefined && { out: configured.exports }),
+    ...(flags.opendsrKeyFile === undefined &&
+      configured.opendsr && {
+        opendsrKeyFile: configured.opendsr.keyFile,
+        opendsrCertFile: configured.opendsr.certFile,
+      }),
+    ...(flags.opendsrIdentityType === undefined &&
+      configured.opendsr?.identityTypes && { opendsrIdentityType: configured.opendsr.identityTypes }),
+    ...(flags.allowCallbackHost === undefined &&
+      configured.callbacks?.allowHosts && { allowCallbackHost: configured.callbacks.allowHosts }),
+    ...(flags.allowPrivateCallbacks === undefined &&
+      configured.callbacks?.allowPrivate !== undefined && { allowPrivateCallbacks: configured.callbacks.allowPrivate }),
+  };
   const settings = workSettings(o);
   const port = o.port === undefined ? undefined : Number(o.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
@@ -86,7 +110,13 @@ export async function serve(o: ServeOptions, globals: GlobalOptions, signal: Abo
   try {
     const shared = session.store.postgres !== undefined;
     const secret = await secretOf(
-      { flag: '--secret-file', file: o.secretFile, env: SECRET_ENV, beside: 'service.secret' },
+      {
+        flag: '--secret-file',
+        file: o.secretFile,
+        env: SECRET_ENV,
+        beside: 'service.secret',
+        ...(configured.secret && { configured: tokenOf(configured.secret, 'service.secret', process.env, warn) }),
+      },
       shared,
       session.config.ledgerPath,
     );
@@ -98,6 +128,9 @@ export async function serve(o: ServeOptions, globals: GlobalOptions, signal: Abo
           file: o.callbackSecretFile,
           env: CALLBACK_SECRET_ENV,
           beside: 'callback.secret',
+          ...(configured.callbackSecret && {
+            configured: tokenOf(configured.callbackSecret, 'service.callbackSecret', process.env, warn),
+          }),
         },
         shared,
         session.config.ledgerPath,
@@ -115,6 +148,7 @@ export async function serve(o: ServeOptions, globals: GlobalOptions, signal: Abo
       logger: { level: 'info' },
       callbackPolicy,
       ...(opendsr && { opendsr }),
+      readiness: () => readiness(session),
       planning: (work) => withPlanLock(session, work, { wait: true, leaseMs: settings.leaseMs, signal }),
     });
     observe = (project, event) => metrics.observe(project, event);
@@ -139,6 +173,32 @@ export async function serve(o: ServeOptions, globals: GlobalOptions, signal: Abo
   return signal.aborted ? EXIT.interrupted : EXIT.ok;
 }
 
+/** `/readyz`: the store answers and, on PostgreSQL, every migration of this version is applied. */
+async function readiness(session: Session): Promise<ReadinessCheck[]> {
+  const started = performance.now();
+  try {
+    await session.ledger.refresh();
+  } catch (error) {
+    return [
+      { name: 'store', ok: false, detail: (error as Error).message },
+      { name: 'migrations', ok: false, detail: 'not checked (store unreachable)' },
+    ];
+  }
+  const store: ReadinessCheck = {
+    name: 'store',
+    ok: true,
+    detail: `read in ${Math.round(performance.now() - started)} ms`,
+  };
+  const shared = session.store.postgres;
+  if (!shared) return [store];
+  try {
+    const { known, applied } = await shared.module.migrationStatus(shared.pool);
+    return [store, { name: 'migrations', ok: applied === known, detail: `${applied} of ${known} applied` }];
+  } catch (error) {
+    return [store, { name: 'migrations', ok: false, detail: (error as Error).message }];
+  }
+}
+
 /**
  * A secret of the service: from its flag or variable; on the file store,
  * made once beside the ledger (0600, 32 random bytes, base64url text).
@@ -147,7 +207,7 @@ export async function serve(o: ServeOptions, globals: GlobalOptions, signal: Abo
  * signs callbacks and is handed to the integrators who check them.
  */
 async function secretOf(
-  source: { flag: string; file: string | undefined; env: string; beside: string },
+  source: { flag: string; file: string | undefined; env: string; beside: string; configured?: string },
   shared: boolean,
   ledgerPath: string,
 ): Promise<Uint8Array> {
@@ -158,6 +218,14 @@ async function secretOf(
     if (bytes.length < 32)
       throw new CliError(`the secret in ${path} has ${bytes.length} bytes: it needs at least 32`, 'usage');
     return bytes;
+  }
+  if (source.configured !== undefined) {
+    if (source.configured.length < 32)
+      throw new CliError(
+        `the config file's ${source.beside.replace('.', ' ')} has ${source.configured.length} characters: it needs at least 32`,
+        'invalid_input',
+      );
+    return Buffer.from(source.configured);
   }
   if (shared)
     throw new CliError(
