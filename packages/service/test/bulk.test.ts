@@ -1,5 +1,5 @@
-import { ServiceProblemError } from '@mixpanel-gdpr/service-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { problemOf } from './helpers/problemOf.js';
 import { NOW, startTestService, type TestService } from './helpers/startTestService.js';
 
 let t: TestService;
@@ -17,15 +17,6 @@ const query = (ticket: string) => ({
 });
 
 const lines = (n: number) => `${Array.from({ length: n }, (_, i) => `user-${i}`).join('\n')}\nuser-0\n`;
-
-async function problemOf(call: Promise<unknown>): Promise<ServiceProblemError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceProblemError);
-  return error as ServiceProblemError;
-}
 
 describe('the service: bulk uploads', () => {
   it('records one request from a streamed upload and plans its jobs in every project; the same upload again is 200', async () => {

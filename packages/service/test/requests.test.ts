@@ -1,5 +1,6 @@
-import { type NewServiceRequest, ServiceProblemError } from '@mixpanel-gdpr/service-client';
+import type { NewServiceRequest } from '@mixpanel-gdpr/service-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { problemOf } from './helpers/problemOf.js';
 import { NOW, startTestService, type TestService } from './helpers/startTestService.js';
 
 let t: TestService;
@@ -17,16 +18,6 @@ const erasure = (ticket: string, overrides: Partial<NewServiceRequest> = {}): Ne
   projects: ['web', 'mobile'],
   ...overrides,
 });
-
-/** The problem a call failed with (the test fails if it did not). */
-async function problemOf(call: Promise<unknown>): Promise<ServiceProblemError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceProblemError);
-  return error as ServiceProblemError;
-}
 
 describe('the service: requests', () => {
   it('files a request once: 201 with its due date, 200 for the same again, 409 for the same ticket with other ids', async () => {

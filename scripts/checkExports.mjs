@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-// Fails when the built package's runtime exports differ from the names that
-// src/index.ts lists, or when the type-only `./schema` entry gains runtime code.
+// Run in a client package (packages/client, packages/service-client): fails when the built package's runtime
+// exports differ from the names that src/index.ts lists, or when the type-only `./schema` entry gains runtime code.
 import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 
-const source = await readFile(new URL('../src/index.ts', import.meta.url), 'utf8');
+const pkg = pathToFileURL(`${process.cwd()}/`);
+const source = await readFile(new URL('src/index.ts', pkg), 'utf8');
 const declared = [...source.matchAll(/^export \{([^}]*)\} from/gm)]
   .flatMap(([, names]) => names.split(','))
   .map((n) => n.trim())
   .filter(Boolean)
   .sort();
-const actual = Object.keys(await import('../dist/index.js')).sort();
-const schema = Object.keys(await import('../dist/schema.js'));
+const actual = Object.keys(await import(new URL('dist/index.js', pkg).href)).sort();
+const schema = Object.keys(await import(new URL('dist/schema.js', pkg).href));
 
 const problems = [];
 if (JSON.stringify(declared) !== JSON.stringify(actual)) {
