@@ -108,7 +108,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           },
     bodyLimit: options.bodyLimitBytes ?? SERVICE_DEFAULTS.bodyLimitBytes,
     // Ids are never in URLs; a long URL is a mistake or an attack.
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
   });
   const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes: 'array', useDefaults: true });
