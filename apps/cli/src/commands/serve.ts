@@ -165,7 +165,18 @@ export async function serve(flags: ServeOptions, globals: GlobalOptions, signal:
     const address = await app.listen({ host: o.host ?? SERVICE_DEFAULTS.host, port: port ?? SERVICE_DEFAULTS.port });
     session.view.info(`serving ${address} (${work ? 'and working' : 'without working: --no-work'})`);
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-    await app.close();
+    // Requests in flight may finish (new ones get 503), for a while: a stalled upload must not hold the exit.
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      app.close(),
+      new Promise<void>((resolve) => {
+        grace = setTimeout(() => {
+          app.server.closeAllConnections();
+          resolve();
+        }, SERVICE_DEFAULTS.closeGraceMs);
+      }),
+    ]);
+    clearTimeout(grace);
     await Promise.all([work?.done, callbacks]);
   } finally {
     await session.close();
