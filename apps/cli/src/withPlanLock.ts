@@ -1,5 +1,5 @@
-import { JobBusyError, takeRunLock } from '@mixpanel-gdpr/workflow';
 import type { Session } from './openSession.js';
+import { tryHold } from './tryHold.js';
 
 /** How often a planner waiting for the plan lock looks again, in ms. */
 const PLAN_LOCK_RETRY_MS = 200;
@@ -26,35 +26,15 @@ export async function withPlanLock<T>(
   work: () => Promise<T>,
   options: PlanLockOptions,
 ): Promise<T | undefined> {
-  const shared = session.store.postgres;
   for (;;) {
     options.signal?.throwIfAborted();
-    if (shared) {
-      const lease = await shared.leases.claim('plan', options.leaseMs);
-      if (lease) {
-        const stop = new AbortController();
-        const alive = shared.leases.keepAlive(lease, options.leaseMs, { signal: stop.signal, onLost: () => {} });
-        try {
-          await session.ledger.refresh();
-          return await work();
-        } finally {
-          stop.abort();
-          await Promise.resolve(alive).catch(() => {});
-          await shared.leases.release(lease).catch(() => {});
-        }
-      }
-    } else {
-      const lock = await takeRunLock(session.config.ledgerPath, 'plan').catch((error: unknown) => {
-        if (error instanceof JobBusyError) return undefined;
-        throw error;
-      });
-      if (lock) {
-        try {
-          await session.ledger.refresh();
-          return await work();
-        } finally {
-          await lock.release();
-        }
+    const held = await tryHold(session, { lease: 'plan', runLock: 'plan', what: 'the planner' }, options.leaseMs);
+    if (held) {
+      try {
+        await session.ledger.refresh();
+        return await work();
+      } finally {
+        await held.release();
       }
     }
     if (!options.wait) return undefined;

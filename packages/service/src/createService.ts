@@ -21,6 +21,7 @@ import { type OpendsrOptions, opendsrHandlers } from './opendsr/opendsrHandlers.
 import type { Caller, ServiceContext } from './ServiceContext.js';
 import { badRequest, ServiceError } from './ServiceError.js';
 import { ServiceMetrics } from './ServiceMetrics.js';
+import { storeReadiness } from './storeReadiness.js';
 
 export interface ServiceOptions {
   ledger: Ledger;
@@ -261,14 +262,4 @@ function toProblem(error: FastifyError | ServiceError, req: FastifyRequest): Ser
     detail,
     ...(status === 401 && { headers: { 'www-authenticate': 'Bearer' } }),
   });
-}
-
-async function storeReadiness(ledger: Ledger): Promise<ReadinessCheck[]> {
-  const started = performance.now();
-  try {
-    await ledger.refresh();
-    return [{ name: 'store', ok: true, detail: `read in ${Math.round(performance.now() - started)} ms` }];
-  } catch (error) {
-    return [{ name: 'store', ok: false, detail: (error as Error).message }];
-  }
 }

@@ -22,3 +22,4 @@ export type { OpendsrOptions } from './opendsr/opendsrHandlers.js';
 export { type RunCallbacksOptions, runCallbacks } from './runCallbacks.js';
 export { ServiceError } from './ServiceError.js';
 export { type HourCounts, ServiceMetrics } from './ServiceMetrics.js';
+export { storeReadiness } from './storeReadiness.js';

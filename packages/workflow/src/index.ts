@@ -47,7 +47,7 @@ export type {
   RequestState,
   TaskRecord,
 } from './ledger/LedgerState.js';
-export { emptyLedgerState } from './ledger/LedgerState.js';
+export { emptyLedgerState, ticketKey } from './ledger/LedgerState.js';
 export { MemoryLedger } from './ledger/MemoryLedger.js';
 export { openPrivateFile } from './ledger/openPrivateFile.js';
 export type { PurgeLedgerOptions, PurgeResult } from './ledger/purgeLedger.js';

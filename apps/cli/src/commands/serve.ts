@@ -6,7 +6,7 @@ import { openPrivateFile, type ProgressEvent } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
 import { type GlobalOptions, resolveConfig } from '../config.js';
 import { EXIT } from '../exitCodes.js';
-import { loadService } from '../loadService.js';
+import { loadService, type ServiceModule } from '../loadService.js';
 import { openSession, type Session } from '../openSession.js';
 import { readSecretBytes } from '../readSecretFile.js';
 import { tokenOf } from '../resolveProjectCredentials.js';
@@ -66,6 +66,7 @@ export async function serve(flags: ServeOptions, globals: GlobalOptions, signal:
   const port = o.port === undefined ? undefined : Number(o.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
     throw new CliError(`--port must be a port number, 0 to 65535 (got ${JSON.stringify(o.port)})`, 'usage');
+  const service = await loadService();
   const {
     createOpendsrSigner,
     createService,
@@ -73,7 +74,7 @@ export async function serve(flags: ServeOptions, globals: GlobalOptions, signal:
     runCallbacks,
     SERVICE_DEFAULTS,
     validateCallbackUrlPolicy,
-  } = await loadService();
+  } = service;
   if ((o.opendsrKeyFile === undefined) !== (o.opendsrCertFile === undefined))
     throw new CliError(
       '--opendsr-key-file and --opendsr-cert-file go together (the key signs, the certificate proves it)',
@@ -148,7 +149,7 @@ export async function serve(flags: ServeOptions, globals: GlobalOptions, signal:
       logger: { level: 'info' },
       callbackPolicy,
       ...(opendsr && { opendsr }),
-      readiness: () => readiness(session),
+      readiness: () => readiness(session, service),
       planning: (work) => withPlanLock(session, work, { wait: true, leaseMs: settings.leaseMs, signal }),
     });
     observe = (project, event) => metrics.observe(project, event);
@@ -185,28 +186,16 @@ export async function serve(flags: ServeOptions, globals: GlobalOptions, signal:
 }
 
 /** `/readyz`: the store answers and, on PostgreSQL, every migration of this version is applied. */
-async function readiness(session: Session): Promise<ReadinessCheck[]> {
-  const started = performance.now();
-  try {
-    await session.ledger.refresh();
-  } catch (error) {
-    return [
-      { name: 'store', ok: false, detail: (error as Error).message },
-      { name: 'migrations', ok: false, detail: 'not checked (store unreachable)' },
-    ];
-  }
-  const store: ReadinessCheck = {
-    name: 'store',
-    ok: true,
-    detail: `read in ${Math.round(performance.now() - started)} ms`,
-  };
+async function readiness(session: Session, service: ServiceModule): Promise<ReadinessCheck[]> {
+  const [store] = await service.storeReadiness(session.ledger);
   const shared = session.store.postgres;
-  if (!shared) return [store];
+  if (!shared) return [store!];
+  if (!store!.ok) return [store!, { name: 'migrations', ok: false, detail: 'not checked (store unreachable)' }];
   try {
     const { known, applied } = await shared.module.migrationStatus(shared.pool);
-    return [store, { name: 'migrations', ok: applied === known, detail: `${applied} of ${known} applied` }];
+    return [store!, { name: 'migrations', ok: applied === known, detail: `${applied} of ${known} applied` }];
   } catch (error) {
-    return [store, { name: 'migrations', ok: false, detail: (error as Error).message }];
+    return [store!, { name: 'migrations', ok: false, detail: (error as Error).message }];
   }
 }
 

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import { MixpanelGdprError } from '@mixpanel-gdpr/client';
-import { JobBusyError, jobProject, takeRunLock, WORKFLOW_DEFAULTS } from '@mixpanel-gdpr/workflow';
+import { jobProject, WORKFLOW_DEFAULTS } from '@mixpanel-gdpr/workflow';
 import type { GlobalOptions } from '../config.js';
 import { positive } from '../config.js';
 import { errorCodeOf } from '../errorCodes.js';
 import { EXIT } from '../exitCodes.js';
 import { formatSummary } from '../formatSummary.js';
 import { openSession, type Session } from '../openSession.js';
+import { type Held, tryHold } from '../tryHold.js';
 import { withPlanLock } from '../withPlanLock.js';
 
 export interface WorkerOptions {
@@ -89,14 +90,6 @@ export interface WorkLoop {
   done: Promise<void>;
 }
 
-/** What holds a job while it runs: a lease (PostgreSQL) or its run lock (file). */
-interface Claim {
-  release(): Promise<void>;
-  /** Aborted when the claim is lost (a lease not renewed in time). */
-  lost: AbortSignal;
-  stop(): void;
-}
-
 export async function startWorkLoop(session: Session, settings: WorkSettings, signal: AbortSignal): Promise<WorkLoop> {
   const shared = session.store.postgres;
   const running = new Map<string, Promise<void>>();
@@ -106,32 +99,13 @@ export async function startWorkLoop(session: Session, settings: WorkSettings, si
   const unsubscribe = shared ? await shared.ledger.onChange(() => wake()) : async () => {};
   const where = shared ? `worker ${shared.owner}` : `pid ${process.pid} on ${session.config.ledgerPath}`;
   session.view.info(`${where}: taking jobs of ${[...session.projects.keys()].join(', ')}`);
-  const claim = async (jobId: string): Promise<Claim | undefined> => {
-    if (shared) {
-      const lease = await shared.leases.claim(shared.module.jobLease(jobId), settings.leaseMs);
-      if (!lease) return undefined;
-      const lost = new AbortController();
-      const alive = shared.leases.keepAlive(lease, settings.leaseMs, {
-        signal: AbortSignal.any([signal, lost.signal]),
-        onLost: () => lost.abort(new Error(`lost the lease of job ${jobId}`)),
-      });
-      return {
-        lost: lost.signal,
-        stop: () => lost.abort(),
-        async release() {
-          lost.abort();
-          await Promise.resolve(alive).catch(() => {});
-          await shared.leases.release(lease).catch(() => {});
-        },
-      };
-    }
-    const lock = await takeRunLock(session.config.ledgerPath, jobId).catch((error: unknown) => {
-      if (error instanceof JobBusyError) return undefined;
-      throw error;
-    });
-    if (!lock) return undefined;
-    return { lost: new AbortController().signal, stop: () => {}, release: () => lock.release() };
-  };
+  const claim = (jobId: string) =>
+    tryHold(
+      session,
+      { lease: shared ? shared.module.jobLease(jobId) : '', runLock: jobId, what: `job ${jobId}` },
+      settings.leaseMs,
+      signal,
+    );
 
   const loop = async () => {
     try {
@@ -252,7 +226,7 @@ function candidates(session: Session, running: ReadonlyMap<string, unknown>, not
  * it alone when it stopped on an error (Mixpanel refused: a minute; the
  * store failed: a second), undefined when it ended or was stopped.
  */
-async function runJob(session: Session, jobId: string, held: Claim, signal: AbortSignal): Promise<number | undefined> {
+async function runJob(session: Session, jobId: string, held: Held, signal: AbortSignal): Promise<number | undefined> {
   const both = AbortSignal.any([signal, held.lost]);
   try {
     await session.ledger.refresh();

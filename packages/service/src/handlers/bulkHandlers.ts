@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ValidationError } from '@mixpanel-gdpr/client';
 import type { RequestKind } from '@mixpanel-gdpr/service-client/schema';
-import { openPrivateFile, readIdsFromFile } from '@mixpanel-gdpr/workflow';
+import { openPrivateFile, readIdsFromFile, ticketKey } from '@mixpanel-gdpr/workflow';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller, ServiceContext } from '../ServiceContext.js';
 import { badRequest, conflict, ServiceError } from '../ServiceError.js';
 import { toServiceRequest } from '../views/toServiceRequest.js';
+import { assertConfiguredProjects } from './assertConfiguredProjects.js';
 import { intakeOf } from './intakeOf.js';
 
 /** The query of `POST /v1/requests/bulk`, validated by the spec. */
@@ -62,9 +63,7 @@ export function bulkHandlers(ctx: ServiceContext, limits: BulkLimits) {
           title: 'Unsupported media type',
           detail: 'send the ids as application/x-ndjson, text/csv or text/plain',
         });
-      for (const [i, project] of q.project.entries())
-        if (!ctx.projects.includes(project))
-          throw badRequest(`project[${i}]`, `project ${JSON.stringify(project)} is not configured here`, project);
+      assertConfiguredProjects(ctx, q.project, 'project');
       if (q.callbackUrl) ctx.checkCallbackUrl(q.callbackUrl);
       const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
       const fields = { ...q };
@@ -87,7 +86,7 @@ export function bulkHandlers(ctx: ServiceContext, limits: BulkLimits) {
       try {
         const path = join(dir, 'ids');
         const { sha256, bytes } = await saveUpload(req.body as Readable, path, limits);
-        const known = ctx.ledger.state.tickets.get(`${q.kind}\u0000${q.ticket}`);
+        const known = ctx.ledger.state.tickets.get(ticketKey(q.kind, q.ticket));
         if (known) return sameUpload(ctx, known, q, sha256, reply);
         let received: Awaited<ReturnType<typeof ctx.desk.receiveWhole>> | undefined;
         try {

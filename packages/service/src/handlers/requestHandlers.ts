@@ -11,6 +11,7 @@ import type { Caller, ServiceContext } from '../ServiceContext.js';
 import { badRequest, conflict, notFound } from '../ServiceError.js';
 import { serviceState, stageOf } from '../views/serviceState.js';
 import { toServiceRequest } from '../views/toServiceRequest.js';
+import { assertConfiguredProjects } from './assertConfiguredProjects.js';
 import { decodeCursor, encodeCursor, filtersDigest, isAfter } from './cursor.js';
 import { intakeOf } from './intakeOf.js';
 
@@ -34,13 +35,7 @@ export function requestHandlers(ctx: ServiceContext) {
       const earlier = intake.idempotency && ledger.state.idempotency.get(intake.idempotency);
       if (earlier) return replayed(ctx, earlier, intake.bodySha256!, reply);
       const receivedAt = Date.parse(body.receivedAt);
-      for (const [i, project] of body.projects.entries())
-        if (!ctx.projects.includes(project))
-          throw badRequest(
-            `projects[${i}]`,
-            `project ${JSON.stringify(project)} is not configured here (configured: ${ctx.projects.join(', ')})`,
-            project,
-          );
+      assertConfiguredProjects(ctx, body.projects, 'projects');
       if (body.disclosureType && !(body.kind === 'access' && body.regulation === 'CCPA'))
         throw badRequest('disclosureType', 'disclosureType is for CCPA access requests only', body.disclosureType);
       if (body.callbackUrl) await ctx.checkCallbackUrl(body.callbackUrl);
