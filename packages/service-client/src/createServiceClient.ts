@@ -16,15 +16,24 @@ import type {
   ServiceRequest,
   ServiceRequestDetail,
   ServiceRequestPage,
+  Session,
+  SubjectPage,
+  SubjectsQuery,
 } from './schema.js';
 import { toServiceProblemError } from './toServiceProblemError.js';
-import { validateApiKey, validateBaseUrl } from './validateOptions.js';
+import { validateBaseUrl, validateCredential } from './validateOptions.js';
 
 export interface ServiceClientOptions {
   /** The service's URL, e.g. `https://gdpr.example.com`: https, or http on loopback only. */
   baseUrl: string;
   /** An API key (`mixpanel-gdpr keys create`), sent as `Authorization: Bearer`; never put in an error. */
-  apiKey: string;
+  apiKey?: string | undefined;
+  /**
+   * In a browser signed in with `signIn` instead of a key: the session cookie
+   * goes with every call (same origin only) and its CSRF token with every
+   * change (`X-CSRF-Token`).
+   */
+  session?: Pick<Session, 'csrfToken'> | undefined;
   /** @default globalThis.fetch */
   fetch?: typeof fetch | undefined;
 }
@@ -86,6 +95,12 @@ export interface ServiceClient {
   ): Promise<ExportDownload>;
   listProjects(options?: CallOptions): Promise<ProjectsView>;
   getDeadlines(query?: { days?: number | undefined }, options?: CallOptions): Promise<DeadlinesView>;
+  /** The request's ids, masked; each id itself only for a caller holding `submit`. */
+  listSubjects(requestId: string, query?: SubjectsQuery, options?: CallOptions): Promise<SubjectPage>;
+  /** The session signed in (with a session client). */
+  getSession(options?: CallOptions): Promise<Session>;
+  /** Ends the session: the service clears its cookie. */
+  signOut(options?: CallOptions): Promise<void>;
   /** openapi-fetch itself, with the key and path checks: `{ data, error, response }`, never throwing on a status. */
   readonly raw: Client<paths>;
 }
@@ -100,10 +115,15 @@ type Sent<D> = Promise<{ data?: D; error?: unknown; response: Response }>;
 
 export function createServiceClient(options: ServiceClientOptions): ServiceClient {
   const baseUrl = validateBaseUrl(options?.baseUrl);
-  const apiKey = validateApiKey(options.apiKey);
-  const redact = createRedactor(apiKey);
-  const raw = createClient<paths>({ baseUrl, ...(options.fetch && { fetch: options.fetch }) });
-  raw.use(createAuthMiddleware(baseUrl, apiKey));
+  const credential = validateCredential(options);
+  const redact = createRedactor('apiKey' in credential ? credential.apiKey : credential.csrfToken);
+  const raw = createClient<paths>({
+    baseUrl,
+    ...(options.fetch && { fetch: options.fetch }),
+    // The session cookie goes to this origin only.
+    ...('csrfToken' in credential && { credentials: 'same-origin' }),
+  });
+  raw.use(createAuthMiddleware(baseUrl, credential));
 
   /** Runs one raw call; a 4xx or 5xx becomes a ServiceProblemError naming `method path`. */
   async function call<D>(method: string, path: string, send: () => Sent<D>): Promise<{ data: D; status: number }> {
@@ -220,6 +240,17 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
 
     getDeadlines: (query = {}, { signal } = {}) =>
       get('/v1/deadlines', () => raw.GET('/v1/deadlines', { params: { query }, signal })),
+
+    listSubjects: (requestId, query = {}, { signal } = {}) =>
+      get(`${pathOf(requestId)}/subjects`, () =>
+        raw.GET('/v1/requests/{requestId}/subjects', { params: { ...onRequest(requestId), query }, signal }),
+      ),
+
+    getSession: ({ signal } = {}) => get('/v1/session', () => raw.GET('/v1/session', { signal })),
+
+    async signOut({ signal } = {}) {
+      await call('DELETE', '/v1/session', () => raw.DELETE('/v1/session', { signal, parseAs: 'text' }));
+    },
   };
   return client;
 }

@@ -43,10 +43,15 @@ export type {
   ServiceRequest,
   ServiceRequestDetail,
   ServiceRequestPage,
+  Session,
+  SubjectPage,
+  SubjectsQuery,
   TaskStatus,
   TimelineEntry,
   webhooks,
 } from './schema.js';
 export { CALLBACK_SIGNATURE_HEADER, signCallback } from './signCallback.js';
+export type { SignInOptions } from './signIn.js';
+export { signIn } from './signIn.js';
 export type { VerifyCallbackOptions } from './verifyCallbackSignature.js';
 export { CallbackSignatureError, verifyCallbackSignature } from './verifyCallbackSignature.js';

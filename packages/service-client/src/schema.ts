@@ -32,6 +32,11 @@ export type ExportListing = Schemas['ExportListing'];
 export type ProjectsView = Schemas['ProjectsView'];
 export type DeadlinesView = Schemas['DeadlinesView'];
 export type Health = Schemas['Health'];
+/** A dashboard session (`POST /v1/session`): who, which scopes, until when, and the CSRF token. */
+export type Session = Schemas['Session'];
+/** A page of a request's ids (`GET /v1/requests/{requestId}/subjects`). */
+export type SubjectPage = Schemas['SubjectPage'];
+export type SubjectsQuery = NonNullable<operations['listSubjects']['parameters']['query']>;
 export type Readiness = Schemas['Readiness'];
 /** An RFC 9457 problem, as every 4xx and 5xx of the service's own API carries. */
 export type Problem = Schemas['Problem'];

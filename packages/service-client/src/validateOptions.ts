@@ -21,6 +21,22 @@ export function validateBaseUrl(value: unknown): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+/** An API key, or a session's CSRF token: exactly one. Their values are never shown. */
+export function validateCredential(options: {
+  apiKey?: unknown;
+  session?: { csrfToken?: unknown } | undefined;
+}): { apiKey: string } | { csrfToken: string } {
+  if (options.apiKey !== undefined && options.session !== undefined)
+    throw new ServiceClientError('session', 'give apiKey or session, not both (a key call ignores the session)');
+  if (options.session === undefined) return { apiKey: validateApiKey(options.apiKey) };
+  const token = options.session?.csrfToken;
+  if (typeof token === 'string' && /^[A-Za-z0-9_-]{43}$/.test(token)) return { csrfToken: token };
+  throw new ServiceClientError(
+    'session.csrfToken',
+    "session.csrfToken must be the session's CSRF token (43 base64url characters)",
+  );
+}
+
 /** A non-empty, header-safe string. Its value is never shown. */
 export function validateApiKey(value: unknown): string {
   if (typeof value === 'string' && value.trim() && !/[\s\u0000-\u001f\u007f-\uffff]/.test(value)) return value;

@@ -274,6 +274,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/requests/{requestId}/subjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The data subjects' ids of a request
+         * @description The distinct ids the request names, in the order received (after duplicates and invalid ids were set aside), a page at a time. Every id comes masked (its first and last characters kept); the id itself is given only to a caller holding `submit`, the scope that already sees the subject's exports. Once the request's ids were purged from the store (replaced by keyed hashes), the list is empty and `purged` says when.
+         */
+        get: operations["listSubjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session signed in
+         * @description Who is signed in, with which scopes, until when, and the CSRF token to send as `X-CSRF-Token` with every request that changes something (the cookie is HttpOnly: this is how a reloaded page gets it back).
+         */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * Sign in to the dashboard
+         * @description Trades an API key for a session: the answer sets the `mgdpr_session` cookie (HttpOnly, SameSite=Strict, Secure except on a loopback host, path `/`, for `SERVICE_DEFAULTS.sessionMs`, 8 hours) and gives the session's CSRF token. The key itself is not kept in the cookie, which names the key and is signed with the service secret: revoking the key ends its sessions at once. A browser must send an `Origin` of this service (a cross-site form cannot sign anyone in).
+         */
+        post: operations["signIn"];
+        /**
+         * Sign out
+         * @description Clears the session cookie. Needs the CSRF token, like any change.
+         */
+        delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/opendsr/v1/discovery": {
         parameters: {
             query?: never;
@@ -832,6 +880,37 @@ export interface components {
                 /** Format: date-time */
                 submittedAt: string;
             } | null;
+        };
+        SubjectPage: {
+            /** @description Ids the request names (0 once purged). */
+            total: number;
+            /** @description Whether `distinctId` is given (the caller holds `submit`). */
+            revealed: boolean;
+            /**
+             * Format: date-time
+             * @description When the request's ids were replaced by keyed hashes.
+             */
+            purgedAt?: string;
+            items: {
+                /** @description The id with all but its first two and last two characters hidden (all hidden when shorter than 7). */
+                masked: string;
+                distinctId?: components["schemas"]["DistinctId"];
+            }[];
+            nextCursor: components["schemas"]["Cursor"] | null;
+        };
+        SignIn: {
+            /** @description An API key (`mixpanel-gdpr keys create`). */
+            apiKey: string;
+        };
+        Session: {
+            keyId: string;
+            /** @description The key's name. */
+            name: string;
+            scopes: ("read" | "submit" | "admin")[];
+            /** @description Send as `X-CSRF-Token` with every POST and DELETE made with the session. */
+            csrfToken: string;
+            /** Format: date-time */
+            expiresAt: string;
         };
         DeadlinesView: {
             /** Format: date-time */
@@ -1881,6 +1960,107 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listSubjects: {
+        parameters: {
+            query?: {
+                /** @description Ids per page. */
+                limit?: number;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                requestId: components["parameters"]["requestId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the request's ids. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectPage"];
+                };
+            };
+            400: components["responses"]["BadPath"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignIn"];
+            };
+        };
+        responses: {
+            /** @description Signed in. `Set-Cookie` carries the session. */
+            201: {
+                headers: {
+                    /** @description `mgdpr_session=…; Path=/; HttpOnly; SameSite=Strict; Max-Age=28800` (and `Secure` on any host but loopback). */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; `Set-Cookie` clears the cookie. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
         };
