@@ -10,6 +10,8 @@ export type {
 } from './createServiceClient.js';
 export { createServiceClient } from './createServiceClient.js';
 export { isLoopbackHost } from './isLoopbackHost.js';
+export type { ResumeSessionOptions } from './resumeSession.js';
+export { resumeSession } from './resumeSession.js';
 export { ServiceClientError } from './ServiceClientError.js';
 export type { ServiceProblemErrorOptions } from './ServiceProblemError.js';
 export { ServiceProblemError } from './ServiceProblemError.js';

@@ -1,4 +1,5 @@
 import { createRedactor } from './createRedactor.js';
+import { parsedBody } from './parsedBody.js';
 import type { Session } from './schema.js';
 import { toServiceProblemError } from './toServiceProblemError.js';
 import { validateApiKey, validateBaseUrl } from './validateOptions.js';
@@ -27,13 +28,7 @@ export async function signIn(options: SignInOptions): Promise<Session> {
     credentials: 'same-origin',
     ...(options.signal && { signal: options.signal }),
   });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
+  const body = parsedBody(await response.text());
   if (!response.ok)
     throw toServiceProblemError(response, body, { method: 'POST', path: '/v1/session' }, createRedactor(apiKey));
   return body as Session;

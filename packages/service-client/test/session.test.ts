@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createServiceClient, ServiceClientError, ServiceProblemError, signIn } from '../src/index.js';
+import { createServiceClient, resumeSession, ServiceClientError, ServiceProblemError, signIn } from '../src/index.js';
 import { fakeFetch, json, problem } from './helpers/fakeFetch.js';
 
 const BASE = 'https://gdpr.example.com';
@@ -76,5 +76,17 @@ describe('signIn', () => {
     const f = fakeFetch(() => json(SESSION, 201));
     await expect(signIn({ baseUrl: 'http://gdpr.example.com', apiKey: KEY, fetch: f.fetch })).rejects.toThrow(/https/);
     expect(f.requests).toHaveLength(0);
+  });
+});
+
+describe('resumeSession', () => {
+  it('gives the session a cookie still holds, or undefined on 401', async () => {
+    const ok = fakeFetch(() => json(SESSION));
+    expect(await resumeSession({ baseUrl: BASE, fetch: ok.fetch })).toEqual(SESSION);
+    expect(ok.requests[0]?.credentials).toBe('same-origin');
+    const none = fakeFetch(() =>
+      problem(401, { type: 'urn:x', title: 'Unauthorized', status: 401, detail: 'sign in', errors: [] }),
+    );
+    expect(await resumeSession({ baseUrl: BASE, fetch: none.fetch })).toBeUndefined();
   });
 });

@@ -165,7 +165,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a request
-         * @description Cancels the request (the data subject withdrew it, or it was filed in error): ids not yet sent are not sent, and deletions at Mixpanel that have not started are cancelled. Cancelling a cancelled request answers 200 again. A request already done answers 409: its ids were deleted or exported, and that cannot be undone.
+         * @description Cancels the request (the data subject withdrew it, or it was filed in error): ids not yet sent are not sent, and deletions at Mixpanel that have not started are cancelled. Cancelling a cancelled request answers 200 again. A request already done answers 409: its ids were deleted or exported, and that cannot be undone. Needs `admin`: withdrawing a legal request is not for an intake form or a read-only dashboard.
          */
         post: operations["cancelRequest"];
         delete?: never;
