@@ -1,4 +1,4 @@
-import { API_MAX_IDS_PER_REQUEST, COMPLIANCE_TYPES } from '@mixpanel-gdpr/client';
+import { API_MAX_IDS_PER_REQUEST, COMPLIANCE_TYPES } from '@mixpanel-gdpr/client/constants';
 import type { RequestKind } from '@mixpanel-gdpr/workflow';
 import { WORKFLOW_DEFAULTS } from '@mixpanel-gdpr/workflow/defaults';
 import { Command, Help, Option } from 'commander';
