@@ -182,6 +182,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const route = req.routeOptions.url ?? '';
     if (route !== '/healthz' && !DASHBOARD_ROUTES.has(route)) await options.ledger.refresh();
   });
+  // Answers hold personal data (a request's ids, its state) or the session's CSRF token: no browser or proxy keeps
+  // them. The dashboard's files and downloads set their own.
+  app.addHook('onSend', async (_req, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
   await app.register(helmet, {
     contentSecurityPolicy: CONTENT_SECURITY_POLICY,
     // The service is reached at one origin; nothing of it is embedded elsewhere.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { extname, join, sep } from 'node:path';
+import { extname, join, relative, sep } from 'node:path';
 
 export interface DashboardFile {
   body: Buffer;
@@ -44,10 +44,8 @@ export async function readDashboardFiles(root: string): Promise<Map<string, Dash
       throw new Error(
         `dashboard folder ${root} holds more than ${MAX_TOTAL_BYTES} bytes of files: is it the built dashboard?`,
       );
-    const url = `/${path
-      .slice(root.replace(/[\\/]+$/, '').length + 1)
-      .split(sep)
-      .join('/')}`;
+    // relative(), not slicing off the root: join() normalises `./dist` or `a/../dist`, so their lengths differ.
+    const url = `/${relative(root, path).split(sep).join('/')}`;
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
     files.set(url, { body, type, etag });
   }
