@@ -20,5 +20,5 @@ export interface Caller {
   key: KeyState;
   scopes: ReadonlySet<KeyScope>;
   /** Set when the caller came with the dashboard's session cookie rather than the key itself. */
-  session?: { expiresAt: number; csrfToken: string };
+  session?: { expiresAt: number; csrfToken: string; sessionId: string };
 }

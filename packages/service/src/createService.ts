@@ -195,6 +195,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     strictTransportSecurity: false,
   });
   if (options.dashboardRoot !== undefined) await serveDashboard(app, options.dashboardRoot);
+  // A DELETE (sign-out) may come with a JSON content type and no body, as fetch wrappers send it: no body, not
+  // an error. Anything else goes through fastify's own parser (with its prototype-poisoning guard).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
+    body === '' && req.method === 'DELETE' ? done(null, undefined) : parseJson(req, String(body), done),
+  );
   // Bulk uploads are read by their handler as a stream (to a private file), never parsed into memory here.
   app.addContentTypeParser(['application/x-ndjson', 'text/csv', 'text/plain'], (_req, payload, done) =>
     done(null, payload),
@@ -265,7 +272,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         if (!cookie)
           throw authProblem(req, 401, 'send an API key (Authorization: Bearer <key>) or sign in to the dashboard');
         const claims = tokens.read(cookie, now());
-        if (!claims) throw authProblem(req, 401, 'the dashboard session has ended or is not valid: sign in again');
+        if (!claims || ctx.ledger.state.endedSessions.has(claims.sessionId))
+          throw authProblem(req, 401, 'the dashboard session has ended or is not valid: sign in again');
         const key = await liveKey(claims.keyId, () => {
           const k = ctx.ledger.state.keys.get(claims.keyId);
           return k?.revokedAt === undefined ? k : undefined;
@@ -288,7 +296,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         (req as FastifyRequest & { caller: Caller }).caller = {
           key,
           scopes: new Set(key.scopes),
-          session: { expiresAt: claims.expiresAt, csrfToken: claims.csrfToken },
+          session: { expiresAt: claims.expiresAt, csrfToken: claims.csrfToken, sessionId: claims.sessionId },
         };
       },
     },

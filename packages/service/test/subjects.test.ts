@@ -9,7 +9,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const IDS = ['user-0001', 'user-0002', '8812@devices', 'ab', 'user-0005'];
+const IDS = ['customer-0001', 'customer-0002', '8812@devices', 'ab', 'customer-0005'];
 
 describe("a request's subjects", () => {
   it('are masked for a read key and given to a submit key, a page at a time', async () => {
@@ -19,15 +19,15 @@ describe("a request's subjects", () => {
       kind: 'erasure',
       regulation: 'GDPR',
       receivedAt: '2026-11-29T09:00:00Z',
-      distinctIds: [...IDS, 'user-0001'],
+      distinctIds: [...IDS, 'customer-0001'],
       projects: ['web', 'mobile'],
     });
     const read = await t.client('read');
     const first = await read.listSubjects(value.requestId, { limit: 2 });
-    expect(first).toMatchObject({ total: 5, revealed: false, items: [{ masked: 'us••••01' }, { masked: 'us••••02' }] });
-    expect(JSON.stringify(first)).not.toContain('user-');
+    expect(first).toMatchObject({ total: 5, revealed: false, items: [{ masked: 'cu••••01' }, { masked: 'cu••••02' }] });
+    expect(JSON.stringify(first)).not.toContain('customer-');
     const rest = await read.listSubjects(value.requestId, { limit: 10, cursor: first.nextCursor! });
-    expect(rest.items.map((i) => i.masked)).toEqual(['88••••es', '••••••', 'us••••05']);
+    expect(rest.items.map((i) => i.masked)).toEqual(['88••••es', '••••••', 'cu••••05']);
     expect(rest.nextCursor).toBeNull();
 
     const shown = await submit.listSubjects(value.requestId, { limit: 10 });
@@ -80,8 +80,9 @@ describe("a request's subjects", () => {
 
 describe('maskId', () => {
   it('keeps two characters at each end, never cuts a character in half, and hides short ids whole', () => {
-    expect(maskId('user-8812')).toBe('us••••12');
-    expect(maskId('😀😀abc😀😀')).toBe('😀😀••••😀😀');
+    expect(maskId('customer-8812')).toBe('cu••••12');
+    expect(maskId('😀😀abcdefgh😀😀')).toBe('😀😀••••😀😀');
+    expect(maskId('user-8812')).toBe('••••••');
     expect(maskId('abcdef')).toBe('••••••');
   });
 });

@@ -183,7 +183,7 @@ export interface paths {
         };
         /**
          * Evidence pack
-         * @description Everything an auditor asks about the request, from the full event history: the request as received, its deadline and extension, every project, task and status seen and when, Mixpanel's own fields, export hashes, and what deletion does not cover. JSON (the same `mixpanel-gdpr-evidence` v1 document the CLI writes), or Markdown with `Accept: text/markdown` or `?format=markdown` (the query wins, for links opened in a browser).
+         * @description Everything an auditor asks about the request, from the full event history: the request as received, its deadline and extension, every project, task and status seen and when, Mixpanel's own fields, export hashes, and what deletion does not cover. JSON (the same `mixpanel-gdpr-evidence` v1 document the CLI writes), or Markdown with `Accept: text/markdown` or `?format=markdown` (the query wins, for links opened in a browser). The distinct ids in it are masked (as in `GET /v1/requests/{requestId}/subjects`) unless the caller holds `submit`.
          */
         get: operations["getEvidence"];
         put?: never;
@@ -314,7 +314,7 @@ export interface paths {
         post: operations["signIn"];
         /**
          * Sign out
-         * @description Clears the session cookie. Needs the CSRF token, like any change.
+         * @description Ends the session: the sign-out is recorded in the store, so every process refuses the cookie from then on (a copy of it too), and the answer clears it in the browser. Needs the CSRF token, like any change.
          */
         delete: operations["signOut"];
         options?: never;
@@ -892,7 +892,7 @@ export interface components {
              */
             purgedAt?: string;
             items: {
-                /** @description The id with all but its first two and last two characters hidden (all hidden when shorter than 7). */
+                /** @description The id with all but its first two and last two characters hidden (all hidden when shorter than 12 characters). */
                 masked: string;
                 distinctId?: components["schemas"]["DistinctId"];
             }[];

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { evidenceMarkdown, evidencePack } from '@mixpanel-gdpr/workflow';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ServiceContext } from '../ServiceContext.js';
+import type { Caller, ServiceContext } from '../ServiceContext.js';
 import { notFound, ServiceError } from '../ServiceError.js';
 import type { ServiceMetrics } from '../ServiceMetrics.js';
+import { maskedPack } from '../views/maskedPack.js';
 
 export interface ReadinessCheck {
   name: 'store' | 'migrations';
@@ -52,7 +53,9 @@ export function operationalHandlers(
       const request = ctx.ledger.state.requests.get(requestId);
       if (!request) throw notFound(`request ${requestId}`);
       const format = (req.query as { format?: string }).format ?? acceptedFormat(req.headers.accept);
-      const pack = await evidencePack(ctx.ledger, ctx.desk.view(request), ctx.tool, ctx.now());
+      const full = await evidencePack(ctx.ledger, ctx.desk.view(request), ctx.tool, ctx.now());
+      // The ids are personal data: whole for the scope that sees exports, masked for a read-only caller.
+      const pack = (req as FastifyRequest & { caller?: Caller }).caller?.scopes.has('submit') ? full : maskedPack(full);
       const name = `${request.requestId}.evidence.${format === 'markdown' ? 'md' : 'json'}`;
       reply.header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store');
       const json = `${JSON.stringify(pack, null, 2)}\n`;

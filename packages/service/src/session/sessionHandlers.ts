@@ -59,6 +59,16 @@ export function sessionHandlers(
     },
 
     async signOut(req: Req, reply: FastifyReply) {
+      const { key, session } = req.caller!;
+      // Recorded, so a copy of the cookie taken before is refused too, by every process sharing the store.
+      if (!ctx.ledger.state.endedSessions.has(session!.sessionId))
+        await ctx.ledger.append({
+          type: 'session.ended',
+          keyId: key.keyId,
+          at: ctx.now(),
+          sessionId: session!.sessionId,
+          until: session!.expiresAt,
+        });
       reply.header(
         'set-cookie',
         serialize(SESSION_COOKIE, '', {
@@ -69,7 +79,7 @@ export function sessionHandlers(
           secure: secureCookie(req),
         }),
       );
-      req.log.info({ keyId: req.caller!.key.keyId }, 'dashboard session ended');
+      req.log.info({ keyId: key.keyId }, 'dashboard session ended');
       return reply.code(204).send();
     },
   };

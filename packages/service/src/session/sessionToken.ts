@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** What a session cookie says, once its signature checked out. */
 export interface SessionClaims {
@@ -6,6 +6,8 @@ export interface SessionClaims {
   expiresAt: number;
   /** The token a change made with this cookie must also carry (`X-CSRF-Token`). */
   csrfToken: string;
+  /** Names the session in the store when it is signed out (a hash of its nonce: it cannot make a cookie). */
+  sessionId: string;
 }
 
 const TOKEN = /^v1\.([0-9a-f]{16})\.([0-9a-z]{1,12})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
@@ -22,12 +24,16 @@ export function sessionTokens(secret: Uint8Array) {
   const macKey = createHmac('sha256', secret).update('mixpanel-gdpr session v1').digest();
   const mac = (text: string) => createHmac('sha256', macKey).update(text).digest('base64url');
   const csrfOf = (nonce: string) => mac(`csrf.${nonce}`);
+  const idOf = (nonce: string) => createHash('sha256').update(nonce).digest('hex').slice(0, 32);
 
   return {
     issue(keyId: string, expiresAt: number): { cookie: string; claims: SessionClaims } {
       const nonce = randomBytes(16).toString('base64url');
       const body = `v1.${keyId}.${expiresAt.toString(36)}.${nonce}`;
-      return { cookie: `${body}.${mac(body)}`, claims: { keyId, expiresAt, csrfToken: csrfOf(nonce) } };
+      return {
+        cookie: `${body}.${mac(body)}`,
+        claims: { keyId, expiresAt, csrfToken: csrfOf(nonce), sessionId: idOf(nonce) },
+      };
     },
 
     /** The claims of a cookie this service signed and that has not expired, else undefined. */
@@ -39,7 +45,7 @@ export function sessionTokens(secret: Uint8Array) {
       if (!sameText(mac(body), signature)) return undefined;
       const expiresAt = Number.parseInt(expiry, 36);
       if (!(expiresAt > now)) return undefined;
-      return { keyId, expiresAt, csrfToken: csrfOf(nonce) };
+      return { keyId, expiresAt, csrfToken: csrfOf(nonce), sessionId: idOf(nonce) };
     },
   };
 }
