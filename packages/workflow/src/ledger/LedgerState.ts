@@ -64,6 +64,11 @@ export interface TaskRecord {
 export interface RequestState extends Omit<RequestReceived, 'type' | 'at'> {
   recordedAt: number;
   updatedAt: number;
+  /**
+   * Counts the records applied to it (in this process, not stored): a view
+   * computed from the request and its jobs holds while theirs are unchanged.
+   */
+  revision: number;
   extension?: { reason: string; dueDate: string; dueAt: number; at: number };
   cancelled?: { reason: string; at: number };
   /** The jobs carrying its ids, in the order they were created (one or more per project). */
@@ -103,6 +108,8 @@ export interface CallbackState extends Omit<CallbackQueued, 'type' | 'at' | 'bod
 export interface JobState extends Omit<RecordOf<'job.created'>, 'type' | 'at'> {
   createdAt: number;
   updatedAt: number;
+  /** Counts the records applied to it (see `RequestState.revision`). */
+  revision: number;
   cancelledAt?: number;
   ingested?: {
     read: number;
@@ -134,6 +141,8 @@ export interface LedgerState {
   tickets: Map<string, string>;
   purges: LedgerPurged[];
   keys: Map<string, KeyState>;
+  /** Dashboard sessions signed out and not yet expired: session id → when the cookie expires (epoch ms). */
+  endedSessions: Map<string, number>;
   callbacks: Map<string, CallbackState>;
   /** Request id by `intake.idempotency`: a retried POST finds its request. */
   idempotency: Map<string, string>;
@@ -146,6 +155,7 @@ export function emptyLedgerState(): LedgerState {
     tickets: new Map(),
     purges: [],
     keys: new Map(),
+    endedSessions: new Map(),
     callbacks: new Map(),
     idempotency: new Map(),
   };

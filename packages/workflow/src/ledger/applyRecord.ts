@@ -17,6 +17,7 @@ export function applyRecord(state: LedgerState, record: LedgerRecord, stored: nu
       const request = state.requests.get(requestId);
       if (!request) throw new Error(`job ${jobId} names unknown request ${requestId}`);
       request.jobIds.push(jobId);
+      request.revision++;
       if (request.ids) listsIds = true;
     }
     state.jobs.set(jobId, {
@@ -24,6 +25,7 @@ export function applyRecord(state: LedgerState, record: LedgerRecord, stored: nu
       ...rest,
       createdAt: at,
       updatedAt: at,
+      revision: 0,
       batches: new Map(),
       tasks: new Map(),
       coveredBy: new Map(),
@@ -34,6 +36,7 @@ export function applyRecord(state: LedgerState, record: LedgerRecord, stored: nu
   const job = state.jobs.get(record.jobId);
   if (!job) throw new Error(`ledger record ${record.type} names unknown job ${record.jobId}`);
   job.updatedAt = record.at;
+  job.revision++;
   switch (record.type) {
     case 'job.ingested': {
       const { read, valid, duplicates, invalid, at, sourceSha256 } = record;
@@ -164,7 +167,14 @@ function applyRequestRecord(
       if (state.tickets.has(key)) throw new Error(`ledger records ${rest.kind} ticket ${rest.ticket} twice`);
       state.tickets.set(key, rest.requestId);
       if (rest.intake?.idempotency) state.idempotency.set(rest.intake.idempotency, rest.requestId);
-      state.requests.set(rest.requestId, { ...rest, recordedAt: at, updatedAt: at, jobIds: [], callbackIds: [] });
+      state.requests.set(rest.requestId, {
+        ...rest,
+        recordedAt: at,
+        updatedAt: at,
+        revision: 0,
+        jobIds: [],
+        callbackIds: [],
+      });
       return true;
     }
     case 'request.extended': {
@@ -172,19 +182,24 @@ function applyRequestRecord(
       const { reason, dueDate, dueAt, at } = record;
       request.extension = { reason, dueDate, dueAt, at };
       request.updatedAt = at;
+      request.revision++;
       return true;
     }
     case 'request.cancelled': {
       const request = requestOf(state, record.requestId);
       request.cancelled = { reason: record.reason, at: record.at };
       request.updatedAt = record.at;
+      request.revision++;
       return true;
     }
     case 'ledger.purged':
       state.purges.push(record);
       for (const requestId of record.requestIds) {
         const request = state.requests.get(requestId);
-        if (request) request.purgedAt = record.at;
+        if (request) {
+          request.purgedAt = record.at;
+          request.revision++;
+        }
       }
       return true;
     case 'key.created': {
@@ -196,6 +211,12 @@ function applyRequestRecord(
       const key = state.keys.get(record.keyId);
       if (!key) throw new Error(`ledger revokes unknown key ${record.keyId}`);
       key.revokedAt = record.at;
+      return true;
+    }
+    case 'session.ended': {
+      // Kept until the cookie would have expired anyway: the map holds the sign-outs of the last session length.
+      for (const [id, until] of state.endedSessions) if (until <= record.at) state.endedSessions.delete(id);
+      if (record.until > record.at) state.endedSessions.set(record.sessionId, record.until);
       return true;
     }
     default:

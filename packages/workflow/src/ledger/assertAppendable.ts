@@ -63,6 +63,7 @@ export function assertAppendable(state: LedgerState, records: readonly LedgerRec
         seen.add(`key ${record.keyId}`);
         continue;
       case 'key.revoked':
+      case 'session.ended':
         if (!state.keys.has(record.keyId)) refuse(`key ${record.keyId} does not exist`);
         continue;
       case 'callback.queued':

@@ -122,6 +122,21 @@ export interface KeyRevoked {
   at: number;
 }
 
+/**
+ * A dashboard session signed out: its cookie (stateless, signed) is refused
+ * from now on by every process, until it would have expired anyway. The
+ * session is named by a hash of its nonce, which cannot make a cookie.
+ */
+export interface SessionEnded {
+  type: 'session.ended';
+  keyId: string;
+  at: number;
+  /** SHA-256 (hex, first 32 characters) of the session's nonce. */
+  sessionId: string;
+  /** When the cookie expires, epoch ms: the record matters until then. */
+  until: number;
+}
+
 /** What a callback says: the service's own signed callback, or an OpenDSR status callback. */
 export type CallbackProtocol = 'service' | 'opendsr';
 
@@ -274,6 +289,7 @@ export type LedgerRecord =
   | LedgerPurged
   | KeyCreated
   | KeyRevoked
+  | SessionEnded
   | CallbackQueued
   | CallbackAttempting
   | CallbackFailed

@@ -122,8 +122,20 @@ export function createRequestDesk(options: RequestDeskOptions): RequestDesk {
       );
     return [...jobIds].sort((a, b) => dueOf(a) - dueOf(b));
   };
-  const viewOf = (request: RequestState): RequestView => {
+  // A request's progress changes only with its records and its jobs': kept until a revision moves, so a
+  // listing of 100,000 requests recomputes only those that changed (health depends on the time: always computed).
+  const progressCache = new WeakMap<RequestState, { revision: number; progress: RequestProgress }>();
+  const progressOf = (request: RequestState): RequestProgress => {
+    let revision = request.revision;
+    for (const jobId of request.jobIds) revision += state.jobs.get(jobId)?.revision ?? 0;
+    const cached = progressCache.get(request);
+    if (cached?.revision === revision) return cached.progress;
     const progress = requestProgress(state, request);
+    progressCache.set(request, { revision, progress });
+    return progress;
+  };
+  const viewOf = (request: RequestState): RequestView => {
+    const progress = progressOf(request);
     return { request, progress, health: requestHealth(request, progress, policy, now()) };
   };
 

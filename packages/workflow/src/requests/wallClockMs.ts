@@ -33,17 +33,27 @@ export function formatterFor(timeZone: string): Intl.DateTimeFormat {
  */
 export function wallClockMs(epochMs: number, timeZone: string): number {
   const wholeSecondMs = Math.floor(epochMs / 1000) * 1000;
+  const key = `${timeZone} ${wholeSecondMs}`;
+  const known = recent.get(key);
+  if (known !== undefined) return known + (epochMs - wholeSecondMs);
+  const wall = wallClockOfSecond(wholeSecondMs, timeZone);
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(key, wall);
+  return wall + (epochMs - wholeSecondMs);
+}
+
+/**
+ * The last instants converted. A listing of 100,000 requests asks the local
+ * date of the same "now" in the same zone for each of them, and one
+ * `formatToParts` costs more than everything else a request's health needs.
+ */
+const recent = new Map<string, number>();
+const RECENT_MAX = 256;
+
+function wallClockOfSecond(wholeSecondMs: number, timeZone: string): number {
   const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
   for (const { type, value } of formatterFor(timeZone).formatToParts(wholeSecondMs)) part[type] = value;
   // Probes a few hours before 0001-01-01 land in 1 BC, which is year 0.
   const year = part.era === 'BC' ? 1 - Number(part.year) : Number(part.year);
-  const wall = utcMs(
-    year,
-    Number(part.month),
-    Number(part.day),
-    Number(part.hour),
-    Number(part.minute),
-    Number(part.second),
-  );
-  return wall + (epochMs - wholeSecondMs);
+  return utcMs(year, Number(part.month), Number(part.day), Number(part.hour), Number(part.minute), Number(part.second));
 }
