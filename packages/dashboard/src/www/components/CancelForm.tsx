@@ -19,7 +19,7 @@ export function CancelForm({ request, onDone }: { request: ServiceRequest; onDon
   }
   return (
     <form class="action-group danger" onSubmit={onSubmit} noValidate aria-labelledby="cancel-heading">
-      <h3 id="cancel-heading">Cancel the request</h3>
+      <h2 id="cancel-heading">Cancel the request</h2>
       <ReasonField
         id="cancel-reason"
         label="Reason for cancelling"

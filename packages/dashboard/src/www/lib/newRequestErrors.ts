@@ -39,15 +39,32 @@ export function newRequestErrors(
       continue;
     }
     const where = index === undefined ? '' : field === 'distinctIds' ? `Line ${lines[index] ?? index + 1}: ` : '';
-    (byField[field] ??= []).push(where + plain(field, error.message));
+    const message = where + plain(field, error.message);
+    // An empty ticket also breaks its pattern: one message says it.
+    if (!byField[field]?.includes(message)) (byField[field] ??= []).push(message);
+  }
+  for (const field of FORM_FIELDS) {
+    const messages = byField[field];
+    if (messages?.includes('Is required')) byField[field] = ['Is required'];
   }
   return { byField, other };
 }
 
-/** The message without the field's own name in front (it sits next to the field) and with patterns explained. */
+/** What an empty field is told (the schema says `must NOT have fewer than 1 …`). */
+const EMPTY_MEANING: Partial<Record<FormField, string>> = {
+  ticket: 'is required',
+  projects: 'choose at least one project',
+  distinctIds: 'enter at least one distinct id',
+};
+
+/** The message without the field's own name in front (it sits next to the field) and with the schema's words explained. */
 function plain(field: FormField, message: string): string {
   const text = message.replace(/^\/?[\w$]+(?:\[\d+\]|\/\d+)?\s+/, '');
-  const meaning = PATTERN_MEANING[field];
-  const said = /^must match pattern/.test(text) && meaning ? meaning : text;
+  const said =
+    /^must match pattern/.test(text) && PATTERN_MEANING[field]
+      ? PATTERN_MEANING[field]
+      : /^must NOT have fewer than 1 (characters|items)/.test(text) && EMPTY_MEANING[field]
+        ? EMPTY_MEANING[field]
+        : text;
   return said.charAt(0).toUpperCase() + said.slice(1);
 }

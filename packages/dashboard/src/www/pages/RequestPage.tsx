@@ -73,16 +73,15 @@ export function RequestPage({ requestId }: { requestId: string }) {
       <section aria-labelledby="deadline-heading">
         <h2 id="deadline-heading">Deadline</h2>
         <DeadlineSummary request={request} />
-      </section>
-
-      <section aria-labelledby="actions-heading">
-        <h2 id="actions-heading">Evidence and actions</h2>
-        <EvidenceDownloads request={request} />
-        {request.kind === 'access' && can('submit') && <ExportDownloads requestId={request.requestId} />}
         {open && !request.deadline.extension && can('submit') && (
           <ExtendForm requestId={request.requestId} onDone={detail.reload} />
         )}
-        {open && can('admin') && <CancelForm request={request} onDone={detail.reload} />}
+      </section>
+
+      <section aria-labelledby="evidence-heading">
+        <h2 id="evidence-heading">Evidence</h2>
+        <EvidenceDownloads request={request} />
+        {request.kind === 'access' && can('submit') && <ExportDownloads requestId={request.requestId} />}
       </section>
 
       <section aria-labelledby="projects-heading">
@@ -101,6 +100,8 @@ export function RequestPage({ requestId }: { requestId: string }) {
         <h2 id="callbacks-heading">Callbacks sent</h2>
         <CallbacksTable request={request} />
       </section>
+
+      {open && can('admin') && <CancelForm request={request} onDone={detail.reload} />}
     </>
   );
 }
