@@ -1,18 +1,23 @@
 #!/usr/bin/env node
-import { ApiError, createRedactor } from '@mixpanel-gdpr/client';
 import { CommanderError } from 'commander';
 import { rememberVisibleSecrets, tokenFlagWarning } from './credentials.js';
 import { currentJob } from './currentJob.js';
-import { ERROR_CODES, type ErrorCode, errorCodeOf } from './errorCodes.js';
+import { ERROR_CODES, type ErrorCode } from './errorCodes.js';
 import { escapeTerminal } from './escapeTerminal.js';
 import { EXIT } from './exitCodes.js';
 import { knownSecrets } from './knownSecrets.js';
-import { haltProgress, ProgressView } from './ProgressView.js';
 import { buildProgram, type Run, type RunKind } from './program.js';
 import { type StopReason, watchStops } from './watchStops.js';
 
-/** Every secret known so far, read at each call: token files read during the run join the set. */
-const redact = (text: string) => createRedactor([...knownSecrets])(text);
+/**
+ * Hides every secret known so far (token files read during the run join the set). The client, whose redactor this
+ * is, is loaded only when there is a secret to hide: help and usage errors are usually printed without it.
+ */
+async function redactor(): Promise<(text: string) => string> {
+  if (knownSecrets.size === 0) return (text) => text;
+  const { createRedactor } = await import('@mixpanel-gdpr/client');
+  return createRedactor([...knownSecrets]);
+}
 
 /**
  * Prints the error that ended the run, the one way every error is printed
@@ -20,8 +25,9 @@ const redact = (text: string) => createRedactor([...knownSecrets])(text);
  * character escaped, secrets redacted; with --json also an object on stdout.
  * Returns the exit code that goes with its code.
  */
-function fail(code: ErrorCode, message: string, json: boolean, hint?: string): number {
-  const view = new ProgressView({ json, redact });
+async function fail(code: ErrorCode, message: string, json: boolean, hint?: string): Promise<number> {
+  const { ProgressView } = await import('./ProgressView.js');
+  const view = new ProgressView({ json, redact: await redactor() });
   // The message may quote a server (Mixpanel's `error` text), an id or a path: its first line only.
   view.error(code, message.split('\n')[0]!);
   if (hint) view.info(hint);
@@ -34,7 +40,7 @@ const resumeHint = () => {
 };
 
 /** What a stopped run tells the user, and its exit code. */
-function stopped(reason: StopReason, json: boolean): number {
+async function stopped(reason: StopReason, json: boolean): Promise<number> {
   if (reason === 'stdout closed') {
     // Exit 0 although the job is unfinished: the reader closing the pipe is how `| head` says "enough", not a failure (see EXIT.ok).
     process.stderr.write(`stdout closed: stopped; resume with ${resumeHint()}\n`);
@@ -48,19 +54,32 @@ async function main(): Promise<number> {
   const controller = new AbortController();
   let run: Run | undefined;
   let kind: RunKind | undefined;
-  const stops = watchStops(controller, () => kind?.readOnly ?? true, haltProgress);
+  // Progress bars exist only while a command runs: their module is loaded with it, not for help.
+  let haltProgress = () => {};
+  const stops = watchStops(
+    controller,
+    () => kind?.readOnly ?? true,
+    () => haltProgress(),
+  );
+  // Help that commander writes on stderr (after no command) while parsing: printed once parsing is over, when the
+  // redactor can be loaded (it may echo arguments), escaped too, keeping its own line breaks.
+  let helpOnStderr = '';
   const program = buildProgram(
     (r, k) => ((run = r), (kind = k)),
-    // Help written on stderr (after no command) may echo arguments: escaped too, keeping its own line breaks.
-    (text) => process.stderr.write(escapeTerminal(redact(text))),
+    (text) => (helpOnStderr += text),
   );
   // Read once parsing is over or has failed: a usage error after --json is answered in JSON too.
   const json = () => program.opts().json === true;
   try {
-    await program.parseAsync(process.argv);
+    try {
+      await program.parseAsync(process.argv);
+    } finally {
+      if (helpOnStderr) process.stderr.write(escapeTerminal((await redactor())(helpOnStderr)));
+    }
     if (!run) return EXIT.ok;
     const warning = tokenFlagWarning(program.opts());
     if (warning) process.stderr.write(`${warning}\n`);
+    ({ haltProgress } = await import('./ProgressView.js'));
     return await run(controller.signal);
   } catch (error) {
     // Help and --version end parsing with exit code 0.
@@ -71,6 +90,11 @@ async function main(): Promise<number> {
     if (error instanceof CommanderError)
       return fail('usage', error.message.replace(/^error: /, ''), json(), '(add --help for usage)');
     if (stops.reason) return stopped(stops.reason, json());
+    // Loaded only now: these need the client's and the workflow's error classes.
+    const [{ errorCodeOf }, { ApiError }] = await Promise.all([
+      import('./errorCodeOf.js'),
+      import('@mixpanel-gdpr/client'),
+    ]);
     const code = errorCodeOf(error);
     const hint =
       error instanceof ApiError && ERROR_CODES[code].exitCode === EXIT.failed

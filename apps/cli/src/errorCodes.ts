@@ -1,16 +1,3 @@
-import {
-  AbortError,
-  AuthenticationError,
-  ConnectionError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  TimeoutError,
-  ValidationError,
-} from '@mixpanel-gdpr/client';
-import { GaveUpError, ProjectMismatchError, TaskNotFoundError, WatchDeadlineError } from '@mixpanel-gdpr/workflow';
-import { CommanderError } from 'commander';
-import { CliError } from './CliError.js';
 import { EXIT } from './exitCodes.js';
 
 /**
@@ -35,25 +22,6 @@ export const ERROR_CODES = Object.freeze({
 } satisfies Record<string, { exitCode: number; help: string }>);
 
 export type ErrorCode = keyof typeof ERROR_CODES;
-
-/** The code of an error that ended a run (or one job of it). */
-export function errorCodeOf(error: unknown): ErrorCode {
-  if (error instanceof CliError) return error.code;
-  if (error instanceof CommanderError) return 'usage';
-  // Before ValidationError: another project's job is refused like bad input, but says why.
-  if (error instanceof ProjectMismatchError) return 'project_mismatch';
-  if (error instanceof ValidationError) return 'invalid_input';
-  if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) return 'auth';
-  if (error instanceof AbortError) return 'interrupted';
-  if (error instanceof WatchDeadlineError || (error instanceof GaveUpError && error.reason === 'deadline'))
-    return 'deadline';
-  if (error instanceof TaskNotFoundError || error instanceof NotFoundError) return 'not_found';
-  if (error instanceof RateLimitError) return 'rate_limited';
-  if (error instanceof ConnectionError || error instanceof TimeoutError) return 'network';
-  // A call given up on after retries: what it kept meeting says more than "gave up".
-  if (error instanceof GaveUpError && error.cause !== undefined) return errorCodeOf(error.cause);
-  return 'failed';
-}
 
 export const ERROR_CODES_HELP = `
 Error codes (after "mixpanel-gdpr: error:" on stderr; with --json, also a line

@@ -1,23 +1,17 @@
-import { API_MAX_IDS_PER_REQUEST, COMPLIANCE_TYPES } from '@mixpanel-gdpr/client';
+import { API_MAX_IDS_PER_REQUEST, COMPLIANCE_TYPES } from '@mixpanel-gdpr/client/constants';
 import type { RequestKind } from '@mixpanel-gdpr/workflow';
-import { WORKFLOW_DEFAULTS } from '@mixpanel-gdpr/workflow';
+import { WORKFLOW_DEFAULTS } from '@mixpanel-gdpr/workflow/defaults';
 import { Command, Help, Option } from 'commander';
 import { CliError } from './CliError.js';
-import { cancel } from './commands/cancel.js';
-import { type EvidenceOptions, evidence } from './commands/evidence.js';
-import { extend } from './commands/extend.js';
-import { followJobs } from './commands/followJobs.js';
-import { jobs, RECENT_DAYS } from './commands/jobs.js';
-import { type KeyCreateOptions, keysCreate, keysList, keysRevoke } from './commands/keys.js';
-import { migrate } from './commands/migrate.js';
-import { type PurgeOptions, purge } from './commands/purge.js';
-import { report } from './commands/report.js';
-import { type RequestsOptions, requests } from './commands/requests.js';
-import { type ServeOptions, serve } from './commands/serve.js';
-import { type StartOptions, startJob } from './commands/startJob.js';
-import { storeCopy } from './commands/storeCopy.js';
-import { verify } from './commands/verify.js';
-import { WORKER_DEFAULTS, type WorkerOptions, worker } from './commands/worker.js';
+import type { EvidenceOptions } from './commands/evidence.js';
+import type { KeyCreateOptions } from './commands/keys.js';
+import type { PurgeOptions } from './commands/purge.js';
+import { RECENT_DAYS } from './commands/recentDays.js';
+import type { RequestsOptions } from './commands/requests.js';
+import type { ServeOptions } from './commands/serve.js';
+import type { StartOptions } from './commands/startJob.js';
+import type { WorkerOptions } from './commands/worker.js';
+import { WORKER_DEFAULTS } from './commands/workerDefaults.js';
 import type { GlobalOptions } from './config.js';
 import { stdinCredentialSources } from './credentials.js';
 import { ERROR_CODES_HELP } from './errorCodes.js';
@@ -47,7 +41,9 @@ export interface RunKind {
 
 /**
  * The command line. Each action stores what to run in `onRun`; bin.ts runs it
- * with the Ctrl-C signal and maps errors to exit codes.
+ * with the Ctrl-C signal and maps errors to exit codes. A command's module is
+ * imported only when it runs: `--help`, `--version` and usage errors load
+ * commander and these definitions, not the workflow, the client, zod or yaml.
  */
 export function buildProgram(
   onRun: (run: Run, kind: RunKind) => void,
@@ -153,7 +149,12 @@ export function buildProgram(
     'delete',
     'Delete users’ data: submit their ids in batches, record every task, optionally wait for the end.',
     '  $ mixpanel-gdpr delete --ids erasure-requests.txt --wait\n  $ cat ids.txt | mixpanel-gdpr delete --ids - --compliance CCPA\n  $ mixpanel-gdpr --dry-run delete --ids users.csv --column user_id',
-  ).action((o: StartOptions) => onRun((signal) => startJob('deletion', o, globals(), signal), startKind(o, globals())));
+  ).action((o: StartOptions) =>
+    onRun(
+      async (signal) => (await import('./commands/startJob.js')).startJob('deletion', o, globals(), signal),
+      startKind(o, globals()),
+    ),
+  );
   jobCommand(
     'retrieve',
     'Export users’ data: submit retrievals, then download each export when it is ready.',
@@ -165,7 +166,10 @@ export function buildProgram(
     .option('--out <dir>', 'where exports are written', WORKFLOW_DEFAULTS.exportDir)
     .option('--bulk', 'put many subjects in one retrieval task (internal audits: exports then mix people)')
     .action((o: StartOptions) =>
-      onRun((signal) => startJob('retrieval', o, globals(), signal), startKind(o, globals())),
+      onRun(
+        async (signal) => (await import('./commands/startJob.js')).startJob('retrieval', o, globals(), signal),
+        startKind(o, globals()),
+      ),
     );
 
   program
@@ -177,27 +181,43 @@ export function buildProgram(
       'after',
       '\nExamples:\n  $ mixpanel-gdpr status\n  */30 * * * * mixpanel-gdpr status --json >> gdpr.log',
     )
-    .action((job?: string) => onRun((signal) => followJobs('status', job, globals(), signal), WRITES));
+    .action((job?: string) =>
+      onRun(
+        async (signal) => (await import('./commands/followJobs.js')).followJobs('status', job, globals(), signal),
+        WRITES,
+      ),
+    );
   program
     .command('watch [job]')
     .description(
       'Send any batches JOB (default: every unfinished job) has not sent yet, then poll until every task has ended, downloading exports.',
     )
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr watch job-20261129-101500-a1b2c3')
-    .action((job?: string) => onRun((signal) => followJobs('watch', job, globals(), signal), WRITES));
+    .action((job?: string) =>
+      onRun(
+        async (signal) => (await import('./commands/followJobs.js')).followJobs('watch', job, globals(), signal),
+        WRITES,
+      ),
+    );
   program
     .command('resume <job>')
     .description('Finish an interrupted job: send the batches it did not send, then (unless --no-wait) watch it.')
     .option('--no-wait', 'return once every batch is submitted')
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr resume job-20261129-101500-a1b2c3')
     .action((job: string, o: { wait: boolean }) =>
-      onRun((signal) => followJobs('resume', job, globals(), signal, o.wait), WRITES),
+      onRun(
+        async (signal) =>
+          (await import('./commands/followJobs.js')).followJobs('resume', job, globals(), signal, o.wait),
+        WRITES,
+      ),
     );
   program
     .command('cancel <job>')
     .description('Cancel a deletion job: send no more batches and cancel its tasks that have not started.')
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr cancel job-20261129-101500-a1b2c3')
-    .action((job: string) => onRun((signal) => cancel(job, globals(), signal), WRITES));
+    .action((job: string) =>
+      onRun(async (signal) => (await import('./commands/cancel.js')).cancel(job, globals(), signal), WRITES),
+    );
   program
     .command('jobs')
     .description(
@@ -205,7 +225,9 @@ export function buildProgram(
     )
     .option('--all', 'list every job')
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr jobs\n  $ mixpanel-gdpr jobs --all --json | jq .jobId')
-    .action((o: { all?: boolean }) => onRun(() => jobs(globals(), { all: Boolean(o.all) }), READS));
+    .action((o: { all?: boolean }) =>
+      onRun(async () => (await import('./commands/jobs.js')).jobs(globals(), { all: Boolean(o.all) }), READS),
+    );
   program
     .command('report <job>')
     .description('Per-id outcome (task, status, times) as JSON or CSV, or a summary in Markdown.')
@@ -215,7 +237,9 @@ export function buildProgram(
       'after',
       '\nExamples:\n  $ mixpanel-gdpr report JOB --format csv --output proof.csv\n  $ mixpanel-gdpr report JOB --format md',
     )
-    .action((job: string, o: { format: string; output?: string }) => onRun(() => report(job, o, globals()), READS));
+    .action((job: string, o: { format: string; output?: string }) =>
+      onRun(async () => (await import('./commands/report.js')).report(job, o, globals()), READS),
+    );
   program
     .command('requests')
     .description('List data-subject requests, earliest due first: kind, regulation, received, due, days left, state.')
@@ -231,7 +255,9 @@ export function buildProgram(
       'after',
       '\nExamples:\n  $ mixpanel-gdpr requests --open\n  0 8 * * * mixpanel-gdpr requests --check --json || alert',
     )
-    .action((o: RequestsOptions) => onRun(() => requests(o, globals()), READS));
+    .action((o: RequestsOptions) =>
+      onRun(async () => (await import('./commands/requests.js')).requests(o, globals()), READS),
+    );
   program
     .command('extend <request>')
     .description(
@@ -249,7 +275,7 @@ export function buildProgram(
       '\nExamples:\n  $ mixpanel-gdpr extend ZD-9120 --reason "subject holds 14 accounts across 3 products"',
     )
     .action((request: string, o: { reason: string; kind?: RequestKind }) =>
-      onRun(() => extend(request, o, globals()), WRITES),
+      onRun(async () => (await import('./commands/extend.js')).extend(request, o, globals()), WRITES),
     );
   program
     .command('evidence [request]')
@@ -267,7 +293,9 @@ export function buildProgram(
       'after',
       '\nExamples:\n  $ mixpanel-gdpr evidence ZD-9120 --out audit/\n  $ mixpanel-gdpr evidence --lookup user-42 --key-file ~/.config/mixpanel-gdpr/purge.key',
     )
-    .action((request: string | undefined, o: EvidenceOptions) => onRun(() => evidence(request, o, globals()), READS));
+    .action((request: string | undefined, o: EvidenceOptions) =>
+      onRun(async () => (await import('./commands/evidence.js')).evidence(request, o, globals()), READS),
+    );
   program
     .command('verify')
     .description(
@@ -281,7 +309,9 @@ export function buildProgram(
       'after',
       '\nExamples:\n  $ mixpanel-gdpr verify --ledger /var/lib/mixpanel-gdpr/ledger.jsonl\n  $ mixpanel-gdpr verify --head 3f5c…   # the ledgerHead of an evidence pack',
     )
-    .action((o: { head?: string }) => onRun(() => verify(globals(), o), READS));
+    .action((o: { head?: string }) =>
+      onRun(async () => (await import('./commands/verify.js')).verify(globals(), o), READS),
+    );
   program
     .command('purge')
     .description(
@@ -293,7 +323,9 @@ export function buildProgram(
       'after',
       '\nExamples:\n  $ head -c 32 /dev/urandom > purge.key && chmod 600 purge.key\n  $ mixpanel-gdpr purge --key-file purge.key --dry-run',
     )
-    .action((o: PurgeOptions) => onRun(() => purge(o, globals()), globals().dryRun ? READS : WRITES));
+    .action((o: PurgeOptions) =>
+      onRun(async () => (await import('./commands/purge.js')).purge(o, globals()), globals().dryRun ? READS : WRITES),
+    );
   const workOptions = (command: Command) =>
     command
       .option('--concurrency <n>', `jobs run at once (default ${WORKER_DEFAULTS.concurrency})`)
@@ -318,7 +350,9 @@ export function buildProgram(
       'after',
       '\nExamples:\n  $ DATABASE_URL=postgres://gdpr@db/gdpr mixpanel-gdpr --config projects.yaml worker',
     )
-    .action((o: WorkerOptions) => onRun((signal) => worker(o, globals(), signal), WRITES));
+    .action((o: WorkerOptions) =>
+      onRun(async (signal) => (await import('./commands/worker.js')).worker(o, globals(), signal), WRITES),
+    );
   workOptions(
     program
       .command('serve')
@@ -359,26 +393,32 @@ export function buildProgram(
       'after',
       '\nExamples:\n  $ mixpanel-gdpr --config projects.yaml keys create --name zendesk --scope submit,read\n  $ mixpanel-gdpr --config projects.yaml serve --port 8080',
     )
-    .action((o: ServeOptions) => onRun((signal) => serve(o, globals(), signal), WRITES));
+    .action((o: ServeOptions) =>
+      onRun(async (signal) => (await import('./commands/serve.js')).serve(o, globals(), signal), WRITES),
+    );
   const keys = program.command('keys').description("The service's API keys (only their hashes are stored).");
   keys
     .command('create')
     .description('Make an API key and print it once.')
     .requiredOption('--name <name>', 'who or what uses it (shown in keys list)')
     .requiredOption('--scope <scopes>', 'read, submit and/or admin, comma-separated')
-    .action((o: KeyCreateOptions) => onRun(() => keysCreate(o, globals()), WRITES));
+    .action((o: KeyCreateOptions) =>
+      onRun(async () => (await import('./commands/keys.js')).keysCreate(o, globals()), WRITES),
+    );
   keys
     .command('list')
     .description('List the API keys: id, scopes, created, revoked, name.')
-    .action(() => onRun(() => keysList(globals()), READS));
+    .action(() => onRun(async () => (await import('./commands/keys.js')).keysList(globals()), READS));
   keys
     .command('revoke <keyId>')
     .description('Revoke an API key: the service refuses it from then on.')
-    .action((keyId: string) => onRun(() => keysRevoke(keyId, globals()), WRITES));
+    .action((keyId: string) =>
+      onRun(async () => (await import('./commands/keys.js')).keysRevoke(keyId, globals()), WRITES),
+    );
   program
     .command('migrate')
     .description("Apply the shared store's SQL migrations (every command also does at start) and list them.")
-    .action(() => onRun(() => migrate(globals()), WRITES));
+    .action(() => onRun(async () => (await import('./commands/migrate.js')).migrate(globals()), WRITES));
   program
     .command('store')
     .description('Move a ledger between stores.')
@@ -386,7 +426,9 @@ export function buildProgram(
     .description('Copy a file ledger, with its whole history, into an empty PostgreSQL store.')
     .requiredOption('--from <file>', 'the ledger file')
     .requiredOption('--to <url>', 'the PostgreSQL URL')
-    .action((o: { from: string; to: string }) => onRun((signal) => storeCopy(o, globals(), signal), WRITES));
+    .action((o: { from: string; to: string }) =>
+      onRun(async (signal) => (await import('./commands/storeCopy.js')).storeCopy(o, globals(), signal), WRITES),
+    );
   return program;
 }
 

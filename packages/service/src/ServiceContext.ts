@@ -19,4 +19,6 @@ export interface ServiceContext {
 export interface Caller {
   key: KeyState;
   scopes: ReadonlySet<KeyScope>;
+  /** Set when the caller came with the dashboard's session cookie rather than the key itself. */
+  session?: { expiresAt: number; csrfToken: string };
 }

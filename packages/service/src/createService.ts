@@ -1,12 +1,15 @@
+import helmet from '@fastify/helmet';
 import { ValidationError } from '@mixpanel-gdpr/client';
-import type { KeyScope, Ledger, RequestDesk } from '@mixpanel-gdpr/workflow';
+import type { KeyScope, KeyState, Ledger, RequestDesk } from '@mixpanel-gdpr/workflow';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { parse as parseCookies } from 'cookie';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { findApiKey, keyIdOf } from './apiKeys.js';
 import { assertCallbackUrl } from './callbacks/assertCallbackUrl.js';
 import type { CallbackUrlPolicy } from './callbacks/CallbackUrlPolicy.js';
+import { DASHBOARD_ROUTES, serveDashboard } from './dashboard/serveDashboard.js';
 import { SERVICE_DEFAULTS } from './defaults.js';
 import { fieldErrorsOf, type SchemaError } from './fieldErrorsOf.js';
 import { bulkHandlers } from './handlers/bulkHandlers.js';
@@ -14,6 +17,7 @@ import { exportHandlers } from './handlers/exportHandlers.js';
 import { operationalHandlers, type ReadinessCheck } from './handlers/operationalHandlers.js';
 import { overviewHandlers } from './handlers/overviewHandlers.js';
 import { requestHandlers } from './handlers/requestHandlers.js';
+import { subjectHandlers } from './handlers/subjectHandlers.js';
 import { intakeLimiter } from './intakeLimiter.js';
 import { loadServiceSpec } from './loadServiceSpec.js';
 import { installOpendsrHooks } from './opendsr/installOpendsrHooks.js';
@@ -21,6 +25,9 @@ import { type OpendsrOptions, opendsrHandlers } from './opendsr/opendsrHandlers.
 import type { Caller, ServiceContext } from './ServiceContext.js';
 import { badRequest, ServiceError } from './ServiceError.js';
 import { ServiceMetrics } from './ServiceMetrics.js';
+import { sameSiteRequest } from './session/sameSiteRequest.js';
+import { SESSION_COOKIE, sessionHandlers } from './session/sessionHandlers.js';
+import { sameText, sessionTokens } from './session/sessionToken.js';
 import { storeReadiness } from './storeReadiness.js';
 
 export interface ServiceOptions {
@@ -51,7 +58,34 @@ export interface ServiceOptions {
   intakePerMinute?: number;
   /** The OpenDSR processor endpoints (signing key, certificate, identity types). Absent: they answer 503. */
   opendsr?: OpendsrOptions;
+  /** The built dashboard's folder (`dashboardRoot` of `@mixpanel-gdpr/dashboard`), served at `/`. Absent: no pages. */
+  dashboardRoot?: string;
+  /** How long a dashboard session lasts, in ms. @default SERVICE_DEFAULTS.sessionMs */
+  sessionMs?: number;
 }
+
+/**
+ * Every answer's security headers (helmet), the pages' strict policy among
+ * them: scripts and styles from this service only, never inline, nothing
+ * framed, no form posting elsewhere, no referrer leaving with a URL.
+ */
+const CONTENT_SECURITY_POLICY = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    connectSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
+
+/** Methods that change something: made with the session cookie, they need its CSRF token. */
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface Service {
   app: FastifyInstance;
@@ -145,8 +179,17 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   // Other processes (a second service, workers, the CLI) write to the same store: every answer starts from
   // what they committed (one read of the events since the last seen; nothing when there are none).
   app.addHook('preHandler', async (req) => {
-    if (req.routeOptions.url !== '/healthz') await options.ledger.refresh();
+    const route = req.routeOptions.url ?? '';
+    if (route !== '/healthz' && !DASHBOARD_ROUTES.has(route)) await options.ledger.refresh();
   });
+  await app.register(helmet, {
+    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+    // The service is reached at one origin; nothing of it is embedded elsewhere.
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    // HSTS is the TLS proxy's to send: over loopback http it means nothing.
+    strictTransportSecurity: false,
+  });
+  if (options.dashboardRoot !== undefined) await serveDashboard(app, options.dashboardRoot);
   // Bulk uploads are read by their handler as a stream (to a private file), never parsed into memory here.
   app.addContentTypeParser(['application/x-ndjson', 'text/csv', 'text/plain'], (_req, payload, done) =>
     done(null, payload),
@@ -159,6 +202,20 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     stallMs: SERVICE_DEFAULTS.uploadStallMs,
     planning: options.planning ?? ((work) => work()),
   });
+  let lastRefresh = Number.NEGATIVE_INFINITY;
+  /** The live key `find` gives, taking in the store once a second at most when the key is not known here yet. */
+  const liveKey = async (keyId: string | undefined, find: () => KeyState | undefined) => {
+    let key = find();
+    // A key made by `mixpanel-gdpr keys create` in another process.
+    if (!key && keyId && !ctx.ledger.state.keys.has(keyId) && now() - lastRefresh >= SERVICE_DEFAULTS.keyRefreshMs) {
+      lastRefresh = now();
+      await ctx.ledger.refresh();
+      key = find();
+    }
+    return key;
+  };
+  const findKey = (presented: string) => liveKey(keyIdOf(presented), () => findApiKey(ctx.ledger.state, presented));
+  const tokens = sessionTokens(options.secret);
   const handlers = {
     ...requests,
     async createRequest(req: FastifyRequest, reply: FastifyReply) {
@@ -177,8 +234,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       readiness: options.readiness ?? (() => storeReadiness(options.ledger)),
     }),
     ...opendsrHandlers(ctx, options.opendsr, { callbackPolicy: options.callbackPolicy ?? {}, takeIntake }),
+    ...subjectHandlers(ctx),
+    ...sessionHandlers(ctx, tokens, { sessionMs: options.sessionMs ?? SERVICE_DEFAULTS.sessionMs, findKey }),
   };
-  let lastRefresh = Number.NEGATIVE_INFINITY;
   await app.register(openapiGlue, {
     specification: await loadServiceSpec(),
     serviceHandlers: handlers,
@@ -186,23 +244,47 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       async apiKey(req: FastifyRequest, _reply: FastifyReply, scopes: KeyScope[]) {
         const presented = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
         if (!presented) throw authProblem(req, 401, 'send an API key: Authorization: Bearer <key>');
-        let key = findApiKey(ctx.ledger.state, presented);
-        // A key made by `mixpanel-gdpr keys create` in another process: take in the store once a second at most.
-        const id = keyIdOf(presented);
-        if (!key && id && !ctx.ledger.state.keys.has(id) && now() - lastRefresh >= SERVICE_DEFAULTS.keyRefreshMs) {
-          lastRefresh = now();
-          await ctx.ledger.refresh();
-          key = findApiKey(ctx.ledger.state, presented);
-        }
+        const key = await findKey(presented);
         if (!key) throw authProblem(req, 401, 'this API key is not valid (unknown, revoked or mistyped)');
         const missing = scopes.filter((s) => !key.scopes.includes(s));
         if (missing.length)
           throw authProblem(req, 403, `this API key lacks the ${missing.join(', ')} scope this operation needs`);
         (req as FastifyRequest & { caller: Caller }).caller = { key, scopes: new Set(key.scopes) };
       },
-      // The dashboard's session cookie (issue 13) is not issued yet: no request authenticates with it.
-      async session() {
-        throw new Error('no session');
+      // The dashboard's session cookie. A request that sends a key is judged by that key alone.
+      async session(req: FastifyRequest, _reply: FastifyReply, scopes: KeyScope[]) {
+        const earlier = (req as FastifyRequest & { authProblem?: ServiceError }).authProblem;
+        if (req.headers.authorization !== undefined)
+          throw Object.assign(new Error('a key was sent'), { statusCode: earlier?.status ?? 401 });
+        const cookie = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
+        if (!cookie)
+          throw authProblem(req, 401, 'send an API key (Authorization: Bearer <key>) or sign in to the dashboard');
+        const claims = tokens.read(cookie, now());
+        if (!claims) throw authProblem(req, 401, 'the dashboard session has ended or is not valid: sign in again');
+        const key = await liveKey(claims.keyId, () => {
+          const k = ctx.ledger.state.keys.get(claims.keyId);
+          return k?.revokedAt === undefined ? k : undefined;
+        });
+        if (!key) throw authProblem(req, 401, "the session's API key was revoked: sign in with another key");
+        if (!SAFE_METHODS.has(req.method)) {
+          if (!sameSiteRequest(req))
+            throw authProblem(req, 403, "a change made with the session cookie must come from this service's pages");
+          const token = req.headers['x-csrf-token'];
+          if (typeof token !== 'string' || !sameText(token, claims.csrfToken))
+            throw authProblem(req, 403, "a change made with the session cookie needs the session's X-CSRF-Token");
+        }
+        const missing = scopes.filter((s) => !key.scopes.includes(s));
+        if (missing.length)
+          throw authProblem(
+            req,
+            403,
+            `this session's API key lacks the ${missing.join(', ')} scope this operation needs`,
+          );
+        (req as FastifyRequest & { caller: Caller }).caller = {
+          key,
+          scopes: new Set(key.scopes),
+          session: { expiresAt: claims.expiresAt, csrfToken: claims.csrfToken },
+        };
       },
     },
   });

@@ -19,4 +19,9 @@ export const SERVICE_DEFAULTS = Object.freeze({
   uploadStallMs: 60_000,
   /** Graceful shutdown: how long requests in flight may take to finish after SIGTERM, in ms. */
   closeGraceMs: 10_000,
+  /** A dashboard session lasts this long from sign-in, in ms (then the page asks for the key again). */
+  sessionMs: 8 * 60 * 60 * 1000,
+  /** Ids per page of a request's subjects (the spec's default; at most `subjectsMaxPage`). */
+  subjectsPageSize: 100,
+  subjectsMaxPage: 1_000,
 });

@@ -108,9 +108,12 @@ describe('the service through prism proxy --errors', () => {
     await call({ method: 'POST', path: `/v1/requests/${id}/extension`, key: 'submit', json: { reason: 'again' } }, 409);
     await call(
       { method: 'POST', path: `/v1/requests/${id}/cancel`, key: 'submit', json: { reason: 'withdrawn' } },
-      200,
+      403,
     );
-    await call({ method: 'POST', path: `/v1/requests/${id}/cancel`, key: 'submit', json: { reason: 'again' } }, 409);
+    await call({ method: 'POST', path: `/v1/requests/${id}/cancel`, key: 'admin', json: { reason: 'withdrawn' } }, 200);
+    await call({ method: 'POST', path: `/v1/requests/${id}/cancel`, key: 'admin', json: { reason: 'again' } }, 409);
+    await call({ path: `/v1/requests/${id}/subjects?limit=1`, key: 'read' }, 200);
+    await call({ path: `/v1/requests/${id}/subjects?cursor=bm90LWEtY3Vyc29y`, key: 'read' }, 400);
     await call({ path: '/v1/projects', key: 'read' }, 200);
     await call({ path: '/v1/deadlines?days=10', key: 'read' }, 200);
   });

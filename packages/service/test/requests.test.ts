@@ -132,9 +132,12 @@ describe('the service: requests', () => {
     const extended = await submit.extendRequest(value.requestId, 'complex: many systems');
     expect(extended.deadline.extension).toMatchObject({ reason: 'complex: many systems', dueDate: '2027-02-28' });
     expect((await problemOf(submit.extendRequest(value.requestId, 'again'))).status).toBe(409);
-    const cancelled = await submit.cancelRequest(value.requestId, 'withdrawn by the subject');
+    // Withdrawing a legal request takes the admin scope: a submit key (an intake form) cannot.
+    expect((await problemOf(submit.cancelRequest(value.requestId, 'withdrawn by the subject'))).status).toBe(403);
+    const admin = await t.client('admin');
+    const cancelled = await admin.cancelRequest(value.requestId, 'withdrawn by the subject');
     expect(cancelled.state).toBe('cancelled');
-    expect((await problemOf(submit.cancelRequest(value.requestId, 'again'))).problem!.type).toBe(
+    expect((await problemOf(admin.cancelRequest(value.requestId, 'again'))).problem!.type).toBe(
       'urn:mixpanel-gdpr:problem:already-done',
     );
     const pack = await submit.getEvidence(value.requestId);

@@ -1,4 +1,5 @@
-import { CLIENT_DEFAULTS } from '@mixpanel-gdpr/client';
+// From the client's light entry: `@mixpanel-gdpr/workflow/defaults` loads neither the client nor the workflow.
+import { CLIENT_DEFAULTS } from '@mixpanel-gdpr/client/constants';
 
 /**
  * Every workflow default, declared once, with its unit. Options are merged

@@ -13,12 +13,13 @@ import {
 import { CliError } from '../CliError.js';
 import type { GlobalOptions } from '../config.js';
 import { currentJob } from '../currentJob.js';
-import { ERROR_CODES, errorCodeOf } from '../errorCodes.js';
+import { errorCodeOf } from '../errorCodeOf.js';
+import { ERROR_CODES } from '../errorCodes.js';
 import { EXIT } from '../exitCodes.js';
 import { formatSummary, summaryExitCode } from '../formatSummary.js';
 import { openSession, type Session } from '../openSession.js';
 import { counted } from '../plural.js';
-import { WORKER_DEFAULTS } from './worker.js';
+import { WORKER_DEFAULTS } from './workerDefaults.js';
 
 export type FollowMode = 'status' | 'watch' | 'resume';
 

@@ -3,9 +3,8 @@ import type { GlobalOptions } from '../config.js';
 import { EXIT } from '../exitCodes.js';
 import { openSession, type Session } from '../openSession.js';
 import { counted, noun } from '../plural.js';
+import { RECENT_DAYS } from './recentDays.js';
 
-/** How long a finished job stays in the default `jobs` list, in days (`--all` lists every job). @default 7 */
-export const RECENT_DAYS = 7;
 const RECENT_MS = RECENT_DAYS * 86_400_000;
 
 /**

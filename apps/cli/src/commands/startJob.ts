@@ -23,7 +23,8 @@ import {
 import { CliError } from '../CliError.js';
 import { type GlobalOptions, resolveConfig } from '../config.js';
 import { currentJob } from '../currentJob.js';
-import { ERROR_CODES, errorCodeOf } from '../errorCodes.js';
+import { errorCodeOf } from '../errorCodeOf.js';
+import { ERROR_CODES } from '../errorCodes.js';
 import { EXIT } from '../exitCodes.js';
 import { formatSummary, summaryExitCode } from '../formatSummary.js';
 import { offlineClient } from '../offlineClient.js';
@@ -35,7 +36,7 @@ import { selectProjects } from '../selectProjects.js';
 import type { ToolConfig } from '../ToolConfig.js';
 import { withPlanLock } from '../withPlanLock.js';
 import { claimJobs } from './followJobs.js';
-import { WORKER_DEFAULTS } from './worker.js';
+import { WORKER_DEFAULTS } from './workerDefaults.js';
 
 export interface StartOptions {
   ids: string;

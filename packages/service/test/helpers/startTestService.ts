@@ -42,6 +42,8 @@ export interface TestServiceOptions {
   intakePerMinute?: number;
   opendsr?: OpendsrOptions;
   callbackPolicy?: CallbackUrlPolicy;
+  /** A built dashboard's folder, served at `/`. */
+  dashboardRoot?: string;
   /** The projects' workflows (default: web and mobile, planning only); `observe` feeds the service's metrics. */
   workflows?: (
     ledger: FileLedger,
@@ -81,6 +83,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...(options.intakePerMinute !== undefined && { intakePerMinute: options.intakePerMinute }),
     ...(options.opendsr && { opendsr: options.opendsr }),
     ...(options.callbackPolicy && { callbackPolicy: options.callbackPolicy }),
+    ...(options.dashboardRoot !== undefined && { dashboardRoot: options.dashboardRoot }),
   });
   observe = (project, event) => service.metrics.observe(project, event);
   const baseUrl = await service.app.listen({ host: '127.0.0.1', port: 0 });
