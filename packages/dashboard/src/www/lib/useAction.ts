@@ -1,5 +1,5 @@
 import { ServiceProblemError } from '@mixpanel-gdpr/service-client';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { useSignedIn } from './SessionContext.js';
 
 /**
@@ -10,8 +10,11 @@ export function useAction() {
   const { expired } = useSignedIn();
   const [busy, setBusy] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();
+  // A ref, not the state: a second click can come before the page has re-rendered with the button disabled.
+  const running = useRef(false);
   async function run(name: string, action: () => Promise<void>): Promise<boolean> {
-    if (busy) return false;
+    if (running.current) return false;
+    running.current = true;
     setBusy(name);
     setError(undefined);
     try {
@@ -22,6 +25,7 @@ export function useAction() {
       else setError(e);
       return false;
     } finally {
+      running.current = false;
       setBusy(undefined);
     }
   }

@@ -34,7 +34,6 @@ export function NewRequestPage() {
 
   async function onSubmit(event: SubmitEvent) {
     event.preventDefault();
-    if (busy) return;
     const form = event.currentTarget as HTMLFormElement;
     const { body, lines } = bodyOf(new FormData(form));
     const json = JSON.stringify(body);
@@ -50,7 +49,8 @@ export function NewRequestPage() {
         throw e;
       }
     });
-    if (ok) return;
+    // Filed, or a second click while the first was on its way (run() refused it): nothing to show.
+    if (ok || failure === undefined) return;
     setErrors(
       failure instanceof ServiceProblemError
         ? newRequestErrors(failure.fieldErrors, lines)
