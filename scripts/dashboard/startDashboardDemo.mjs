@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServiceClient } from '../../packages/service-client/dist/index.js';
 import { startFakeMixpanel } from '../../packages/testing/dist/index.js';
@@ -16,10 +17,12 @@ const FAILING_ID = 'demo-user-fails';
 
 /** Starts the demo and resolves once every request is filed (`port` 0: a free one). */
 export async function startDashboardDemo({
-  out = `${root}demo-output/dashboard`,
+  out: folder = `${root}demo-output/dashboard`,
   port = 8080,
   log = console.error,
 } = {}) {
+  // The config names its files by absolute path: relative ones would be read from the config's folder.
+  const out = resolve(folder);
   await rm(out, { recursive: true, force: true });
   // Private: the store and the keys are secrets, the exports personal data.
   await mkdir(out, { recursive: true, mode: 0o700 });

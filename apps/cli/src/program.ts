@@ -371,6 +371,7 @@ export function buildProgram(
       'secret that signs callbacks, 32+ bytes, given to receivers (default: MIXPANEL_GDPR_CALLBACK_SECRET_FILE, else callback.secret beside the ledger)',
     )
     .option('--no-work', 'only serve HTTP: separate `worker` processes do the work')
+    .option('--no-dashboard', 'serve the API only, not the dashboard pages at /')
     .option(
       '--opendsr-key-file <path>',
       "OpenDSR: the processor's RSA private key (PEM) that signs its answers and callbacks",

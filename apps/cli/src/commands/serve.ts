@@ -6,6 +6,7 @@ import { openPrivateFile, type ProgressEvent } from '@mixpanel-gdpr/workflow';
 import { CliError } from '../CliError.js';
 import { type GlobalOptions, resolveConfig } from '../config.js';
 import { EXIT } from '../exitCodes.js';
+import { loadDashboardRoot } from '../loadDashboardRoot.js';
 import { loadService, type ServiceModule } from '../loadService.js';
 import { openSession, type Session } from '../openSession.js';
 import { readSecretBytes } from '../readSecretFile.js';
@@ -20,6 +21,7 @@ export interface ServeOptions extends WorkerOptions {
   secretFile?: string;
   callbackSecretFile?: string;
   work?: boolean;
+  dashboard?: boolean;
   allowCallbackHost?: string[];
   allowPrivateCallbacks?: boolean;
   opendsrKeyFile?: string;
@@ -67,6 +69,7 @@ export async function serve(flags: ServeOptions, globals: GlobalOptions, signal:
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
     throw new CliError(`--port must be a port number, 0 to 65535 (got ${JSON.stringify(o.port)})`, 'usage');
   const service = await loadService();
+  const dashboardRoot = o.dashboard === false ? undefined : await loadDashboardRoot();
   const {
     createOpendsrSigner,
     createService,
@@ -149,6 +152,7 @@ export async function serve(flags: ServeOptions, globals: GlobalOptions, signal:
       logger: { level: 'info' },
       callbackPolicy,
       ...(opendsr && { opendsr }),
+      ...(dashboardRoot !== undefined && { dashboardRoot }),
       readiness: () => readiness(session, service),
       planning: (work) => withPlanLock(session, work, { wait: true, leaseMs: settings.leaseMs, signal }),
     });
@@ -164,7 +168,9 @@ export async function serve(flags: ServeOptions, globals: GlobalOptions, signal:
       ...(signer && { opendsr: opendsrCallbacks(signer, o.publicUrl ? { publicUrl: o.publicUrl } : {}) }),
     });
     const address = await app.listen({ host: o.host ?? SERVICE_DEFAULTS.host, port: port ?? SERVICE_DEFAULTS.port });
-    session.view.info(`serving ${address} (${work ? 'and working' : 'without working: --no-work'})`);
+    session.view.info(
+      `serving ${address} (${work ? 'and working' : 'without working: --no-work'}; ${dashboardRoot ? `dashboard at ${address}/` : 'no dashboard'})`,
+    );
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     // Requests in flight may finish (new ones get 503), for a while: a stalled upload must not hold the exit.
     let grace: NodeJS.Timeout | undefined;
