@@ -118,7 +118,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         assertCallbackUrl(url, options.callbackPolicy ?? {});
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        throw badRequest('callbackUrl', error.message);
+        throw badRequest('/callbackUrl', error.message);
       }
     },
     pageSize: options.pageSize ?? SERVICE_DEFAULTS.pageSize,

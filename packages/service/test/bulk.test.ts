@@ -93,7 +93,7 @@ describe('the service: bulk uploads', () => {
     const unknown = await problemOf(
       (await t.client('submit')).uploadRequest({ ...query('X'), project: ['billing'] }, 'a\n', { format: 'text' }),
     );
-    expect(unknown.fieldErrors[0]!.field).toBe('project[0]');
+    expect(unknown.fieldErrors[0]!.field).toBe('query.project');
     expect(t.ledger.state.requests.size).toBe(0);
   });
 });

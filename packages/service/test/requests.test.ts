@@ -55,14 +55,15 @@ describe('the service: requests', () => {
   it('refuses bad input with 400 naming the field, and records nothing', async () => {
     const submit = await t.client('submit');
     const cases: Array<[Partial<NewServiceRequest> & Record<string, unknown>, string]> = [
-      [{ distinctIds: ['ok', ''] }, 'distinctIds[1]'],
-      [{ receivedAt: 'yesterday' }, 'receivedAt'],
-      [{ projects: ['web', 'billing'] }, 'projects[1]'],
-      [{ regulation: 'LGPD' as never }, 'regulation'],
-      [{ surprise: true }, 'surprise'],
-      [{ receivedAt: new Date(NOW + 86_400_000).toISOString() }, 'receivedAt'],
-      [{ callbackUrl: 'http://10.0.0.1/hook' }, 'callbackUrl'],
-      [{ disclosureType: 'Data' }, 'disclosureType'],
+      // JSON Pointers into the body, as the spec's FieldError says.
+      [{ distinctIds: ['ok', ''] }, '/distinctIds/1'],
+      [{ receivedAt: 'yesterday' }, '/receivedAt'],
+      [{ projects: ['web', 'billing'] }, '/projects/1'],
+      [{ regulation: 'LGPD' as never }, '/regulation'],
+      [{ surprise: true }, '/surprise'],
+      [{ receivedAt: new Date(NOW + 86_400_000).toISOString() }, '/receivedAt'],
+      [{ callbackUrl: 'http://10.0.0.1/hook' }, '/callbackUrl'],
+      [{ disclosureType: 'Data' }, '/disclosureType'],
     ];
     for (const [overrides, field] of cases) {
       const problem = await problemOf(submit.createRequest(erasure('BAD', overrides)));
@@ -117,7 +118,7 @@ describe('the service: requests', () => {
     const ccpa = await submit.listRequests({ regulation: 'CCPA', limit: 2 });
     expect(ccpa.items.map((r) => r.ticket)).toEqual(['L-5', 'L-3']);
     const misuse = await problemOf(submit.listRequests({ regulation: 'GDPR', cursor: ccpa.nextCursor! }));
-    expect(misuse.fieldErrors[0]?.field).toBe('cursor');
+    expect(misuse.fieldErrors[0]?.field).toBe('query.cursor');
     expect((await submit.listRequests({ ticket: 'l-4' })).items.map((r) => r.ticket)).toEqual(['L-4']);
   });
 
@@ -169,5 +170,25 @@ describe('the service: requests', () => {
     await (await t.client('submit')).createRequest(erasure('M-1'));
     expect(await admin.metrics()).toMatch(/mixpanel_gdpr_requests\{state="not_submitted"\} 1/);
     expect((await problemOf(reader.metrics())).status).toBe(403);
+  });
+});
+
+describe('FieldError.field', () => {
+  it('is a JSON Pointer into the body, or the place and name of a parameter', async () => {
+    const { fieldErrorsOf, bodyPointer } = await import('../src/fieldErrorsOf.js');
+    const error = (instancePath: string, keyword = 'pattern', params = {}) => ({
+      instancePath,
+      keyword,
+      params,
+      message: 'must match',
+    });
+    expect(fieldErrorsOf([error('/labels/a~1b')], 'body')).toEqual([
+      { field: '/labels/a~1b', message: 'labels.a/b must match' },
+    ]);
+    expect(fieldErrorsOf([error('', 'required', { missingProperty: 'ticket' })], 'body')[0]!.field).toBe('/ticket');
+    expect(fieldErrorsOf([error('/limit')], 'querystring')[0]!.field).toBe('query.limit');
+    expect(fieldErrorsOf([error('/requestId')], 'params')[0]!.field).toBe('path.requestId');
+    expect(bodyPointer('distinctIds[3]')).toBe('/distinctIds/3');
+    expect(bodyPointer('labels.source')).toBe('/labels/source');
   });
 });

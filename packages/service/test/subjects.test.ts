@@ -73,7 +73,7 @@ describe("a request's subjects", () => {
     const { nextCursor } = await submit.listSubjects(a, { limit: 1 });
     const misuse = await problemOf(submit.listSubjects(b, { cursor: nextCursor! }));
     expect(misuse.status).toBe(400);
-    expect(misuse.fieldErrors[0]?.field).toBe('cursor');
+    expect(misuse.fieldErrors[0]?.field).toBe('query.cursor');
     expect((await problemOf(submit.listSubjects('req-20260101-000000-00000000'))).status).toBe(404);
   });
 });

@@ -63,7 +63,7 @@ export function bulkHandlers(ctx: ServiceContext, limits: BulkLimits) {
           title: 'Unsupported media type',
           detail: 'send the ids as application/x-ndjson, text/csv or text/plain',
         });
-      assertConfiguredProjects(ctx, q.project, 'project');
+      assertConfiguredProjects(ctx, q.project, () => 'query.project');
       if (q.callbackUrl) ctx.checkCallbackUrl(q.callbackUrl);
       const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
       const fields = { ...q };

@@ -37,9 +37,9 @@ export function decodeCursor(cursor: string, digest: string): PagePosition {
     !Number.isFinite(value[1]) ||
     typeof value[2] !== 'string'
   )
-    throw badRequest('cursor', 'cursor is not one this service made: pass nextCursor back as it was given');
+    throw badRequest('query.cursor', 'cursor is not one this service made: pass nextCursor back as it was given');
   if (value[3] !== digest)
-    throw badRequest('cursor', 'cursor was made with other filters: repeat the filters of the first page');
+    throw badRequest('query.cursor', 'cursor was made with other filters: repeat the filters of the first page');
   return { dueAt: value[0], receivedAt: value[1], requestId: value[2] };
 }
 

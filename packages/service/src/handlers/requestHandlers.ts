@@ -7,6 +7,7 @@ import type {
 } from '@mixpanel-gdpr/service-client/schema';
 import { evidencePack, LedgerConflictError, type RequestState, type RequestView } from '@mixpanel-gdpr/workflow';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { bodyPointer } from '../fieldErrorsOf.js';
 import type { Caller, ServiceContext } from '../ServiceContext.js';
 import { badRequest, conflict, notFound } from '../ServiceError.js';
 import { serviceState, stageOf } from '../views/serviceState.js';
@@ -35,9 +36,9 @@ export function requestHandlers(ctx: ServiceContext) {
       const earlier = intake.idempotency && ledger.state.idempotency.get(intake.idempotency);
       if (earlier) return replayed(ctx, earlier, intake.bodySha256!, reply);
       const receivedAt = Date.parse(body.receivedAt);
-      assertConfiguredProjects(ctx, body.projects, 'projects');
+      assertConfiguredProjects(ctx, body.projects, (i) => `/projects/${i}`);
       if (body.disclosureType && !(body.kind === 'access' && body.regulation === 'CCPA'))
-        throw badRequest('disclosureType', 'disclosureType is for CCPA access requests only', body.disclosureType);
+        throw badRequest('/disclosureType', 'disclosureType is for CCPA access requests only', body.disclosureType);
       if (body.callbackUrl) await ctx.checkCallbackUrl(body.callbackUrl);
       const ids = [...new Set(body.distinctIds.map((id) => id.trim()))];
       let received: Awaited<ReturnType<typeof desk.receive>>;
@@ -231,6 +232,6 @@ function intakeError(error: unknown): unknown {
   if (!(error instanceof ValidationError)) return error;
   const field = error.field.replace(/^requests\[\d+\]\.?/, '') || 'body';
   if (/is already recorded as/.test(error.message))
-    return conflict('ticket-conflict', 'Ticket already recorded', error.message, 'ticket');
-  return badRequest(field === 'ids' ? 'distinctIds' : field, error.message);
+    return conflict('ticket-conflict', 'Ticket already recorded', error.message, '/ticket');
+  return badRequest(field === 'body' ? 'body' : bodyPointer(field.replace(/^ids\b/, 'distinctIds')), error.message);
 }

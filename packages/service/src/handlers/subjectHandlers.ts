@@ -84,6 +84,9 @@ function decodeOffset(cursor: string, requestId: string): number {
     value = undefined;
   }
   if (!Array.isArray(value) || !Number.isSafeInteger(value[0]) || value[0] < 0 || value[1] !== requestId)
-    throw badRequest('cursor', "cursor is not one this request's listing made: pass nextCursor back as it was given");
+    throw badRequest(
+      'query.cursor',
+      "cursor is not one this request's listing made: pass nextCursor back as it was given",
+    );
   return value[0] as number;
 }

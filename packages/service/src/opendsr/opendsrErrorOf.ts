@@ -38,7 +38,21 @@ export function opendsrErrorOf(problem: ProblemBody): OpendsrError {
     error: {
       code: problem.status,
       message: problem.detail,
-      errors: problem.errors.map((e) => ({ domain, reason: e.field, message: e.message })),
+      errors: problem.errors.map((e) => ({ domain, reason: reasonOf(e.field), message: e.message })),
     },
   };
+}
+
+/**
+ * The protocol's `reason` names a field as its own examples do
+ * (`subject_identities[0].identity_value`), not as a JSON Pointer.
+ */
+function reasonOf(field: string): string {
+  if (!field.startsWith('/')) return field;
+  let path = '';
+  for (const part of field.slice(1).split('/')) {
+    const name = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    path += /^\d+$/.test(name) ? `[${name}]` : path ? `.${name}` : name;
+  }
+  return path;
 }

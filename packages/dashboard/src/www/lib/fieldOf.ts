@@ -1,7 +1,8 @@
 /**
  * The top-level field a service field error names, and the index in it:
- * the service writes `distinctIds[1]` (and the spec's JSON Pointer form is
- * `/distinctIds/1`); `query.limit` and `body` name no field of a form.
+ * the service writes JSON Pointers (`/distinctIds/1`), as the spec says; the
+ * dotted form (`distinctIds[1]`) is read too. `query.limit` and `body` name
+ * no field of a form.
  */
 export function fieldOf(field: string): { name: string; index?: number } {
   const pointer = /^\/([^/]+)(?:\/(\d+))?/.exec(field);
