@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
 import { badRequest } from '../ServiceError.js';
 
-/** Where a page ends: the last request's sort key, and the filters it was made with. */
-export interface PagePosition {
-  dueAt: number;
-  receivedAt: number;
-  requestId: string;
-}
+import type { OrderPosition as PagePosition } from '../views/RequestOrder.js';
 
 /** A digest of the filters, so a cursor cannot be replayed against other ones (it would skip or repeat requests). */
 export function filtersDigest(filters: Record<string, unknown>): string {
@@ -41,13 +36,4 @@ export function decodeCursor(cursor: string, digest: string): PagePosition {
   if (value[3] !== digest)
     throw badRequest('query.cursor', 'cursor was made with other filters: repeat the filters of the first page');
   return { dueAt: value[0], receivedAt: value[1], requestId: value[2] };
-}
-
-/** Strictly after the position, in the listing's order (due, received, request id). */
-export function isAfter(p: PagePosition, q: PagePosition): boolean {
-  return p.dueAt !== q.dueAt
-    ? p.dueAt > q.dueAt
-    : p.receivedAt !== q.receivedAt
-      ? p.receivedAt > q.receivedAt
-      : p.requestId > q.requestId;
 }

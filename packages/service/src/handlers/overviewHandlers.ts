@@ -65,7 +65,11 @@ export function overviewHandlers(ctx: ServiceContext, metrics: ServiceMetrics) {
         Array.from({ length: days }, (_, i) => [addCalendarDays(from, i), { open: 0, atRisk: 0 }]),
       );
       const totals = { open: 0, atRisk: 0, overdue: 0, later: 0 };
-      for (const view of ctx.desk.list({ open: true })) {
+      // Counted, not listed: no order needed, and each request's view is the desk's (kept until it changes).
+      for (const request of ctx.ledger.state.requests.values()) {
+        const view = ctx.desk.view(request);
+        const { stage } = view.progress;
+        if (stage === 'done' || stage === 'cancelled') continue;
         totals.open++;
         if (view.health.atRisk) totals.atRisk++;
         if (view.health.overdue) {

@@ -12,27 +12,22 @@ export interface OrderPosition {
  * received, then request id), kept between calls: a page of 100,000
  * requests walks from its cursor and computes only the views it shows,
  * instead of computing and sorting them all. New requests (the store's map
- * only grows) are sorted and merged in; an extension moves a request, which
- * re-sorts once. Checking both is a pass over plain numbers.
+ * only grows) are sorted and merged in; an extension (the state counts
+ * them) moves a request, which re-sorts once.
  */
 export class RequestOrder {
   #requests: ReadonlyMap<string, RequestState> | undefined;
   #order: RequestState[] = [];
-  /** The due time each request was placed by, aligned with `#order`. */
-  #dueAt: number[] = [];
+  #extensions = 0;
 
   sorted(state: LedgerState): readonly RequestState[] {
     if (state.requests !== this.#requests) {
       this.#requests = state.requests;
       this.#order = [];
-      this.#dueAt = [];
+      this.#extensions = state.extensions;
     }
-    let moved = false;
-    for (let i = 0; i < this.#order.length; i++)
-      if (dueAtOf(this.#order[i]!) !== this.#dueAt[i]) {
-        moved = true;
-        break;
-      }
+    const moved = state.extensions !== this.#extensions;
+    this.#extensions = state.extensions;
     const fresh: RequestState[] = [];
     if (state.requests.size > this.#order.length) {
       let i = 0;
@@ -40,7 +35,6 @@ export class RequestOrder {
     }
     if (moved) this.#order = [...this.#order, ...fresh].sort(compare);
     else if (fresh.length) this.#order = merge(this.#order, fresh.sort(compare));
-    if (moved || fresh.length) this.#dueAt = this.#order.map(dueAtOf);
     return this.#order;
   }
 

@@ -141,6 +141,8 @@ export interface LedgerState {
   tickets: Map<string, string>;
   purges: LedgerPurged[];
   keys: Map<string, KeyState>;
+  /** `request.extended` records applied: a listing ordered by due date in force re-sorts only when it moves. */
+  extensions: number;
   /** Dashboard sessions signed out and not yet expired: session id → when the cookie expires (epoch ms). */
   endedSessions: Map<string, number>;
   callbacks: Map<string, CallbackState>;
@@ -155,6 +157,7 @@ export function emptyLedgerState(): LedgerState {
     tickets: new Map(),
     purges: [],
     keys: new Map(),
+    extensions: 0,
     endedSessions: new Map(),
     callbacks: new Map(),
     idempotency: new Map(),

@@ -183,6 +183,7 @@ function applyRequestRecord(
       request.extension = { reason, dueDate, dueAt, at };
       request.updatedAt = at;
       request.revision++;
+      state.extensions++;
       return true;
     }
     case 'request.cancelled': {

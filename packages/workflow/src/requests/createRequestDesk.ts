@@ -6,7 +6,9 @@ import { type RequestState, ticketKey } from '../ledger/LedgerState.js';
 import type { RequestKind } from '../ledger/records.js';
 import type { JobSummary } from '../summarizeJob.js';
 import { deadlineOf } from './deadlineOf.js';
+import { endOfLocalDay } from './endOfLocalDay.js';
 import { extensionAllowed } from './extensionAllowed.js';
+import { localDate } from './localDate.js';
 import type { NewRequest } from './NewRequest.js';
 import {
   type PlannedJob,
@@ -23,7 +25,7 @@ import {
   resolveRequestPolicy,
 } from './RequestPolicy.js';
 import { type ReceivedRequests, receiveRequests, requestRecords } from './receiveRequests.js';
-import { type RequestHealth, requestHealth } from './requestHealth.js';
+import { nextHealthChange, type RequestHealth, requestHealth } from './requestHealth.js';
 import { type RequestProgress, type RequestStage, requestProgress } from './requestProgress.js';
 
 export interface RequestDeskOptions {
@@ -134,9 +136,32 @@ export function createRequestDesk(options: RequestDeskOptions): RequestDesk {
     progressCache.set(request, { revision, progress });
     return progress;
   };
+  // Health depends on the time too, but only through a few instants (`nextHealthChange`, and the end of the
+  // local day for its days left): kept until the next of them.
+  const healthCache = new WeakMap<
+    RequestState,
+    { revision: number; from: number; until: number; health: RequestHealth }
+  >();
+  const dayEnds = new Map<string, number>();
   const viewOf = (request: RequestState): RequestView => {
     const progress = progressOf(request);
-    return { request, progress, health: requestHealth(request, progress, policy, now()) };
+    const t = now();
+    const revision = progressCache.get(request)!.revision;
+    const cached = healthCache.get(request);
+    if (cached && cached.revision === revision && t >= cached.from && t < cached.until)
+      return { request, progress, health: cached.health };
+    const health = requestHealth(request, progress, policy, t);
+    const today = localDate(t, request.timeZone);
+    const dayKey = `${request.timeZone} ${today}`;
+    let dayEnd = dayEnds.get(dayKey);
+    if (dayEnd === undefined) {
+      if (dayEnds.size > 1_000) dayEnds.clear();
+      dayEnd = endOfLocalDay(today, request.timeZone);
+      dayEnds.set(dayKey, dayEnd);
+    }
+    const until = Math.min(dayEnd, nextHealthChange(request, progress, policy, t));
+    healthCache.set(request, { revision, from: t, until, health });
+    return { request, progress, health };
   };
 
   return {

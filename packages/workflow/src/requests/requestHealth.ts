@@ -60,3 +60,32 @@ export function requestHealth(
     reasons,
   };
 }
+
+/**
+ * The next instant after `nowMs` at which `requestHealth` can answer
+ * differently with the same request and progress, other than the end of the
+ * local day (its days left): the due time, the end of the "submit within"
+ * window, and, once past it, each whole hour (the reason counts the hours
+ * waited). Keep it in step with the reasons above.
+ */
+export function nextHealthChange(
+  request: RequestState,
+  progress: RequestProgress,
+  policy: RequestPolicy,
+  nowMs: number,
+): number {
+  const dueAt = request.extension?.dueAt ?? request.dueAt;
+  let next = Number.POSITIVE_INFINITY;
+  const consider = (instant: number) => {
+    if (instant > nowMs && instant < next) next = instant;
+  };
+  consider(dueAt);
+  const limit = request.receivedAt + policy.submitWithinMs;
+  // "Waited more than the limit" turns true just after it: at the limit itself, nothing may be kept.
+  if (limit === nowMs) return nowMs;
+  consider(limit);
+  const waited = nowMs - request.receivedAt;
+  if (progress.stage === 'not submitted' && nowMs > limit)
+    consider(request.receivedAt + (Math.floor(waited / 3_600_000) + 1) * 3_600_000);
+  return next;
+}
