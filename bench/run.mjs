@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { clientOverhead } from './clientOverhead.mjs';
 import { coldStart } from './coldStart.mjs';
+import { dashboard } from './dashboard.mjs';
 import { endToEnd } from './endToEnd.mjs';
 import { fileStore } from './fileStore.mjs';
 import { ingestion } from './ingestion.mjs';
@@ -27,6 +28,7 @@ const benches = [
   ['6', coldStart],
   ['7', endToEnd],
   ['10', fileStore],
+  ['12', dashboard],
 ];
 
 const rows = [];

@@ -13,6 +13,7 @@ import {
   type OpenDsrRequest,
   type ServiceClient,
   ServiceProblemError,
+  signIn,
 } from '../src/index.js';
 import { specOperations, successExamples } from './helpers/spec.js';
 
@@ -27,20 +28,24 @@ afterAll(async () => {
   await prism?.stop();
 });
 
-function clientPreferring(prefer?: string): ServiceClient {
-  return createServiceClient({
-    baseUrl: prism.url,
-    apiKey: 'contract-test-key',
-    fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = input instanceof Request ? input : new Request(input, init);
-      if (prefer) request.headers.set('Prefer', prefer);
-      const response = await fetch(request);
-      const violation = response.headers.get('sl-violations');
-      if (violation) violations.push(`${request.method} ${new URL(request.url).pathname}: ${violation}`);
-      return response;
-    },
-  });
+/** A fetch that asks Prism for one example (and sends the dashboard's cookie, which Node's fetch does not keep). */
+function fetchPreferring(prefer?: string): typeof fetch {
+  return async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    if (prefer) request.headers.set('Prefer', prefer);
+    request.headers.set('Cookie', 'mgdpr_session=contract-test-session');
+    const response = await fetch(request);
+    const violation = response.headers.get('sl-violations');
+    if (violation) violations.push(`${request.method} ${new URL(request.url).pathname}: ${violation}`);
+    return response;
+  };
 }
+
+function clientPreferring(prefer?: string): ServiceClient {
+  return createServiceClient({ baseUrl: prism.url, apiKey: 'contract-test-key', fetch: fetchPreferring(prefer) });
+}
+
+const CSRF = 'c'.repeat(43);
 
 const REQUEST_ID = 'req-20250302-091500-1a2b3c4d';
 const SUBJECT = 'a7551968-d5d6-44b2-9831-815ac9017798';
@@ -112,6 +117,12 @@ const calls: Record<string, (c: ServiceClient, mediaType: string) => Promise<unk
   downloadExport: async (c) => new Response((await c.downloadExport(REQUEST_ID, 'web')).body).text(),
   listProjects: (c) => c.listProjects(),
   getDeadlines: (c) => c.getDeadlines({ days: 45 }),
+  listSubjects: (c) => c.listSubjects(REQUEST_ID, { limit: 100 }),
+  // The session operations, as the dashboard calls them: signIn with a key, then a session client.
+  signIn: (c) =>
+    signIn({ baseUrl: c.baseUrl, apiKey: 'mgdpr_0123456789abcdef_key', fetch: (c as Preferring).preferring }),
+  getSession: (c) => sessionClient(c).getSession(),
+  signOut: (c) => sessionClient(c).signOut(),
   opendsrDiscovery: (c) => dataOf(c.raw.GET('/opendsr/v1/discovery')),
   opendsrCertificate: (c) =>
     dataOf(
@@ -145,26 +156,44 @@ const calls: Record<string, (c: ServiceClient, mediaType: string) => Promise<unk
     ),
 };
 
+type Preferring = ServiceClient & { preferring: typeof fetch };
+
+function sessionClient(c: ServiceClient): ServiceClient {
+  return createServiceClient({ baseUrl: c.baseUrl, session: { csrfToken: CSRF }, fetch: (c as Preferring).preferring });
+}
+
 describe('the client against the Prism mock of the service spec', () => {
   it('has a call for every operation of the spec, and every operation has a success example', () => {
     const operations = specOperations().map(({ op }) => op.operationId);
     expect(Object.keys(calls).sort()).toEqual([...operations].sort());
     const withExamples = new Set(successExamples().map((e) => e.operationId));
-    expect(operations.filter((id) => !withExamples.has(id))).toEqual([]);
+    // A 204 (sign-out) has no body to exemplify.
+    const withBodies = specOperations()
+      .filter(({ op }) => Object.keys(op.responses).some((status) => /^2\d\d$/.test(status) && status !== '204'))
+      .map(({ op }) => op.operationId);
+    expect(withBodies.filter((id) => !withExamples.has(id))).toEqual([]);
   });
 
   it.each(successExamples().map((e) => [`${e.operationId} ${e.status} ${e.mediaType} ${e.name}`, e] as const))(
     '%s comes back through the client as documented',
     async (_, example) => {
       const before = violations.length;
-      const data = await calls[example.operationId]!(
-        clientPreferring(`code=${example.status}, example=${example.name}`),
-        example.mediaType,
-      );
+      const prefer = `code=${example.status}, example=${example.name}`;
+      const client = Object.assign(clientPreferring(prefer), { preferring: fetchPreferring(prefer) });
+      const data = await calls[example.operationId]!(client, example.mediaType);
       expect(data).toEqual(example.value);
       expect(violations.slice(before)).toEqual([]);
     },
   );
+
+  it('signs out through a session client as documented (204, no body)', async () => {
+    const before = violations.length;
+    const prefer = 'code=204';
+    await expect(
+      sessionClient(Object.assign(clientPreferring(prefer), { preferring: fetchPreferring(prefer) })).signOut(),
+    ).resolves.toBeUndefined();
+    expect(violations.slice(before)).toEqual([]);
+  });
 
   it('tells a create answered 201 from one answered 200 (already recorded)', async () => {
     const input: NewServiceRequest = {
