@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { dashboardRoot } from '../packages/dashboard/dist/index.js';
 import { createApiKey, createService } from '../packages/service/dist/index.js';
 import { createRequestDesk, createWorkflow, FileLedger } from '../packages/workflow/dist/index.js';
+import { launchChromium } from '../scripts/chromium.mjs';
 import { summarize } from './stats.mjs';
 
 const run = promisify(execFile);
@@ -101,19 +102,7 @@ async function pageLoads(service, browser, runs) {
 export async function dashboard({ quick }) {
   const count = quick ? 2_000 : 100_000;
   const label = count.toLocaleString('en-US');
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const measured = {};
   try {
     for (const [name, n] of [

@@ -3,7 +3,7 @@
 // in headless Chromium (Debian's, or CHROMIUM_PATH). The README shows docs/dashboard/requests.png.
 import { mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../chromium.mjs';
 import { startDashboardDemo } from './startDashboardDemo.mjs';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'docs/dashboard' } } });
@@ -13,18 +13,7 @@ let browser;
 try {
   // Every state on screen: the web project's tasks take seconds.
   await demo.waitForStates();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
   await page.goto(demo.url);
   await page.getByLabel('API key').fill(demo.keys.admin);

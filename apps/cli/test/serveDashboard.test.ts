@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ndjson, runCli, startCli } from './helpers.js';
+import { listeningUrl, ndjson, runCli, startCli } from './helpers.js';
 
 let dir: string;
 const config = () => join(dir, 'config.yaml');
@@ -39,17 +39,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 async function withServe(flags: string[], use: (url: string) => Promise<void>): Promise<void> {
   const { child, done } = startCli(['--config', config(), 'serve', '--port', '0', '--no-work', ...flags], env);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let seen = '';
-      const look = (chunk: Buffer) => {
-        seen += chunk;
-        const match = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
-        if (match) resolve(match[1]!);
-      };
-      child.stdout!.on('data', look);
-      child.stderr!.on('data', look);
-      child.once('close', (code) => reject(new Error(`serve exited (${code}) before listening:\n${seen}`)));
-    });
+    const url = await listeningUrl(child);
     await use(url);
   } finally {
     child.kill('SIGTERM');

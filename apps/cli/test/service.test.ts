@@ -14,7 +14,7 @@ import { type FakeMixpanel, seededRandom, startFakeMixpanel } from '@mixpanel-gd
 import type { LedgerRecord } from '@mixpanel-gdpr/workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FreshDatabase, freshDatabase } from '../../../packages/store-postgres/test/helpers/freshDatabase.js';
-import { ndjson, runCli, startCli } from './helpers.js';
+import { listeningUrl, ndjson, runCli, startCli } from './helpers.js';
 
 const SEED = Number(process.env.SERVICE_SEED ?? Date.now() % 1_000_000);
 console.log(`service end-to-end seed: ${SEED} (rerun with SERVICE_SEED=${SEED})`);
@@ -308,18 +308,3 @@ describe('the service end to end: two processes on PostgreSQL, two projects, the
     }
   });
 });
-
-/** The address a `serve` process prints once listening. */
-function listeningUrl(child: import('node:child_process').ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const look = (chunk: Buffer) => {
-      seen += chunk;
-      const match = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout!.on('data', look);
-    child.stderr!.on('data', look);
-    child.once('close', (code) => reject(new Error(`serve exited (${code}) before listening:\n${seen}`)));
-  });
-}

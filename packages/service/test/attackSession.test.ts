@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { readDashboardFiles } from '../src/dashboard/readDashboardFiles.js';
 import { SERVICE_DEFAULTS } from '../src/defaults.js';
 import { sameText, sessionTokens } from '../src/session/sessionToken.js';
+import { fromPage as pageHeaders, signInAt } from './helpers/sessionCalls.js';
 import { startTestService, type TestService } from './helpers/startTestService.js';
 
 /*
@@ -44,27 +45,9 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 /** A browser's call from the service's own page. */
-function fromPage(cookie?: string, csrf?: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    origin: t.baseUrl,
-    'sec-fetch-site': 'same-origin',
-    'content-type': 'application/json',
-    ...(cookie && { cookie }),
-    ...(csrf && { 'x-csrf-token': csrf }),
-    ...extra,
-  };
-}
-
-async function signIn(key: string, headers: Record<string, string> = fromPage()) {
-  const response = await fetch(`${t.baseUrl}/v1/session`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ apiKey: key }),
-  });
-  const setCookie = response.headers.get('set-cookie') ?? '';
-  const body = (await response.json()) as Record<string, unknown>;
-  return { response, body, setCookie, cookie: setCookie.split(';')[0]!, csrf: body.csrfToken as string };
-}
+const fromPage = (cookie?: string, csrf?: string, extra: Record<string, string> = {}) =>
+  pageHeaders(t.baseUrl, cookie, csrf, extra);
+const signIn = (key: string, headers: Record<string, string> = fromPage()) => signInAt(t.baseUrl, key, headers);
 
 /** A raw HTTP call: headers exactly as given (fetch adds or drops some). */
 function raw(
@@ -273,7 +256,7 @@ describe('CSRF', () => {
       expect(answer.status, JSON.stringify(headers)).toBeGreaterThanOrEqual(400);
       expect(answer.headers['set-cookie'], JSON.stringify(headers)).toBeUndefined();
     }
-    expectLogsFree(key.split('_')[2]!);
+    expectLogsFree(key.slice('mgdpr_0123456789abcdef_'.length));
   });
 
   it('GETs change nothing and get no CORS: another origin cannot read the CSRF token', async () => {
@@ -540,12 +523,12 @@ describe('secrets stay out of logs, URLs and errors', () => {
     await raw('DELETE', '/v1/session', fromPage(cookie, csrf));
     await raw('POST', '/v1/session', fromPage(), JSON.stringify({ apiKey: `${key}x` }));
     expect(t.logs.length).toBeGreaterThan(0);
-    expectLogsFree(key.split('_')[2]!, cookie.split('=')[1]!, csrf, ...IDS);
+    expectLogsFree(key.slice('mgdpr_0123456789abcdef_'.length), cookie.split('=')[1]!, csrf, ...IDS);
   });
 
   it('a malformed sign-in body is refused without echoing the key back', async () => {
     const key = await t.key('read');
-    const secret = key.split('_')[2]!;
+    const secret = key.slice('mgdpr_0123456789abcdef_'.length);
     // Broken JSON: V8's SyntaxError quotes the start of the text it could not parse.
     const answer = await raw('POST', '/v1/session', fromPage(), `{"apiKey": ${key}}`);
     expect(answer.status).toBe(400);
@@ -556,7 +539,7 @@ describe('secrets stay out of logs, URLs and errors', () => {
 
   it('the service client never puts the key or the CSRF token in its errors', async () => {
     const key = await t.key('read');
-    const secret = key.split('_')[2]!;
+    const secret = key.slice('mgdpr_0123456789abcdef_'.length);
     // A wrong key of the right shape, and a broken one: the errors name neither.
     for (const apiKey of [`${key.slice(0, -4)}AAAA`, `${key}"`]) {
       const error = await clientSignIn({ baseUrl: t.baseUrl, apiKey }).then(

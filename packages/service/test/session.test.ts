@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SERVICE_DEFAULTS } from '../src/defaults.js';
+import { fromPage as pageHeaders, signInAt } from './helpers/sessionCalls.js';
 import { startTestService, type TestService } from './helpers/startTestService.js';
 
 let t: TestService;
@@ -18,32 +19,10 @@ const erasure = (ticket: string) => ({
   projects: ['web'],
 });
 
-/** A browser's call from the service's own page: Origin is the service. */
-function fromPage(cookie?: string, csrf?: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    origin: t.baseUrl,
-    'sec-fetch-site': 'same-origin',
-    'content-type': 'application/json',
-    ...(cookie && { cookie }),
-    ...(csrf && { 'x-csrf-token': csrf }),
-    ...extra,
-  };
-}
-
-async function signIn(key: string, headers: Record<string, string> = fromPage()) {
-  const response = await fetch(`${t.baseUrl}/v1/session`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ apiKey: key }),
-  });
-  const setCookie = response.headers.get('set-cookie') ?? '';
-  return {
-    response,
-    body: (await response.json()) as Record<string, unknown>,
-    setCookie,
-    cookie: setCookie.split(';')[0]!,
-  };
-}
+/** A browser's call from the service's own page. */
+const fromPage = (cookie?: string, csrf?: string, extra: Record<string, string> = {}) =>
+  pageHeaders(t.baseUrl, cookie, csrf, extra);
+const signIn = (key: string, headers: Record<string, string> = fromPage()) => signInAt(t.baseUrl, key, headers);
 
 describe('dashboard sessions', () => {
   it('trade a key for an HttpOnly, SameSite=Strict cookie that holds no key, and a CSRF token', async () => {

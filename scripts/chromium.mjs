@@ -1,0 +1,19 @@
+// Debian's Chromium (`apt-get install chromium`), or the one CHROMIUM_PATH names, headless, for the screenshots
+// and the dashboard's benchmark (the dashboard's tests use the same flags: packages/dashboard/test/helpers).
+import { chromium } from 'playwright-core';
+
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    // Without the networking flags Chromium tries to reach Google's services and is refused.
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
