@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CompactIdSet } from '../../src/ids/CompactIdSet.js';
+import { InvalidInput } from '../../src/ids/InvalidInput.js';
+import { emptyIdStats, normalizeIds } from '../../src/ids/normalizeIds.js';
+import { seededIdHash } from '../../src/ids/seededIdHash.js';
+
+const seed = Number(process.env.FC_SEED) || Date.now() % 2 ** 31;
+console.log(`CompactIdSet property seed: ${seed} (rerun with FC_SEED=${seed})`);
+
+/** Hashes that make different ids meet: every equal hash must be told apart by the ids themselves. */
+const collidingHashes: Record<string, (id: string) => number> = {
+  constant: () => 7,
+  length: (id) => id.length,
+  firstUnit: (id) => id.charCodeAt(0) & 3,
+  fourBits: (id) => seededIdHash(1)(id) & 0xf,
+  seeded: seededIdHash(seed),
+};
+
+/** The oracle: a plain Set behind the same `add`. */
+function setOracle() {
+  const set = new Set<string>();
+  return { add: (id: string) => set.size !== set.add(id).size, set };
+}
+
+/** Short ids from a few characters (many duplicates), with Latin-1, wide and astral ones among them. */
+const id = fc.oneof(
+  fc.string({ unit: fc.constantFrom('a', 'b', '\u0000', '\u0001', 'é', '\u00ff', '\u0100', 'Ā', '日'), maxLength: 5 }),
+  fc.string({ unit: 'binary', maxLength: 8 }),
+  fc.constantFrom('\u0100', '\u0000\u0001', '\u0001\u0000', 'ĀA', '\u0000\u0001A\u0000', 'e\u0301', 'é', '😀'),
+);
+
+describe('CompactIdSet', () => {
+  it('adds each id once and answers has() as a Set does', () => {
+    const set = new CompactIdSet();
+    expect(set.add('a')).toBe(true);
+    expect(set.add('a')).toBe(false);
+    expect(set.add('é')).toBe(true);
+    expect(set.add('e\u0301')).toBe(true);
+    expect(set.has('a')).toBe(true);
+    expect(set.has('b')).toBe(false);
+    expect(set.size).toBe(3);
+  });
+
+  it('tells apart ids whose stored bytes look alike, when every hash is equal', () => {
+    const set = new CompactIdSet({ hash: () => 0 });
+    // U+0100 is stored as the bytes 00 01 (UTF-16LE): the length and width in the header keep it apart.
+    for (const s of ['\u0100', '\u0000\u0001', '\u0001', 'ĀA', '\u0000\u0001A\u0000', '', 'a'.repeat(200)])
+      expect(set.add(s), JSON.stringify(s)).toBe(true);
+    expect(set.has('\u0001\u0000')).toBe(false);
+    expect(set.has('a'.repeat(199))).toBe(false);
+    for (const s of ['\u0100', '\u0000\u0001', 'ĀA', '', 'a'.repeat(200)]) expect(set.add(s)).toBe(false);
+  });
+
+  it('keeps every id across table growth and arena blocks (300,000 ids, about 4 MiB)', () => {
+    const set = new CompactIdSet({ hash: seededIdHash(seed) });
+    const ids = Array.from({ length: 300_000 }, (_, i) => `user-${i.toString(36).padStart(8, '0')}`);
+    ids.push('ü'.repeat(255), '日'.repeat(255));
+    // Plain checks: 300,000 expect() calls would take seconds.
+    for (const s of ids) if (!set.add(s)) throw new Error(`${s} taken for a duplicate`);
+    expect(set.size).toBe(ids.length);
+    for (const s of ids) if (!set.has(s)) throw new Error(`lost ${s}`);
+    expect(set.has('user-0000000')).toBe(false);
+    expect(set.add(ids[123_456] as string)).toBe(false);
+  });
+
+  it('refuses an id too long for one arena block, naming its length', () => {
+    expect(() => new CompactIdSet().add('x'.repeat(70_000))).toThrow(/at most 65536 characters \(got 70000\)/);
+  });
+
+  it('property: agrees with a Set on every add, under hashes that collide', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(collidingHashes)), fc.array(id, { maxLength: 300 }), (name, ids) => {
+        const compact = new CompactIdSet({ hash: collidingHashes[name] });
+        const oracle = setOracle();
+        for (const s of ids) expect(compact.add(s)).toBe(oracle.add(s));
+        expect(compact.size).toBe(oracle.set.size);
+        for (const s of oracle.set) expect(compact.has(s)).toBe(true);
+      }),
+      { seed, numRuns: 500 },
+    );
+  });
+});
+
+describe('normalizeIds with a CompactIdSet', () => {
+  /** Chunks and single values: ids padded with blanks, blanks, invalid ids and values of other types. */
+  const item = fc.oneof(
+    { weight: 6, arbitrary: id.map((s) => ` ${s}\t`) },
+    { weight: 6, arbitrary: id },
+    fc.constantFrom('', '  ', 'x'.repeat(256), 'a\ud800', null, 42, new InvalidInput('not valid UTF-8', 'x\\xE9')),
+  );
+  const source = fc.array(fc.oneof(item, fc.array(item, { maxLength: 20 })), { maxLength: 60 });
+
+  async function run(input: unknown[], seen: { add(id: string): boolean }) {
+    const stats = emptyIdStats();
+    const chunks: string[][] = [];
+    for await (const chunk of normalizeIds(input, stats, seen)) chunks.push(chunk);
+    return { chunks, stats };
+  }
+
+  it('property: yields the same chunks and stats as with a Set, under hashes that collide', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(collidingHashes)), source, async (name, input) => {
+        const ours = await run(input, new CompactIdSet({ hash: collidingHashes[name] }));
+        expect(ours).toEqual(await run(input, setOracle()));
+      }),
+      { seed, numRuns: 300 },
+    );
+  });
+
+  it('deduplicates with a CompactIdSet of its own by default, one per call', async () => {
+    const input = [['b', 'a', ' b'], 'a', 'c'];
+    const first = await run(input, new CompactIdSet());
+    const stats = emptyIdStats();
+    const out: string[] = [];
+    for await (const chunk of normalizeIds(input, stats)) out.push(...chunk);
+    for await (const chunk of normalizeIds(input, stats)) out.push(...chunk);
+    expect(out).toEqual([...first.chunks.flat(), ...first.chunks.flat()]);
+    expect(stats).toMatchObject({ valid: 6, duplicates: 4 });
+  });
+});
