@@ -47,8 +47,9 @@ export class IdTable {
   }
 
   /**
-   * The top bits of a second mix of the hash, independent of the low bits
-   * that pick the slot; one bit fewer is the same tag shifted right by one.
+   * The top bits of a second mix of the hash, which draws on all its bits,
+   * not only the low ones that pick the slot (ids of one slot run share
+   * those); one bit fewer is the same tag shifted right by one.
    * (Shifted by 1, then by 31 - tagBits: a JavaScript shift by 32 is none.)
    */
   #tagOf(hash: number): number {
