@@ -4,6 +4,8 @@ import { hashBasis } from './idHash.js';
 
 /** Tables, picked by the top bits of the hash: each stays small enough to grow within the CPU's caches. */
 const TABLE_BITS = 6;
+/** One function for every set, so that calls to it stay monomorphic (and inlined) across sets. */
+const whole = (hash: number): number => hash;
 
 export interface CompactIdSetOptions {
   /** Seed of the ids' hash. @default random, per set */
@@ -30,15 +32,15 @@ export interface CompactIdSetOptions {
  */
 export class CompactIdSet {
   readonly #stage = new IdStage();
-  readonly #tables: IdTable[];
+  /** Made when first used: a set per request of a few ids each should cost little. */
+  readonly #tables = new Array<IdTable | undefined>(2 ** TABLE_BITS).fill(undefined);
   readonly #basis: number;
   readonly #narrow: (hash: number) => number;
   #size = 0;
 
   constructor(options: CompactIdSetOptions = {}) {
     this.#basis = hashBasis(options.seed ?? (Math.random() * 2 ** 32) >>> 0);
-    this.#narrow = options.narrowHash ?? ((hash) => hash);
-    this.#tables = Array.from({ length: 2 ** TABLE_BITS }, () => new IdTable(this.#basis, this.#narrow));
+    this.#narrow = options.narrowHash ?? whole;
   }
 
   get size(): number {
@@ -47,13 +49,15 @@ export class CompactIdSet {
 
   has(id: string): boolean {
     const hash = this.#narrow(this.#stage.stage(id, this.#basis)) >>> 0;
-    return (this.#tables[hash >>> (32 - TABLE_BITS)] as IdTable).has(hash, this.#stage);
+    return this.#tables[hash >>> (32 - TABLE_BITS)]?.has(hash, this.#stage) ?? false;
   }
 
   /** Adds `id`; false when it was already there. */
   add(id: string): boolean {
     const hash = this.#narrow(this.#stage.stage(id, this.#basis)) >>> 0;
-    if (!(this.#tables[hash >>> (32 - TABLE_BITS)] as IdTable).add(hash, this.#stage)) return false;
+    const k = hash >>> (32 - TABLE_BITS);
+    const table = this.#tables[k] ?? (this.#tables[k] = new IdTable(this.#basis, this.#narrow));
+    if (!table.add(hash, this.#stage)) return false;
     this.#size++;
     return true;
   }

@@ -13,7 +13,8 @@ export const MAX_ID_LENGTH = 1 << 14;
  * is past 0xFF), so equal entries are equal strings.
  */
 export class IdStage {
-  readonly bytes = new Uint8Array(3 + 2 * MAX_ID_LENGTH);
+  /** Room for ids of up to 255 characters (all `normalizeIds` passes on), more when a longer one comes. */
+  bytes = new Uint8Array(3 + 2 * 255);
   /** Bytes of the staged entry. */
   length = 0;
 
@@ -22,6 +23,7 @@ export class IdStage {
     const length = id.length;
     if (length > MAX_ID_LENGTH)
       throw new RangeError(`CompactIdSet holds ids of at most ${MAX_ID_LENGTH} characters (got ${length})`);
+    if (this.bytes.length < 3 + 2 * length) this.bytes = new Uint8Array(3 + 2 * MAX_ID_LENGTH);
     const bytes = this.bytes;
     // The header takes as many bytes wide or not: 2 * length is even, the varint's bounds (2^7, 2^14) too.
     let header = 2 * length;
