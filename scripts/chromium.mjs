@@ -1,5 +1,5 @@
-// Debian's Chromium (`apt-get install chromium`), or the one CHROMIUM_PATH names, headless, for the screenshots
-// and the dashboard's benchmark (the dashboard's tests use the same flags: packages/dashboard/test/helpers).
+// Debian's Chromium (`apt-get install chromium`), or the one CHROMIUM_PATH names, headless: one launcher for the
+// dashboard's browser tests, the screenshots and the benchmark (Playwright's own browser download does not work here).
 import { chromium } from 'playwright-core';
 
 export function launchChromium() {

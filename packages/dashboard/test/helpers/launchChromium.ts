@@ -1,17 +1,3 @@
-import { type Browser, chromium } from 'playwright-core';
-
-/** Debian's Chromium (`apt-get install chromium`), or the one CHROMIUM_PATH names; Playwright downloads none. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+// One launcher for the browser tests, the screenshots and the bench: Debian's Chromium (`apt-get install
+// chromium`) or the one CHROMIUM_PATH names; Playwright downloads none.
+export { launchChromium } from '../../../../scripts/chromium.mjs';
