@@ -1,15 +1,9 @@
-import { createRedactor } from './createRedactor.js';
-import { parsedBody } from './parsedBody.js';
+import { callSessionEndpoint, type SessionEndpointOptions } from './callSessionEndpoint.js';
 import type { Session } from './schema.js';
-import { toServiceProblemError } from './toServiceProblemError.js';
-import { validateApiKey, validateBaseUrl } from './validateOptions.js';
+import { validateApiKey } from './validateOptions.js';
 
-export interface SignInOptions {
-  /** The service's URL (in the dashboard, `location.origin`). */
-  baseUrl: string;
+export interface SignInOptions extends SessionEndpointOptions {
   apiKey: string;
-  fetch?: typeof fetch | undefined;
-  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -19,17 +13,5 @@ export interface SignInOptions {
  * kept anywhere by this function.
  */
 export async function signIn(options: SignInOptions): Promise<Session> {
-  const baseUrl = validateBaseUrl(options.baseUrl);
-  const apiKey = validateApiKey(options.apiKey);
-  const response = await (options.fetch ?? globalThis.fetch)(`${baseUrl}/v1/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json' },
-    body: JSON.stringify({ apiKey }),
-    credentials: 'same-origin',
-    ...(options.signal && { signal: options.signal }),
-  });
-  const body = parsedBody(await response.text());
-  if (!response.ok)
-    throw toServiceProblemError(response, body, { method: 'POST', path: '/v1/session' }, createRedactor(apiKey));
-  return body as Session;
+  return (await callSessionEndpoint(options, 'POST', validateApiKey(options.apiKey)))!;
 }

@@ -1,7 +1,20 @@
 import { createHash } from 'node:crypto';
 import { badRequest } from '../ServiceError.js';
-
 import type { OrderPosition as PagePosition } from '../views/RequestOrder.js';
+
+/** An opaque cursor: the values, as base64url JSON. */
+export function packCursor(values: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/** What `packCursor` packed, or undefined when the text is not one (the caller checks the shape). */
+export function unpackCursor(cursor: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 /** A digest of the filters, so a cursor cannot be replayed against other ones (it would skip or repeat requests). */
 export function filtersDigest(filters: Record<string, unknown>): string {
@@ -13,18 +26,11 @@ export function filtersDigest(filters: Record<string, unknown>): string {
 }
 
 export function encodeCursor(position: PagePosition, digest: string): string {
-  return Buffer.from(JSON.stringify([position.dueAt, position.receivedAt, position.requestId, digest])).toString(
-    'base64url',
-  );
+  return packCursor([position.dueAt, position.receivedAt, position.requestId, digest]);
 }
 
 export function decodeCursor(cursor: string, digest: string): PagePosition {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    value = undefined;
-  }
+  const value = unpackCursor(cursor);
   if (
     !Array.isArray(value) ||
     value.length !== 4 ||

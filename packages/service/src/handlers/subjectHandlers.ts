@@ -5,6 +5,7 @@ import { SERVICE_DEFAULTS } from '../defaults.js';
 import type { Caller, ServiceContext } from '../ServiceContext.js';
 import { badRequest, notFound } from '../ServiceError.js';
 import { maskId } from '../views/maskId.js';
+import { packCursor, unpackCursor } from './cursor.js';
 
 type Req = FastifyRequest & { caller?: Caller; params: { requestId: string }; query: SubjectsQuery };
 
@@ -73,16 +74,11 @@ async function subjectsOf(
 
 /** A page position bound to its request: a cursor of another request is refused, not misread. */
 function encodeOffset(offset: number, requestId: string): string {
-  return Buffer.from(JSON.stringify([offset, requestId])).toString('base64url');
+  return packCursor([offset, requestId]);
 }
 
 function decodeOffset(cursor: string, requestId: string): number {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    value = undefined;
-  }
+  const value = unpackCursor(cursor);
   if (!Array.isArray(value) || !Number.isSafeInteger(value[0]) || value[0] < 0 || value[1] !== requestId)
     throw badRequest(
       'query.cursor',

@@ -124,32 +124,23 @@ export function createRequestDesk(options: RequestDeskOptions): RequestDesk {
       );
     return [...jobIds].sort((a, b) => dueOf(a) - dueOf(b));
   };
-  // A request's progress changes only with its records and its jobs': kept until a revision moves, so a
-  // listing of 100,000 requests recomputes only those that changed (health depends on the time: always computed).
-  const progressCache = new WeakMap<RequestState, { revision: number; progress: RequestProgress }>();
-  const progressOf = (request: RequestState): RequestProgress => {
-    let revision = request.revision;
-    for (const jobId of request.jobIds) revision += state.jobs.get(jobId)?.revision ?? 0;
-    const cached = progressCache.get(request);
-    if (cached?.revision === revision) return cached.progress;
-    const progress = requestProgress(state, request);
-    progressCache.set(request, { revision, progress });
-    return progress;
-  };
-  // Health depends on the time too, but only through a few instants (`nextHealthChange`, and the end of the
-  // local day for its days left): kept until the next of them.
-  const healthCache = new WeakMap<
+  // A request's view is kept: its progress until a revision of the request or of its jobs moves, its health
+  // (which depends on the time too) until then and until the next instant that can change it
+  // (`nextHealthChange`, and the end of the local day for its days left). A listing of 100,000 requests
+  // recomputes only what changed.
+  const kept = new WeakMap<
     RequestState,
-    { revision: number; from: number; until: number; health: RequestHealth }
+    { revision: number; progress: RequestProgress; health: RequestHealth; from: number; until: number }
   >();
   const dayEnds = new Map<string, number>();
   const viewOf = (request: RequestState): RequestView => {
-    const progress = progressOf(request);
+    let revision = request.revision;
+    for (const jobId of request.jobIds) revision += state.jobs.get(jobId)?.revision ?? 0;
     const t = now();
-    const revision = progressCache.get(request)!.revision;
-    const cached = healthCache.get(request);
-    if (cached && cached.revision === revision && t >= cached.from && t < cached.until)
-      return { request, progress, health: cached.health };
+    const entry = kept.get(request);
+    if (entry?.revision === revision && t >= entry.from && t < entry.until)
+      return { request, progress: entry.progress, health: entry.health };
+    const progress = entry?.revision === revision ? entry.progress : requestProgress(state, request);
     const health = requestHealth(request, progress, policy, t);
     const today = localDate(t, request.timeZone);
     const dayKey = `${request.timeZone} ${today}`;
@@ -160,7 +151,7 @@ export function createRequestDesk(options: RequestDeskOptions): RequestDesk {
       dayEnds.set(dayKey, dayEnd);
     }
     const until = Math.min(dayEnd, nextHealthChange(request, progress, policy, t));
-    healthCache.set(request, { revision, from: t, until, health });
+    kept.set(request, { revision, progress, health, from: t, until });
     return { request, progress, health };
   };
 
