@@ -394,7 +394,14 @@ describe('Ctrl-C', () => {
       ['--rate', '4', '--poll-min-ms', '100', '--poll-max-ms', '400', 'delete', '--ids', big, '--wait'],
       e,
     );
-    await new Promise((r) => setTimeout(r, 2_000));
+    // Interrupted once its job is recorded (not after a fixed time: a busy machine may take longer to get there).
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        seen += chunk;
+        if (/job job-\S+: deletion/.test(seen)) resolve();
+      });
+    });
     child.kill('SIGINT');
     const stopped = await done;
     expect(stopped.code).toBe(130);
