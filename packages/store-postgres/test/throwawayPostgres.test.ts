@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import { portIsOpen } from './helpers/portIsOpen.js';
+import { portIsOpen } from '../../../scripts/postgres.mjs';
 import { processIsAlive, startThrowawayPostgres } from './helpers/startThrowawayPostgres.js';
 
 describe('the throwaway PostgreSQL of the tests', () => {
