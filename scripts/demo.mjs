@@ -50,8 +50,11 @@ try {
   // The sample file holds one id with a control character: it is reported, not sent, so the job exits 1 (see --help).
   // One run, one request: a purge ticket received yesterday, under GDPR.
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  // The fake ends tasks in ~8 s: poll every 3 s. Against Mixpanel the defaults poll every 6 h (2 h for an export).
+  const fastPolls = ['--poll-min-ms', '1000', '--poll-max-ms', '3000'];
   await run(
     [
+      ...fastPolls,
       'delete',
       '--ids',
       'examples/erasure-requests.txt',
@@ -65,6 +68,7 @@ try {
   );
   // A file of access requests: one per ticket (two subjects have a second id), one export per subject.
   await run([
+    ...fastPolls,
     'retrieve',
     '--ids',
     'examples/access-requests.csv',

@@ -64,8 +64,11 @@ export function buildProgram(
     .option('--base-url <url>', 'API base URL (https, or http on loopback)')
     .option('--ledger <path>', 'ledger file recording every job and task')
     .option('--rate <req-per-s>', 'requests per second for the project (Mixpanel allows 1)')
-    .option('--poll-min-ms <ms>', 'shortest wait between polls of a task')
-    .option('--poll-max-ms <ms>', 'longest wait between polls of a task')
+    .option('--poll-min-ms <ms>', 'shortest wait between polls of a task (default: the longest)')
+    .option(
+      '--poll-max-ms <ms>',
+      'longest wait between polls of a task: how late a finished task is noticed (default 6 h; 2 h for retrievals)',
+    )
     .option('--watch-deadline-ms <ms>', 'stop watching after this long (tasks stay in the ledger; default 35 days)')
     .option(
       '--oauth-token <token>',

@@ -1,3 +1,5 @@
+export type { SimulatedClock, SimulatedRun } from './createSimulatedClock.js';
+export { createSimulatedClock } from './createSimulatedClock.js';
 export type { FakeTask, FakeTaskKind, FakeTimings } from './FakeTask.js';
 export { fakeTaskStatus } from './FakeTask.js';
 export { seededRandom } from './seededRandom.js';

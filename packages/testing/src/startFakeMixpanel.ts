@@ -25,6 +25,11 @@ export interface FakeMixpanelOptions {
   /** @default 'fake-project-token' */
   projectToken?: string;
   timings?: Partial<FakeTimings>;
+  /**
+   * Each task's own timings, asked once when it is created (tasks taking
+   * from an hour to weeks, as Mixpanel's do); `timings` for every task otherwise.
+   */
+  timingsOf?: (task: FakeTask) => FakeTimings;
   /** Tasks holding any of these ids end in FAILURE. */
   failIds?: Iterable<string>;
   faults?: FakeFaults;
@@ -238,6 +243,7 @@ export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Prom
       fails: ids.some((id) => failIds.has(id)),
     };
     tasks.set(taskId, task);
+    if (options.timingsOf) ownTimings.set(taskId, options.timingsOf(task));
     // A newer deletion of an id replaces the older one: only a running task conflicts, and the newest is the one that can be.
     if (kind === 'deletion') for (const id of ids) deletionByDistinctId.set(id, task);
     entry.taskId = taskId;
@@ -245,13 +251,16 @@ export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Prom
     return { status: random() < 0.5 ? 200 : 201, body: { status: 'ok', results: { task_id: taskId } } };
   }
 
+  const ownTimings = new Map<string, FakeTimings>();
+  const statusOf = (task: FakeTask) => fakeTaskStatus(task, ownTimings.get(task.taskId) ?? timings, now());
+
   /** Deletion task per id, most recent first looked up: O(ids) per create, not O(tasks × ids). */
   const deletionByDistinctId = new Map<string, FakeTask>();
 
   function runningDeletionsFor(ids: string[]): { ids: string[]; taskIds: string[] } {
     const conflicting = ids.filter((id) => {
       const task = deletionByDistinctId.get(id);
-      return task !== undefined && ['PENDING', 'STAGING', 'STARTED'].includes(fakeTaskStatus(task, timings, now()));
+      return task !== undefined && ['PENDING', 'STAGING', 'STARTED'].includes(statusOf(task));
     });
     return { ids: conflicting, taskIds: [...new Set(conflicting.map((id) => deletionByDistinctId.get(id)!.taskId))] };
   }
@@ -259,7 +268,7 @@ export async function startFakeMixpanel(options: FakeMixpanelOptions = {}): Prom
   function existing(method: string, kind: FakeTask['kind'], taskId: string): Handled {
     const task = tasks.get(taskId);
     if (!task || task.kind !== kind) return { status: 404, body: { status: 'error', error: 'Task not found' } };
-    const status = fakeTaskStatus(task, timings, now());
+    const status = statusOf(task);
     if (method === 'DELETE' && kind === 'deletion') {
       if (status !== 'PENDING' && status !== 'STAGING')
         return { status: 405, body: { status: 'error', error: 'Task cannot be cancelled once it has started' } };

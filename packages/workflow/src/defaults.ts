@@ -22,13 +22,27 @@ export const WORKFLOW_DEFAULTS = Object.freeze({
    * 0 means no group keys.
    */
   dataGroups: 0,
-  /** Shortest wait between two polls of one task, in ms. */
-  pollMinDelayMs: 5_000,
-  /** Longest wait between two polls of one task, in ms: a finished task is noticed at most this late. */
-  pollMaxDelayMs: 3_600_000,
   /**
-   * Wait between polls as a fraction of the task's age, so a task is noticed
-   * within about 10% of its age without spending the rate limit on old tasks.
+   * Shortest wait between two polls of one task, and before its first, in ms
+   * (before jitter): by default the longest wait too, so a task is polled
+   * once per detection-lag target (see `nextPollDelayMs`). Lower it (with
+   * `pollMaxDelayMs`) for a fast fake or a short test.
+   */
+  pollMinDelayMs: 6 * 3_600_000,
+  /**
+   * Longest wait between two polls of one task, in ms: a finished deletion is
+   * noticed at most this late (the detection-lag target for erasures).
+   */
+  pollMaxDelayMs: 6 * 3_600_000,
+  /**
+   * Longest wait between two polls of a retrieval task, in ms (and at most
+   * `pollMaxDelayMs`): its export link expires, so access requests have the
+   * shorter lag target.
+   */
+  retrievalPollMaxDelayMs: 2 * 3_600_000,
+  /**
+   * Wait between polls as a fraction of the task's age, within [min, max]:
+   * only matters when `pollMinDelayMs` is below the maximum (a ramp).
    */
   pollAgeFraction: 0.1,
   /** ± fraction of random spread on each poll delay, so tasks submitted together do not poll together. */

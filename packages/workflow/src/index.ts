@@ -116,6 +116,7 @@ export { parseCalendarDate } from './requests/parseCalendarDate.js';
 export type { PlannedJob, PlanOptions } from './requests/planRequestJobs.js';
 export type { RequestPolicy, RequestPolicyOptions } from './requests/RequestPolicy.js';
 export { resolveRequestPolicy } from './requests/RequestPolicy.js';
+export type { ReadyToPlan } from './requests/readyToPlan.js';
 export { receivedDateOf } from './requests/receivedDateOf.js';
 export type { ReceivedRequests } from './requests/receiveRequests.js';
 export type { RequestHealth } from './requests/requestHealth.js';

@@ -22,6 +22,7 @@ const POSITIVE = [
   'ratePerSecond',
   'pollMinDelayMs',
   'pollMaxDelayMs',
+  'retrievalPollMaxDelayMs',
   'rateLimitBackoffMs',
   'rateLimitMaxBackoffMs',
   'errorBackoffMs',
@@ -47,6 +48,8 @@ export function resolveWorkflowOptions(options: WorkflowTunables): ResolvedWorkf
     );
   for (const key of POSITIVE)
     if (!(typeof o[key] === 'number' && o[key] > 0 && Number.isFinite(o[key]))) throw bad(key, 'a positive number');
+  // A maximum set below the default minimum lowers the minimum with it: "poll at least every N ms" is a whole ask.
+  if (options.pollMinDelayMs === undefined) o.pollMinDelayMs = Math.min(o.pollMinDelayMs, o.pollMaxDelayMs);
   for (const key of ['deletionBatchSize', 'retrievalBatchSize'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1 || o[key] > API_MAX_IDS_PER_REQUEST)
       throw bad(key, `an integer from 1 to ${API_MAX_IDS_PER_REQUEST}`);

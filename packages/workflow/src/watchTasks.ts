@@ -1,3 +1,4 @@
+import type { ExportDownloads } from './ExportDownloads.js';
 import { GaveUpError } from './GaveUpError.js';
 import { isSkippable } from './isSkippable.js';
 import type { JobContext } from './JobContext.js';
@@ -6,7 +7,7 @@ import type { TaskRecord } from './ledger/LedgerState.js';
 import { nextPollDelayMs } from './pollSchedule.js';
 import { pollTask } from './pollTasks.js';
 
-/** Longest sleep of the watch loop, in ms (or `pollMinDelayMs` if shorter), so tasks added by running submissions are picked up. */
+/** Longest sleep of the watch loop while submitting, in ms (or `pollMinDelayMs` if shorter), so tasks added by running submissions are picked up. */
 const WATCH_TICK_MS = 1_000;
 
 /** How a watch ended: everything done, or the deadline passed first (and what was seen by then). */
@@ -51,7 +52,7 @@ export async function watchTasks(
         dueAt.set(
           task.taskId,
           task.lastPolledAt === undefined && task.polls === 0
-            ? task.since + nextPollDelayMs(0, ctx.options, ctx.random)
+            ? task.since + nextPollDelayMs(0, job.kind, ctx.options, ctx.random)
             : now,
         );
     }
@@ -62,7 +63,11 @@ export async function watchTasks(
     const tickMs = Math.min(WATCH_TICK_MS, ctx.options.pollMinDelayMs);
     const waitMs = next ? dueAt.get(next.taskId)! - now : tickMs;
     if (waitMs > 0) {
-      await ctx.sleep(Math.min(waitMs, tickMs, deadline - now), signal);
+      // While submitting, wake every tick for the tasks it adds. After that nothing new appears: sleep until the
+      // next poll is due (hours, by default), or until a download ends (it may have failed, or freed a task).
+      if (submitting() || !downloads?.size)
+        await ctx.sleep(Math.min(waitMs, submitting() ? tickMs : waitMs, deadline - now), signal);
+      else await sleepUntilDownloadEnds(ctx, downloads, Math.min(waitMs, deadline - now), signal);
       continue;
     }
     try {
@@ -77,6 +82,25 @@ export async function watchTasks(
     }
     polls++;
     const polledAt = ctx.now();
-    dueAt.set(next!.taskId, polledAt + nextPollDelayMs(polledAt - next!.since, ctx.options, ctx.random));
+    dueAt.set(next!.taskId, polledAt + nextPollDelayMs(polledAt - next!.since, job.kind, ctx.options, ctx.random));
+  }
+}
+
+/** Sleeps `ms`, cut short when one of the downloads running beside the watch ends. */
+async function sleepUntilDownloadEnds(
+  ctx: JobContext,
+  downloads: ExportDownloads,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const woken = new AbortController();
+  const both = signal ? AbortSignal.any([signal, woken.signal]) : woken.signal;
+  void downloads.nextDone().then(() => woken.abort());
+  try {
+    await ctx.sleep(ms, both);
+  } catch (error) {
+    if (signal?.aborted || !woken.signal.aborted) throw error;
+  } finally {
+    woken.abort();
   }
 }

@@ -75,7 +75,11 @@ describe('--watch-deadline-ms bounds retries too', () => {
   });
 
   it('does not wait out a Retry-After that ends after the deadline', async () => {
-    const { workflow, jobId, clock } = await setup(() => rateLimited(3 * HOUR), 1, { watchDeadlineMs: HOUR });
+    const { workflow, jobId, clock } = await setup(() => rateLimited(3 * HOUR), 1, {
+      watchDeadlineMs: HOUR,
+      // A first poll well before the deadline, to meet the Retry-After.
+      pollMaxDelayMs: 5_000,
+    });
     const started = clock.now();
     await expect(workflow.run(jobId, { wait: true })).rejects.toBeInstanceOf(WatchDeadlineError);
     expect(clock.now() - started).toBeLessThan(HOUR);

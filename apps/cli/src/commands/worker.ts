@@ -142,45 +142,19 @@ export async function startWorkLoop(session: Session, settings: WorkSettings, si
 }
 
 /**
- * Plans the jobs of requests recorded without them: one planner at a time
- * (the `plan` lease, or the file store's plan lock), so that no request is
- * planned twice. Requests wait up to `planAfterMs` to be gathered with
- * others into full batches; they are planned at once when those waiting
- * fill a deletion batch, or one of them is at risk (deadline pressure).
+ * Plans the jobs of requests recorded without them, when the desk says a
+ * pass is due (`readyToPlan`: requests filed one by one wait up to
+ * `planAfterMs` to share batches): one planner at a time (the `plan` lease,
+ * or the file store's plan lock), so that no request is planned twice.
  */
 async function planWaiting(session: Session, settings: WorkSettings, signal: AbortSignal): Promise<void> {
-  const now = Date.now();
-  const { jobs, requests } = session.ledger.state;
-  const unplanned = [...requests.values()].filter(
-    (r) =>
-      !r.cancelled &&
-      r.purgedAt === undefined &&
-      r.projects.some(
-        (p) => session.projects.has(p) && !r.jobIds.some((id) => jobs.has(id) && jobProject(jobs.get(id)!) === p),
-      ),
-  );
-  if (unplanned.length === 0) return;
-  // Requests filed through the service wait here to share batches (nobody else plans them); a CLI run plans
-  // its own at once, so only its leftovers after a crash are planned here, once the window has passed.
-  const gathering = unplanned.filter((r) => r.intake && r.ids && r.jobIds.length === 0);
-  const ids = gathering.reduce((n, r) => n + r.ids!.length, 0);
-  const early = ids >= WORKFLOW_DEFAULTS.deletionBatchSize || gathering.some((r) => session.desk.view(r).health.atRisk);
-  const windowEnd = now - settings.planAfterMs;
-  const due = unplanned.filter((r) => r.recordedAt < windowEnd || (early && gathering.includes(r)));
-  if (due.length === 0) return;
-  await withPlanLock(
-    session,
-    async () => {
-      const { exportDir } = settings;
-      if (early)
-        await session.desk.plan(
-          gathering.filter((r) => r.jobIds.length === 0),
-          { signal, exportDir },
-        );
-      await session.desk.planMissing({ signal, recordedBefore: windowEnd, exportDir });
-    },
-    { wait: false, leaseMs: settings.leaseMs, signal },
-  );
+  const ready = session.desk.readyToPlan(settings.planAfterMs);
+  if (!ready) return;
+  await withPlanLock(session, () => session.desk.planReady(ready, { signal, exportDir: settings.exportDir }), {
+    wait: false,
+    leaseMs: settings.leaseMs,
+    signal,
+  });
 }
 
 /** Unfinished jobs of this worker's projects that it does not run, most urgent first. */

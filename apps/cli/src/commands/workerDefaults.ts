@@ -15,8 +15,11 @@ export const WORKER_DEFAULTS = Object.freeze({
    * service) are gathered into full batches, and in which a run that
    * records requests plans them itself (its crash is what this catches).
    * Cut short when the requests waiting fill a batch, or one is urgent.
+   * Ten minutes: at 2,000 erasures a day that is about 14 requests a task
+   * (each task costs its polls for weeks), and receipt to submission stays
+   * under 15 minutes (bench row 8).
    */
-  planAfterMs: 60_000,
+  planAfterMs: 600_000,
   /** After the store failed (a database restart, a dropped connection), wait this long before looking again, in ms. */
   storeRetryMs: 1_000,
 });

@@ -24,6 +24,7 @@ import {
   type RequestPolicyOptions,
   resolveRequestPolicy,
 } from './RequestPolicy.js';
+import { type ReadyToPlan, readyToPlan } from './readyToPlan.js';
 import { type ReceivedRequests, receiveRequests, requestRecords } from './receiveRequests.js';
 import { nextHealthChange, type RequestHealth, requestHealth } from './requestHealth.js';
 import { type RequestProgress, type RequestStage, requestProgress } from './requestProgress.js';
@@ -77,6 +78,15 @@ export interface RequestDesk {
   plan(requests: readonly RequestState[], options?: PlanOptions): Promise<PlannedJob[]>;
   /** Plans the jobs that requests lack in this desk's projects: a run that stopped half-way. */
   planMissing(options?: PlanOptions): Promise<PlannedJob[]>;
+  /**
+   * What a planning pass should plan now, requests filed one by one having
+   * waited up to `windowMs` to share batches (see `readyToPlan`); undefined
+   * when nothing is due. Cheap: a worker asks on every pass, then takes the
+   * plan lock and calls `planReady`.
+   */
+  readyToPlan(windowMs: number): ReadyToPlan | undefined;
+  /** Plans what `readyToPlan` found (requests planned meanwhile by another process are left alone). */
+  planReady(ready: ReadyToPlan, options?: PlanOptions): Promise<PlannedJob[]>;
   /**
    * Records one request that is the whole of its jobs (one run, one
    * request) and plans them, reading `ids` once. The request is written
@@ -133,6 +143,8 @@ export function createRequestDesk(options: RequestDeskOptions): RequestDesk {
     { revision: number; progress: RequestProgress; health: RequestHealth; from: number; until: number }
   >();
   const dayEnds = new Map<string, number>();
+  /** Requests with every job they need here (see `readyToPlan`). */
+  const settled = new WeakSet<RequestState>();
   const viewOf = (request: RequestState): RequestView => {
     let revision = request.revision;
     for (const jobId of request.jobIds) revision += state.jobs.get(jobId)?.revision ?? 0;
@@ -160,6 +172,14 @@ export function createRequestDesk(options: RequestDeskOptions): RequestDesk {
     receive: (requests) => receiveRequests(ledger, requests, policy, now()),
     plan: (requests, planOptions) => planRequestJobs(state, projects, requests, planOptions),
     planMissing: (planOptions) => planMissing(ledger, projects, planOptions),
+    readyToPlan: (windowMs) => readyToPlan(state, projects, now(), windowMs, (r) => viewOf(r).health.atRisk, settled),
+    async planReady(ready, planOptions = {}) {
+      const gathered = ready.gathered.filter((r) => r.jobIds.length === 0);
+      return [
+        ...(gathered.length ? await planRequestJobs(state, projects, gathered, planOptions) : []),
+        ...(await planMissing(ledger, projects, { ...planOptions, recordedBefore: ready.recordedBefore })),
+      ];
+    },
     async receiveWhole(request, ids, planOptions) {
       const { records, known } = requestRecords(ledger, [{ ...request, ids: undefined }], policy, now());
       if (known.length)
