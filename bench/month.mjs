@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WORKER_DEFAULTS } from '../apps/cli/dist/commands/workerDefaults.js';
 import { createSimulatedClock, seededRandom, startFakeMixpanel } from '../packages/testing/dist/index.js';
 import {
   createRequestDesk,
@@ -18,8 +19,8 @@ const H = 60 * MIN;
 const D = 24 * H;
 /** How often the simulated worker looks for requests to plan (the real one looks every few seconds). */
 const PLAN_PASS_MS = MIN;
-/** The worker's batching window (`WORKER_DEFAULTS.planAfterMs`, which the CLI declares). */
-const WINDOW_MS = 10 * MIN;
+/** The worker's batching window. */
+const WINDOW_MS = WORKER_DEFAULTS.planAfterMs;
 
 const FULL = {
   days: 30,
@@ -83,9 +84,18 @@ export async function month({ quick }) {
 
   const running = new Set();
   const failures = [];
+  // As the worker does: run a job until it only waits on polls hours away, let it go, take it up when one is due.
   const runJob = (jobId) => {
-    const run = workflow
-      .run(jobId, { wait: true })
+    const run = (async () => {
+      for (;;) {
+        const { nextPollAt } = await workflow.run(jobId, {
+          wait: true,
+          leaveIdleAfterMs: WORKER_DEFAULTS.leaveIdleAfterMs,
+        });
+        if (nextPollAt === undefined) return;
+        await clock.sleep(Date.parse(nextPollAt) - clock.now());
+      }
+    })()
       .catch((error) => failures.push(`${jobId}: ${error.message}`))
       .finally(() => running.delete(run));
     running.add(run);
@@ -135,6 +145,13 @@ export async function month({ quick }) {
     purge = request;
     for (const { jobId } of planned) runJob(jobId);
   };
+  // Progress on stderr, once a simulated day: a full run takes minutes.
+  void (async () => {
+    for (let day = 1; arriving > 0 || running.size > 0; day++) {
+      await clock.sleep(D);
+      process.stderr.write(`[day ${day}: ${ledger.state.requests.size} requests, ${running.size} jobs open] `);
+    }
+  })();
   const actors = [arrivals(p.erasuresPerDay, 'erasure'), arrivals(p.accessPerDay, 'access'), planner(), purgeRun()];
   const ran = await clock.run({
     until: () => arriving === 0 && purge !== undefined && running.size === 0 && !desk.readyToPlan(0),

@@ -11,6 +11,7 @@ import { dashboard } from './dashboard.mjs';
 import { endToEnd } from './endToEnd.mjs';
 import { fileStore } from './fileStore.mjs';
 import { ingestion } from './ingestion.mjs';
+import { month } from './month.mjs';
 import { polling } from './polling.mjs';
 import { rateLimit } from './rateLimit.mjs';
 import { size } from './size.mjs';
@@ -27,6 +28,7 @@ const benches = [
   ['5', size],
   ['6', coldStart],
   ['7', endToEnd],
+  ['8', month],
   ['10', fileStore],
   ['12', dashboard],
 ];

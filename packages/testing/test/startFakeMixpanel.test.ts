@@ -31,6 +31,30 @@ describe('the fake Mixpanel', () => {
     expect(seen).toEqual(['PENDING', 'STAGING', 'STARTED', 'SUCCESS']);
   });
 
+  it('gives each task its own timings with timingsOf, asked once when it is created', async () => {
+    let now = 0;
+    const asked: string[] = [];
+    fake = await startFakeMixpanel({
+      now: () => now,
+      timingsOf: (task) => {
+        asked.push(task.ids[0]!);
+        const ms = task.ids[0] === 'slow' ? 1_000 : 10;
+        return { pendingMs: ms, stagingMs: ms, startedMs: ms };
+      },
+    });
+    const create = async (id: string) =>
+      (await (await call('POST', '/data-deletions/v3.0', { distinct_ids: [id], compliance_type: 'GDPR' })).json())
+        .results.task_id as string;
+    const [fast, slow] = [await create('fast'), await create('slow')];
+    const status = async (taskId: string) =>
+      (await (await call('GET', `/data-deletions/v3.0/${taskId}`)).json()).results.status;
+    now = 30;
+    expect([await status(fast), await status(slow)]).toEqual(['SUCCESS', 'PENDING']);
+    now = 3_000;
+    expect(await status(slow)).toBe('SUCCESS');
+    expect(asked).toEqual(['fast', 'slow']);
+  });
+
   it('answers 409 naming the running task, cancels with 204 until started and 405 after', async () => {
     let now = 0;
     fake = await startFakeMixpanel({ timings: { pendingMs: 10, stagingMs: 10, startedMs: 10 }, now: () => now });

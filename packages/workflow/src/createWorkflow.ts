@@ -51,6 +51,12 @@ export interface Signalled {
   signal?: AbortSignal | undefined;
 }
 
+export interface RunOptions extends Signalled {
+  wait?: boolean | undefined;
+  /** With `wait`: leave a job that only waits on polls due later than this, in ms (see `Workflow.run`). */
+  leaveIdleAfterMs?: number | undefined;
+}
+
 /** Jobs that finish: one object per project and ledger, every stage resumable. */
 export interface Workflow {
   /** Reads and plans the ids (nothing is sent); returns the job id. */
@@ -62,8 +68,13 @@ export interface Workflow {
    * cron): tasks whose poll keeps failing are skipped and listed.
    */
   poll(jobId: string, options?: Signalled): Promise<PassResult>;
-  /** Submits what is left and, with `wait`, polls until every task has ended. */
-  run(jobId: string, options?: Signalled & { wait?: boolean | undefined }): Promise<JobSummary>;
+  /**
+   * Submits what is left and, with `wait`, polls until every task has ended;
+   * with `leaveIdleAfterMs` too, only until nothing is left to submit or
+   * download and no poll is due within that long (the summary's `nextPollAt`
+   * says when to run it again): a worker does not hold a job for weeks.
+   */
+  run(jobId: string, options?: RunOptions): Promise<JobSummary>;
   /** Cancels a deletion; a job with nothing left to cancel is left as it is (`nothingToCancel`). */
   cancel(jobId: string, options?: Signalled): Promise<CancelJobResult>;
   summary(jobId: string): JobSummary;
@@ -108,12 +119,14 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
     createJob: (job, { signal } = {}) => ingestIds(ctx, job, signal),
     submit: async (jobId, { signal } = {}) => submitBatches(ctx, sendable(ctx, jobId), signal),
     poll: async (jobId, { signal } = {}) => pollOnce(ctx, sendable(ctx, jobId), signal),
-    async run(jobId, { signal, wait = false } = {}) {
+    async run(jobId, { signal, wait = false, leaveIdleAfterMs } = {}) {
       // Checked before either half starts: a watch must not poll another project while submitting fails.
       sendable(ctx, jobId);
+      let nextPollAt: number | undefined;
       if (!wait) await submitBatches(ctx, jobId, signal);
-      else await submitAndWatch(ctx, jobId, signal);
-      return summarizeJob(jobOf(ctx, jobId), requestsOf(ctx, jobId));
+      else nextPollAt = await submitAndWatch(ctx, jobId, signal, leaveIdleAfterMs);
+      const summary = summarizeJob(jobOf(ctx, jobId), requestsOf(ctx, jobId));
+      return nextPollAt === undefined ? summary : { ...summary, nextPollAt: new Date(nextPollAt).toISOString() };
     },
     cancel: async (jobId, { signal } = {}) => cancelJob(ctx, sendable(ctx, jobId), signal),
     summary: (jobId) => summarizeJob(jobOf(ctx, jobId), requestsOf(ctx, jobId)),
@@ -144,7 +157,12 @@ function sendable(ctx: JobContext, jobId: string): string {
  * other is stopped too (and awaited), so nothing keeps polling after the
  * run has failed.
  */
-async function submitAndWatch(ctx: JobContext, jobId: string, signal: AbortSignal | undefined): Promise<void> {
+async function submitAndWatch(
+  ctx: JobContext,
+  jobId: string,
+  signal: AbortSignal | undefined,
+  leaveIdleAfterMs: number | undefined,
+): Promise<number | undefined> {
   const limits = { deadlineAt: ctx.now() + ctx.options.watchDeadlineMs };
   const outcome = await withDownloads({ ...ctx, limits }, signal, async (run, both) => {
     const halves = new AbortController();
@@ -152,7 +170,7 @@ async function submitAndWatch(ctx: JobContext, jobId: string, signal: AbortSigna
     both.addEventListener('abort', forward, { once: true });
     let submitting = true;
     const submitted = submitBatches(run, jobId, halves.signal).finally(() => (submitting = false));
-    const watched = watchTasks(run, jobId, () => submitting, halves.signal);
+    const watched = watchTasks(run, jobId, () => submitting, halves.signal, leaveIdleAfterMs);
     try {
       const [, watchOutcome] = await Promise.all([submitted.catch(deadlineToOutcome), watched]);
       return watchOutcome;
@@ -165,6 +183,7 @@ async function submitAndWatch(ctx: JobContext, jobId: string, signal: AbortSigna
     }
   });
   if (outcome.state === 'deadline') throw WatchDeadlineError.from(jobId, ctx.options.watchDeadlineMs, outcome);
+  return outcome.state === 'idle' ? outcome.nextPollAt : undefined;
 }
 
 /** Submissions stopped by the deadline leave their batches waiting; the watch reports the deadline. */

@@ -1,6 +1,6 @@
 export type { CallLimits } from './callApi.js';
 export type { CancelJobResult } from './cancelJob.js';
-export type { Signalled, Workflow, WorkflowOptions } from './createWorkflow.js';
+export type { RunOptions, Signalled, Workflow, WorkflowOptions } from './createWorkflow.js';
 export { createWorkflow } from './createWorkflow.js';
 export { createWorkflowClient } from './createWorkflowClient.js';
 export { REQUEST_DEFAULTS, WORKFLOW_DEFAULTS } from './defaults.js';

@@ -57,6 +57,8 @@ export interface JobSummary {
   cancelledAt?: string;
   /** Every task ended (and every export fetched or failed) and no batch is waiting. */
   complete: boolean;
+  /** Set by a run that left the job idle (`leaveIdleAfterMs`): when its next poll is due (ISO 8601). */
+  nextPollAt?: string;
   state: JobStage;
   ids: { read: number; valid: number; duplicates: number; invalid: number; byOutcome: Record<string, number> };
   batches: { total: number; byPhase: Record<string, number>; resentAfterUnknown: number };

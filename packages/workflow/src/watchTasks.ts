@@ -10,14 +10,25 @@ import { pollTask } from './pollTasks.js';
 /** Longest sleep of the watch loop while submitting, in ms (or `pollMinDelayMs` if shorter), so tasks added by running submissions are picked up. */
 const WATCH_TICK_MS = 1_000;
 
-/** How a watch ended: everything done, or the deadline passed first (and what was seen by then). */
-export type WatchOutcome = { state: 'done' } | { state: 'deadline'; polls: number; outstanding: TaskRecord[] };
+/**
+ * How a watch ended: everything done; the deadline passed first (and what was
+ * seen by then); or left idle (`leaveIdleAfterMs`), its next poll due at `nextPollAt`.
+ */
+export type WatchOutcome =
+  | { state: 'done' }
+  | { state: 'deadline'; polls: number; outstanding: TaskRecord[] }
+  | { state: 'idle'; nextPollAt: number };
 
 /**
  * Polls until every task has ended, each on its own schedule (see
  * `nextPollDelayMs`), one poll at a time so that a waiting submission always
  * goes first; exports download beside the polls (`ctx.downloads`).
- * `submitting()` says whether more tasks may still appear. The deadline is
+ * `submitting()` says whether more tasks may still appear. With
+ * `leaveIdleAfterMs`, the watch returns once nothing is being submitted or
+ * downloaded and no poll is due within that long: a worker then lets the
+ * job go until its next poll instead of holding it for weeks. The schedule
+ * is the tasks' own (from their last poll in the ledger), so whoever takes
+ * the job up again continues it. The deadline is
  * `ctx.limits.deadlineAt`, which also bounds every retry. A task whose id
  * or answer is unusable is left out of this watch (and stays outstanding).
  * Returns an outcome rather than throwing; the public entry point decides.
@@ -27,12 +38,13 @@ export async function watchTasks(
   jobId: string,
   submitting: () => boolean,
   signal?: AbortSignal,
+  leaveIdleAfterMs = Number.POSITIVE_INFINITY,
 ): Promise<WatchOutcome> {
   const job = jobOf(ctx, jobId);
   const deadline = ctx.limits?.deadlineAt ?? Number.POSITIVE_INFINITY;
   const downloads = ctx.downloads;
   let polls = 0;
-  /** When each task is next due, in this process; a resumed job polls each task once first. */
+  /** When each task is next due: its last poll (or its submission) plus the schedule's wait. */
   const dueAt = new Map<string, number>();
   const leftOut = new Set<string>();
   const pollable = (t: TaskRecord) => isOutstanding(job, t) && !leftOut.has(t.taskId) && !downloads?.has(t.taskId);
@@ -48,13 +60,9 @@ export async function watchTasks(
     }
     if (now >= deadline) return { state: 'deadline', polls, outstanding: outstandingTasks(job) };
     for (const task of outstanding) {
-      if (!dueAt.has(task.taskId))
-        dueAt.set(
-          task.taskId,
-          task.lastPolledAt === undefined && task.polls === 0
-            ? task.since + nextPollDelayMs(0, job.kind, ctx.options, ctx.random)
-            : now,
-        );
+      if (dueAt.has(task.taskId)) continue;
+      const last = task.lastPolledAt ?? task.since;
+      dueAt.set(task.taskId, last + nextPollDelayMs(last - task.since, job.kind, ctx.options, ctx.random));
     }
     const next = outstanding.reduce<TaskRecord | undefined>(
       (a, t) => (a && dueAt.get(a.taskId)! <= dueAt.get(t.taskId)! ? a : t),
@@ -62,6 +70,8 @@ export async function watchTasks(
     );
     const tickMs = Math.min(WATCH_TICK_MS, ctx.options.pollMinDelayMs);
     const waitMs = next ? dueAt.get(next.taskId)! - now : tickMs;
+    if (waitMs > leaveIdleAfterMs && !submitting() && !downloads?.size)
+      return { state: 'idle', nextPollAt: dueAt.get(next!.taskId)! };
     if (waitMs > 0) {
       // While submitting, wake every tick for the tasks it adds. After that nothing new appears: sleep until the
       // next poll is due (hours, by default), or until a download ends (it may have failed, or freed a task).

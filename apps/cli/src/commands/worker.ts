@@ -98,7 +98,7 @@ export async function startWorkLoop(session: Session, settings: WorkSettings, si
             const held = await claim(jobId);
             if (!held) continue;
             const run = runJob(session, jobId, held, signal)
-              .then((retryInMs) => void (retryInMs !== undefined && notBefore.set(jobId, Date.now() + retryInMs)))
+              .then((after) => void (after === undefined ? notBefore.delete(jobId) : notBefore.set(jobId, after)))
               .finally(() => {
                 running.delete(jobId);
                 wake();
@@ -175,25 +175,35 @@ function candidates(session: Session, running: ReadonlyMap<string, unknown>, not
 }
 
 /**
- * Runs one job to its end while it is held. Resolves with how long to leave
- * it alone when it stopped on an error (Mixpanel refused: a minute; the
- * store failed: a second), undefined when it ended or was stopped.
+ * Runs one job while it is held: to its end, or until it only waits on
+ * polls due later than `leaveIdleAfterMs` (a deletion is polled every few
+ * hours for weeks: holding it would hold a lease and a slot of
+ * `concurrency` for nothing). Resolves with when to take it up again (epoch
+ * ms): its next poll; after Mixpanel refused (credentials, a wrong region)
+ * a minute; after the store failed a second. Undefined when it ended or was
+ * stopped.
  */
 async function runJob(session: Session, jobId: string, held: Held, signal: AbortSignal): Promise<number | undefined> {
   const both = AbortSignal.any([signal, held.lost]);
   try {
     await session.ledger.refresh();
     const job = session.ledger.state.jobs.get(jobId)!;
-    const summary = await session.workflowFor(job).run(jobId, { signal: both, wait: true });
+    const summary = await session
+      .workflowFor(job)
+      .run(jobId, { signal: both, wait: true, leaveIdleAfterMs: WORKER_DEFAULTS.leaveIdleAfterMs });
+    if (summary.nextPollAt !== undefined) return Date.parse(summary.nextPollAt);
     session.view.result({ type: 'summary', ...summary }, formatSummary(summary, session.view));
     return undefined;
   } catch (error) {
     if (signal.aborted) return undefined;
     const reason = held.lost.aborted ? (held.lost.reason as Error).message : (error as Error).message;
     session.view.error(errorCodeOf(error), `job ${jobId}: ${reason}`, { jobId });
-    return error instanceof MixpanelGdprError && !held.lost.aborted
-      ? WORKER_DEFAULTS.retryMs
-      : WORKER_DEFAULTS.storeRetryMs;
+    return (
+      Date.now() +
+      (error instanceof MixpanelGdprError && !held.lost.aborted
+        ? WORKER_DEFAULTS.retryMs
+        : WORKER_DEFAULTS.storeRetryMs)
+    );
   } finally {
     await held.release();
   }

@@ -7,6 +7,12 @@ export const WORKER_DEFAULTS = Object.freeze({
   leaseMs: 30_000,
   /** Longest sleep between two looks for work when no change is announced, in ms. */
   idleMs: 5_000,
+  /**
+   * A job whose next poll is further away than this is let go until then,
+   * in ms (its lease released, its slot freed): deletions are polled every
+   * few hours for weeks, and thousands of them are outstanding at once.
+   */
+  leaveIdleAfterMs: 60_000,
   /** A job whose run Mixpanel refused (credentials, a wrong region) is not taken again by this worker for this long, in ms. */
   retryMs: 60_000,
   /**
