@@ -25,6 +25,7 @@ export function fenceJobWork(record: LedgerRecord): string | undefined {
     case 'batch.rejected':
     case 'task.status':
     case 'task.missing':
+    case 'job.waiting':
     case 'export.downloaded':
     case 'export.failed':
       return jobLease(record.jobId);

@@ -62,7 +62,9 @@ export async function watchTasks(
     for (const task of outstanding) {
       if (dueAt.has(task.taskId)) continue;
       const last = task.lastPolledAt ?? task.since;
-      dueAt.set(task.taskId, last + nextPollDelayMs(last - task.since, job.kind, ctx.options, ctx.random));
+      // Polls that found no change are not recorded: the last run's `job.waiting` says when the next is due.
+      const due = last + nextPollDelayMs(last - task.since, job.kind, ctx.options, ctx.random);
+      dueAt.set(task.taskId, Math.max(due, job.nextPollAt ?? due));
     }
     const next = outstanding.reduce<TaskRecord | undefined>(
       (a, t) => (a && dueAt.get(a.taskId)! <= dueAt.get(t.taskId)! ? a : t),
@@ -70,8 +72,11 @@ export async function watchTasks(
     );
     const tickMs = Math.min(WATCH_TICK_MS, ctx.options.pollMinDelayMs);
     const waitMs = next ? dueAt.get(next.taskId)! - now : tickMs;
-    if (waitMs > leaveIdleAfterMs && !submitting() && !downloads?.size)
-      return { state: 'idle', nextPollAt: dueAt.get(next!.taskId)! };
+    if (waitMs > leaveIdleAfterMs && !submitting() && !downloads?.size) {
+      const nextPollAt = dueAt.get(next!.taskId)!;
+      await ctx.ledger.append({ type: 'job.waiting', jobId, at: now, nextPollAt });
+      return { state: 'idle', nextPollAt };
+    }
     if (waitMs > 0) {
       // While submitting, wake every tick for the tasks it adds. After that nothing new appears: sleep until the
       // next poll is due (hours, by default), or until a download ends (it may have failed, or freed a task).

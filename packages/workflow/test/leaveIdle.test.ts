@@ -33,12 +33,12 @@ async function simulated() {
     return done;
   };
   const polls = () => fake.requests.filter((r) => r.operation === 'getDeletionStatus').map((r) => r.at - T0);
-  return { clock, fake, workflow, drive, polls };
+  return { clock, fake, ledger, workflow, drive, polls };
 }
 
 describe('a run that leaves a job idle (leaveIdleAfterMs)', () => {
   it('returns once nothing is due soon, with the next poll, and runs taken up again keep the schedule', async () => {
-    const { clock, workflow, drive, polls } = await simulated();
+    const { clock, ledger, workflow, drive, polls } = await simulated();
     const first = workflow();
     const jobId = await first.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ['a', 'b'] });
     const options = { wait: true, leaveIdleAfterMs: 60_000 };
@@ -58,9 +58,17 @@ describe('a run that leaves a job idle (leaveIdleAfterMs)', () => {
         expect(summary.complete).toBe(true);
         break;
       }
+      if (runs === 2) {
+        // At 12 h the poll found STARTED again, which is not recorded: the ledger's last poll says 6 h. A second
+        // worker taking the job up an hour later finds the next poll in `job.waiting` (18 h) and does not poll.
+        await drive(clock.sleep(H));
+        const early = await drive(workflow().run(jobId, options));
+        expect([early.nextPollAt, polls()]).toEqual([new Date(T0 + 18 * H).toISOString(), [6 * H, 12 * H]]);
+      }
       await drive(clock.sleep(Date.parse(summary.nextPollAt) - clock.now()));
     }
     expect(polls()).toEqual([6 * H, 12 * H, 18 * H, 24 * H]);
+    expect(ledger.state.jobs.get(jobId)!.nextPollAt).toBe(T0 + 24 * H);
   });
 
   it('without it, one run watches to the end on the same schedule, sleeping between polls', async () => {

@@ -167,6 +167,8 @@ function candidates(session: Session, running: ReadonlyMap<string, unknown>, not
         j.ingested &&
         !running.has(j.jobId) &&
         (notBefore.get(j.jobId) ?? 0) <= now &&
+        // Let go with only polls left: nobody takes it up before its next poll (cheap, so checked first).
+        !(j.nextPollAt !== undefined && j.nextPollAt > now) &&
         session.projects.has(jobProject(j)) &&
         !session.workflow.summary(j.jobId).complete,
     )

@@ -111,6 +111,8 @@ export interface JobState extends Omit<RecordOf<'job.created'>, 'type' | 'at'> {
   /** Counts the records applied to it (see `RequestState.revision`). */
   revision: number;
   cancelledAt?: number;
+  /** When its next poll is due, as the last run that let it go recorded (`job.waiting`). */
+  nextPollAt?: number;
   ingested?: {
     read: number;
     valid: number;

@@ -100,6 +100,10 @@ export function applyRecord(state: LedgerState, record: LedgerRecord, stored: nu
       batch.error = record.type === 'batch.rejected' ? record.error : record.reason;
       return;
     }
+    case 'job.waiting':
+      job.nextPollAt = record.nextPollAt;
+      job.updatedAt = record.at;
+      return;
     case 'job.cancelled':
       job.cancelledAt = record.at;
       return;

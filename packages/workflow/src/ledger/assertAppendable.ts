@@ -95,6 +95,9 @@ export function assertAppendable(state: LedgerState, records: readonly LedgerRec
       case 'job.ingested':
       case 'job.cancelled':
         continue;
+      case 'job.waiting':
+        if (!Number.isFinite(record.nextPollAt)) refuse(`job.waiting of job ${jobId} has no valid nextPollAt`);
+        continue;
       case 'batch.planned':
         if (hasBatch(record.batchId)) refuse(`batch ${record.batchId} of job ${jobId} already exists`);
         batches.add(key(jobId, record.batchId));

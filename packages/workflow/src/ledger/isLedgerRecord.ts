@@ -14,6 +14,7 @@ const RECORD_TYPES: Record<LedgerRecordType, true> = {
   'batch.rejected': true,
   'batch.deferred': true,
   'job.cancelled': true,
+  'job.waiting': true,
   'task.status': true,
   'task.cancel': true,
   'task.missing': true,

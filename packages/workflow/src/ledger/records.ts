@@ -267,6 +267,12 @@ export type LedgerRecord =
   | (Base & { type: 'batch.rejected'; batchId: string; error: string; status: number })
   /** No more batches are sent; outstanding deletions were asked to cancel. */
   | (Base & { type: 'job.cancelled' })
+  /**
+   * A run let the job go with only polls left to make, the next one due at
+   * `nextPollAt` (epoch ms): no worker takes it up before then, so several
+   * workers do not each poll it on their own schedule.
+   */
+  | (Base & { type: 'job.waiting'; nextPollAt: number })
   | (Base & {
       type: 'task.status';
       taskId: string;
