@@ -53,7 +53,7 @@ const env = () => ({
 const pace = ['--rate', String(RATE), '--poll-min-ms', '500', '--poll-max-ms', '2000'];
 
 describe('several workers on one PostgreSQL', () => {
-  it('survive ten SIGKILLs: every id deleted once, no batch sent more than 1 + its unknowns, no 429', async () => {
+  it('survive ten SIGKILLs: every id deleted, twice only after a recorded unknown outcome, no 429', async () => {
     const random = seeded(SEED);
     // 200 requests of 250 ids in 10 files: 10 jobs of 3 batches, queued for the workers.
     for (let f = 0; f < FILES; f++) {
@@ -82,12 +82,23 @@ describe('several workers on one PostgreSQL', () => {
       killed.push(workers[victim]!.done);
       workers[victim] = start();
     }
-    // Until every request is done (the workers poll on), within a bound that says something is stuck.
-    const deadline = Date.now() + 180_000;
+    // Until every request is done (the workers poll on). Bounded by progress, not by the clock: on a loaded
+    // machine the workers are slow, not stuck. Stuck is a minute without a new task or a request closing.
+    let stalledSince = Date.now();
+    let lastProgress = '';
     for (;;) {
-      const listed = ndjson((await runCli(['--json', 'requests', '--open'], env())).stdout);
-      if (listed.filter((e) => e.type === 'request').length === 0) break;
-      expect(Date.now(), 'requests still open after 3 minutes').toBeLessThan(deadline);
+      const listed = await runCli(['--json', 'requests', '--open'], env());
+      const open = ndjson(listed.stdout).filter((e) => e.type === 'request').length;
+      if (listed.code === 0 && open === 0) break;
+      const progress = `${fake.tasks.size}/${listed.code}:${open}`;
+      if (progress !== lastProgress) [lastProgress, stalledSince] = [progress, Date.now()];
+      if (Date.now() > stalledSince + 60_000) {
+        for (const w of workers) w.child.kill('SIGTERM');
+        for (const run of await Promise.all(workers.map((w) => w.done)))
+          console.log(`chaos test: a worker exited ${run.code}; the end of its stderr:\n${run.stderr.slice(-3000)}`);
+        console.log(`chaos test: ${open} requests still open; at the fake: ${fake.tasks.size} tasks`);
+      }
+      expect(Date.now(), `no progress for a minute (${progress})`).toBeLessThan(stalledSince + 60_000);
       await new Promise((r) => setTimeout(r, 1_000));
     }
     for (const w of workers) w.child.kill('SIGTERM');
@@ -95,36 +106,44 @@ describe('several workers on one PostgreSQL', () => {
     for (const run of ended) expect(run.code, run.stderr).toBe(130);
     for (const run of await Promise.all(killed)) expect(run.code).toBeNull();
 
-    // Every id in exactly one SUCCESS deletion at the fake.
+    // No batch was sent more often than once plus its recorded unknown outcomes.
+    const ledger = await PostgresLedger.open(db.url);
+    const sends = new Map<string, number>();
+    const unknowns = new Map<string, number>();
+    /** The batches holding each id, as planned. */
+    const batchesOf = new Map<string, string[]>();
+    try {
+      for await (const r of ledger.history() as AsyncIterable<LedgerRecord>) {
+        const key = 'batchId' in r ? `${r.jobId}/${r.batchId}` : '';
+        if (r.type === 'batch.sending') sends.set(key, (sends.get(key) ?? 0) + 1);
+        if (r.type === 'batch.unknown') unknowns.set(key, (unknowns.get(key) ?? 0) + 1);
+        if (r.type === 'batch.planned') for (const id of r.ids) batchesOf.set(id, [...(batchesOf.get(id) ?? []), key]);
+      }
+    } finally {
+      await ledger.close();
+    }
+    for (const [batch, n] of sends) expect(n, batch).toBeLessThanOrEqual(1 + (unknowns.get(batch) ?? 0));
+
+    // Every id deleted at the fake. Once, unless its batch was resent after an unknown outcome and the resend came
+    // after the first task had ended (on a loaded machine a takeover can take longer than a task): then the resend
+    // is recorded, and deleting twice is harmless.
     const seen = new Map<string, number>();
     for (const task of fake.tasks.values()) {
       if (task.kind !== 'deletion') continue;
       for (const id of task.ids) seen.set(id, (seen.get(id) ?? 0) + 1);
     }
     expect(seen.size).toBe(REQUESTS * IDS_PER_REQUEST);
-    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+    const twice = [...seen].filter(([, n]) => n > 1);
+    for (const [id, n] of twice) {
+      const resends = (batchesOf.get(id) ?? []).reduce((sum, b) => sum + (unknowns.get(b) ?? 0), 0);
+      expect(n - 1, `id ${id} deleted ${n} times`).toBeLessThanOrEqual(resends);
+    }
     // The pace held across workers, restarts included.
     expect(fake.requests.filter((r) => r.status === 429 || r.fault === 'rate-limit')).toEqual([]);
-
-    // No batch was sent more often than once plus its recorded unknown outcomes.
-    const ledger = await PostgresLedger.open(db.url);
-    try {
-      const sends = new Map<string, number>();
-      const unknowns = new Map<string, number>();
-      for await (const r of ledger.history() as AsyncIterable<LedgerRecord>) {
-        if (r.type === 'batch.sending')
-          sends.set(`${r.jobId}/${r.batchId}`, (sends.get(`${r.jobId}/${r.batchId}`) ?? 0) + 1);
-        if (r.type === 'batch.unknown')
-          unknowns.set(`${r.jobId}/${r.batchId}`, (unknowns.get(`${r.jobId}/${r.batchId}`) ?? 0) + 1);
-      }
-      for (const [batch, n] of sends) expect(n, batch).toBeLessThanOrEqual(1 + (unknowns.get(batch) ?? 0));
-      const resent = [...sends.values()].filter((n) => n > 1).length;
-      console.log(
-        `chaos: 10 kills, ${sends.size} batches, ${[...unknowns.values()].reduce((a, b) => a + b, 0)} unknown outcomes, ${resent} resent, ${fake.requests.length} requests at the fake, 0 × 429`,
-      );
-    } finally {
-      await ledger.close();
-    }
+    const resent = [...sends.values()].filter((n) => n > 1).length;
+    console.log(
+      `chaos: 10 kills, ${sends.size} batches, ${[...unknowns.values()].reduce((a, b) => a + b, 0)} unknown outcomes, ${resent} resent, ${twice.length} ids deleted twice (each after a recorded unknown), ${fake.requests.length} requests at the fake, 0 × 429`,
+    );
     // No lease outlives its timeout: workers released theirs, a killed one's expire.
     const pool = db.pool();
     const { rows } = await pool.query<{ stuck: number }>(
@@ -132,7 +151,7 @@ describe('several workers on one PostgreSQL', () => {
       [LEASE_MS / 1000],
     );
     expect(rows[0]!.stuck).toBe(0);
-  });
+  }, 600_000); // bounded by progress above
 });
 
 describe('a PostgreSQL restart', () => {
