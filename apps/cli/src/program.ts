@@ -193,7 +193,7 @@ export function buildProgram(
   program
     .command('watch [job]')
     .description(
-      'Send any batches JOB (default: every unfinished job) has not sent yet, then poll until every task has ended, downloading exports.',
+      'Send any batches JOB (default: every unfinished job) has not sent yet, then poll until every task has ended, downloading exports. Each task is polled on its schedule, continued from its last poll (a deletion every 6 h by default: see --poll-max-ms); `status` polls every unfinished task once, now.',
     )
     .addHelpText('after', '\nExamples:\n  $ mixpanel-gdpr watch job-20261129-101500-a1b2c3')
     .action((job?: string) =>
