@@ -26,9 +26,10 @@ export type WatchOutcome =
  * `submitting()` says whether more tasks may still appear. With
  * `leaveIdleAfterMs`, the watch returns once nothing is being submitted or
  * downloaded and no poll is due within that long: a worker then lets the
- * job go until its next poll instead of holding it for weeks. The schedule
- * is the tasks' own (from their last poll in the ledger), so whoever takes
- * the job up again continues it. The deadline is
+ * job go until its next poll instead of holding it for weeks, and records
+ * when that is (`job.waiting`). The schedule is the tasks' own (their last
+ * recorded poll, and that record), so whoever takes the job up again
+ * continues it. The deadline is
  * `ctx.limits.deadlineAt`, which also bounds every retry. A task whose id
  * or answer is unusable is left out of this watch (and stays outstanding).
  * Returns an outcome rather than throwing; the public entry point decides.

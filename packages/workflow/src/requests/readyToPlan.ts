@@ -16,10 +16,11 @@ export interface ReadyToPlan {
  * with others into full batches: a deletion task costs the same request,
  * and the same polls for weeks, for 1 id or 1,999. All those waiting are
  * planned together once the first has waited `windowMs`, or at once when
- * they fill a deletion batch or one of them is at risk (deadline pressure). Requests a run recorded and did not
- * plan (it stopped) are planned once the window has passed. Undefined when
- * nothing is due. `settled` remembers requests with every job they need, so
- * a pass over 100,000 requests only looks at the new ones closely.
+ * they fill a deletion batch or one of them is at risk (deadline
+ * pressure). Requests a run recorded and did not plan (it stopped) are
+ * planned once the window has passed. Undefined when nothing is due.
+ * `settled` remembers requests with every job they need, so a pass over
+ * 100,000 requests only looks at the new ones closely.
  */
 export function readyToPlan(
   state: LedgerState,
