@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 
 export const BIN = new URL('../dist/bin.js', import.meta.url).pathname;
 export const SECRETS = { oauth: 'e2e-OAUTH-secret-123', project: 'e2e-PROJECT-secret-456' };
@@ -12,6 +13,21 @@ export interface CliRun {
 /** Every byte any run printed, to check at the end that no secret ever appeared. */
 export const allOutput: string[] = [];
 
+/** Every CLI process started and not yet ended. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Kills what a test left running (`test/setup/stopStartedClis.ts` calls it after each file): a test that
+ * timed out never reached its own cleanup, and its workers would otherwise run on after the suite.
+ */
+export async function stopStartedClis(): Promise<void> {
+  const left = [...running];
+  for (const child of left) child.kill('SIGKILL');
+  await Promise.all(
+    left.map((child) => (child.exitCode !== null || child.signalCode !== null ? undefined : once(child, 'close'))),
+  );
+}
+
 export function startCli(
   args: string[],
   env: Record<string, string | undefined> = {},
@@ -21,6 +37,7 @@ export function startCli(
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  running.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -28,6 +45,7 @@ export function startCli(
   child.stdin!.end(input ?? '');
   const done = new Promise<CliRun>((resolve) =>
     child.once('close', (code) => {
+      running.delete(child);
       allOutput.push(stdout, stderr);
       resolve({ code, stdout, stderr });
     }),
