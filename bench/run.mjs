@@ -12,9 +12,11 @@ import { endToEnd } from './endToEnd.mjs';
 import { fileStore } from './fileStore.mjs';
 import { ingestion } from './ingestion.mjs';
 import { polling } from './polling.mjs';
+import { postgresStore } from './postgresStore.mjs';
 import { rateLimit } from './rateLimit.mjs';
 import { size } from './size.mjs';
 import { fmt } from './stats.mjs';
+import { workers } from './workers.mjs';
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.indexOf('--only');
@@ -27,7 +29,9 @@ const benches = [
   ['5', size],
   ['6', coldStart],
   ['7', endToEnd],
+  ['9', workers],
   ['10', fileStore],
+  ['10', postgresStore],
   ['12', dashboard],
 ];
 
