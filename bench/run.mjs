@@ -13,9 +13,11 @@ import { fileStore } from './fileStore.mjs';
 import { ingestion } from './ingestion.mjs';
 import { month } from './month.mjs';
 import { polling } from './polling.mjs';
+import { postgresStore } from './postgresStore.mjs';
 import { rateLimit } from './rateLimit.mjs';
 import { size } from './size.mjs';
 import { fmt } from './stats.mjs';
+import { workers } from './workers.mjs';
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.indexOf('--only');
@@ -29,7 +31,9 @@ const benches = [
   ['6', coldStart],
   ['7', endToEnd],
   ['8', month],
+  ['9', workers],
   ['10', fileStore],
+  ['10', postgresStore],
   ['12', dashboard],
 ];
 
