@@ -24,6 +24,7 @@ export function fenceJobWork(record: LedgerRecord): string | undefined {
     case 'batch.deferred':
     case 'batch.rejected':
     case 'task.status':
+    case 'task.polled':
     case 'task.missing':
     case 'job.waiting':
     case 'export.downloaded':

@@ -39,6 +39,9 @@ export async function pollTask(ctx: JobContext, job: JobState, task: TaskRecord,
       status: status.status,
       rawStatus: status.rawStatus,
     });
+  } else {
+    // Unchanged, recorded all the same: the next watcher's schedule starts from this poll (see `task.polled`).
+    await ctx.ledger.append({ type: 'task.polled', jobId: job.jobId, at: ctx.now(), taskId: task.taskId });
   }
   if (isOutstanding(job, task) && task.status === 'SUCCESS')
     await fetchExport(ctx, job, task, (status as { downloadUrl?: string }).downloadUrl, signal);

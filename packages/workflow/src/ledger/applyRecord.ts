@@ -127,6 +127,12 @@ export function applyRecord(state: LedgerState, record: LedgerRecord, stored: nu
       task.updatedAt = record.at;
       return;
     }
+    case 'task.polled': {
+      const task = taskOf(job, record.taskId);
+      task.polls++;
+      task.lastPolledAt = record.at;
+      return;
+    }
     case 'task.cancel': {
       const task = taskOf(job, record.taskId);
       task.cancel = { cancelled: record.cancelled, reason: record.reason, at: record.at };

@@ -103,6 +103,7 @@ export function assertAppendable(state: LedgerState, records: readonly LedgerRec
         batches.add(key(jobId, record.batchId));
         continue;
       case 'task.status':
+      case 'task.polled':
       case 'task.cancel':
       case 'task.missing':
       case 'export.downloaded':

@@ -16,6 +16,7 @@ const RECORD_TYPES: Record<LedgerRecordType, true> = {
   'job.cancelled': true,
   'job.waiting': true,
   'task.status': true,
+  'task.polled': true,
   'task.cancel': true,
   'task.missing': true,
   'export.downloaded': true,

@@ -280,6 +280,12 @@ export type LedgerRecord =
       rawStatus: string;
       mixpanel?: MixpanelTaskFields;
     })
+  /**
+   * A poll that found the status unchanged. Recorded so that whoever watches
+   * the task next (another worker, a later run) continues its schedule from
+   * this poll rather than from its last change.
+   */
+  | (Base & { type: 'task.polled'; taskId: string })
   | (Base & { type: 'task.cancel'; taskId: string; cancelled: boolean; reason?: string })
   /**
    * A status poll answered 404. `witnessed`: another task of the same project
