@@ -11,6 +11,7 @@ import { dashboard } from './dashboard.mjs';
 import { endToEnd } from './endToEnd.mjs';
 import { fileStore } from './fileStore.mjs';
 import { ingestion } from './ingestion.mjs';
+import { intake } from './intake.mjs';
 import { polling } from './polling.mjs';
 import { rateLimit } from './rateLimit.mjs';
 import { size } from './size.mjs';
@@ -28,6 +29,7 @@ const benches = [
   ['6', coldStart],
   ['7', endToEnd],
   ['10', fileStore],
+  ['11', intake],
   ['12', dashboard],
 ];
 
