@@ -21,9 +21,13 @@ async function load(service, { rate, seconds, tickets }) {
   const args = tickets
     ? [`${service.url}/v1/requests`, service.key, rate, seconds, tickets]
     : [`${service.url}/healthz`, service.key, rate, seconds];
+  const cpuBefore = process.cpuUsage();
   const { stdout } = await run(process.execPath, [client, ...args.map(String)], { maxBuffer: 1 << 20 });
   const result = JSON.parse(stdout);
   await service.settled();
+  // The service's own CPU per call (this process: user and system), steadier than latency on a shared machine.
+  const cpu = process.cpuUsage(cpuBefore);
+  result.cpuUsPerCall = (cpu.user + cpu.system) / result.total;
   // Every call counts: an error or a non-2xx answer is a failed create, not a slow one.
   result.failed = result.non2xx + result.errors;
   return result;
@@ -101,6 +105,8 @@ export async function intake({ quick }) {
   const failed = creates.reduce((sum, r) => sum + r.failed, 0);
   const healthP99 = summarize(healths.map((r) => r.p99)).median;
   const healthRate = summarize(healths.map((r) => r.perSecond)).median;
+  const cpuPerCreate = summarize(creates.map((r) => r.cpuUsPerCall)).median;
+  const cpuPerHealth = summarize(healths.map((r) => r.cpuUsPerCall)).median;
   const store = given ? 'PostgreSQL at DATABASE_URL' : 'a throwaway PostgreSQL';
   const load_ = `${rate.toLocaleString('en-US')}/s offered, open loop, from a second process, ${runs} × ${seconds} s`;
   return [
@@ -117,7 +123,7 @@ export async function intake({ quick }) {
     },
     {
       id: '11',
-      what: `create one-id requests, p99 ms at that rate (p50 ${p50.toFixed(1)} ms)`,
+      what: `create one-id requests, p99 ms at that rate (p50 ${p50.toFixed(1)} ms; service CPU ${Math.round(cpuPerCreate)} µs a create, ${Math.round(cpuPerHealth)} µs a health check)`,
       value: p99,
       unit: 'ms',
       baseline: ['GET /healthz p99', healthP99],
