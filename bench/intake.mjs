@@ -1,9 +1,10 @@
 // 11 (intake). Creating one-id requests through `POST /v1/requests` under load: the service (real HTTP on
 // loopback, in this process) over the PostgreSQL store (a throwaway server, or DATABASE_URL), an open-loop load at
-// a fixed rate from a second process (bench/intakeClient.mjs: why not autocannon), every body distinct (ticket,
-// id, Idempotency-Key). The baseline is
-// `GET /healthz` at the same rate against the same service in the same run: the floor of HTTP, fastify and the
-// load generator on this (shared, noisy) machine, so the ratio is what filing a request adds.
+// a fixed rate from a second process (bench/intakeClient.mjs says why not autocannon), every body distinct (ticket,
+// id, Idempotency-Key, receivedAt spread over 25 days). The baseline is `GET /healthz` at the same rate against the
+// same service in the same run: the floor of HTTP, fastify and the load generator on this (shared, noisy)
+// machine, so the ratio is what filing a request adds. The file store is no baseline: it fsyncs each append
+// under a file lock, one at a time, so it measures that store, not the cost of PostgreSQL.
 import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
