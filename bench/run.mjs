@@ -11,6 +11,7 @@ import { dashboard } from './dashboard.mjs';
 import { endToEnd } from './endToEnd.mjs';
 import { fileStore } from './fileStore.mjs';
 import { ingestion } from './ingestion.mjs';
+import { intake } from './intake.mjs';
 import { month } from './month.mjs';
 import { polling } from './polling.mjs';
 import { postgresStore } from './postgresStore.mjs';
@@ -34,6 +35,7 @@ const benches = [
   ['9', workers],
   ['10', fileStore],
   ['10', postgresStore],
+  ['11', intake],
   ['12', dashboard],
 ];
 

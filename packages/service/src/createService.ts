@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { ValidationError } from '@mixpanel-gdpr/client';
 import type { KeyScope, KeyState, Ledger, RequestDesk } from '@mixpanel-gdpr/workflow';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -6,6 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import { parse as parseCookies } from 'cookie';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
+import helmet from 'helmet';
 import { findApiKey, keyIdOf } from './apiKeys.js';
 import { assertCallbackUrl } from './callbacks/assertCallbackUrl.js';
 import type { CallbackUrlPolicy } from './callbacks/CallbackUrlPolicy.js';
@@ -187,13 +187,17 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   app.addHook('onSend', async (_req, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
-  await app.register(helmet, {
+  // Built once (the policy parsed once), then applied to every answer before anything else may send it.
+  const securityHeaders = helmet({
     contentSecurityPolicy: CONTENT_SECURITY_POLICY,
     // The service is reached at one origin; nothing of it is embedded elsewhere.
     crossOriginResourcePolicy: { policy: 'same-origin' },
     // HSTS is the TLS proxy's to send: over loopback http it means nothing.
     strictTransportSecurity: false,
   });
+  app.addHook('onRequest', (req, reply, done) =>
+    securityHeaders(req.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
+  );
   if (options.dashboardRoot !== undefined) await serveDashboard(app, options.dashboardRoot);
   // A DELETE (sign-out) may come with a JSON content type and no body, as fetch wrappers send it: no body, not
   // an error. Anything else goes through fastify's own parser (with its prototype-poisoning guard).

@@ -5,6 +5,7 @@ import {
   batchIdsOf,
   emptyLedgerState,
   type Ledger,
+  LedgerConflictError,
   type LedgerRecord,
   type LedgerState,
 } from '@mixpanel-gdpr/workflow';
@@ -13,9 +14,25 @@ import { type ChangeListener, EventsListener } from './EventsListener.js';
 import { LeaseLostError } from './LeaseLostError.js';
 import { migrate } from './migrate.js';
 import { readEvents, type StoredEvent } from './readEvents.js';
-import { recordsForJsonb } from './recordsForJsonb.js';
+import { type JsonbRecords, recordsForJsonb } from './recordsForJsonb.js';
 import { sql } from './sql.js';
 import { withTransaction } from './withTransaction.js';
+
+/** An append waiting for its group commit. */
+interface PendingAppend {
+  stored: JsonbRecords;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Bounds of one group commit: its records are one JSON parameter of one
+ * INSERT (as `copyLedger`'s batches), and each append of a group is checked
+ * against those before it (quadratic in the group's records).
+ */
+const GROUP_MAX_APPENDS = 256;
+const GROUP_MAX_RECORDS = 1000;
+const GROUP_MAX_CHARS = 8 * 1024 * 1024;
 
 export interface PostgresLedgerOptions {
   /** Checked while migrating and replaying. */
@@ -53,6 +70,14 @@ export class PostgresLedger implements Ledger {
   /** Appends and refreshes run one at a time: `state` follows seq order. */
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /** Appends waiting for the next group commit, in call order. */
+  #pending: PendingAppend[] = [];
+  /** A group commit is in the queue and has not started: appends join it. */
+  #flushQueued = false;
+  /** A group commit holds the events lock and has applied every event committed before it took it. */
+  #readUnderLock = false;
+  /** A refresh in the queue that has not started: refreshes join it. */
+  #queuedRefresh: Promise<number> | undefined;
   /** Set when applying a stored event failed: `state` no longer matches the log. */
   #broken: string | undefined;
   readonly #listener: EventsListener;
@@ -117,30 +142,34 @@ export class PostgresLedger implements Ledger {
    * `recordsForJsonb`), and `state` gets the record as stored.
    */
   append(...records: LedgerRecord[]): Promise<void> {
-    return this.#enqueue(async () => {
-      if (records.length === 0) return;
-      const stored = recordsForJsonb(records);
-      const seqs = await withTransaction(this.pool, async (client) => {
-        await client.query(sql.lockEvents);
-        if (this.fence) await checkFence(client, this.fence, stored.records);
-        // Under the lock nobody else commits: these are all the events before ours, committed
-        // already, so applied as they are read (whether ours then commit or not).
-        for await (const event of readEvents(client, this.#lastSeq)) this.#applyAll([event]);
-        // Another worker may have recorded the same ticket, or extended the same request, first.
-        assertAppendable(this.state, stored.records);
-        // Each record's own seq (the ids of a batch are read back by it), in record order.
-        const { rows } = await client.query<{ seqs: string[] }>(sql.appendEvents, [stored.json]);
-        const seqs = rows[0]!.seqs.map(Number);
-        await client.query(sql.notifyEvents, [String(seqs.at(-1))]);
-        return seqs;
-      });
-      this.#applyAll(stored.records.map((record, i) => ({ seq: seqs[i]!, record })));
+    if (records.length === 0) return this.#enqueue(async () => {});
+    if (this.#closed) return Promise.reject(new Error('the PostgreSQL ledger is closed'));
+    let stored: JsonbRecords;
+    try {
+      stored = recordsForJsonb(records);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.push({ stored, resolve, reject });
+      if (!this.#flushQueued) this.#queueFlush();
     });
   }
 
   /** Applies the events other processes appended since the last one seen; resolves with how many. */
   refresh(signal?: AbortSignal): Promise<number> {
-    return this.#enqueue(() => this.#catchUp(signal));
+    // Every call the service answers starts with one: those waiting for their turn share one read, which starts
+    // after each of them was asked, so each still sees everything committed before it asked.
+    // While a group commit of this ledger holds the events lock, having read the log under it, no other process
+    // can commit an append: everything committed before this call is in `state` already.
+    if (signal === undefined && this.#readUnderLock && !this.#closed) return Promise.resolve(0);
+    if (signal === undefined && this.#queuedRefresh) return this.#queuedRefresh;
+    const refreshed: Promise<number> = this.#enqueue(() => {
+      if (this.#queuedRefresh === refreshed) this.#queuedRefresh = undefined;
+      return this.#catchUp(signal);
+    });
+    if (signal === undefined) this.#queuedRefresh = refreshed;
+    return refreshed;
   }
 
   /**
@@ -172,6 +201,121 @@ export class PostgresLedger implements Ledger {
     await this.#queue.catch(() => {});
     await this.#listener.close();
     if (this.ownsPool) await this.pool.end();
+  }
+
+  #queueFlush(): void {
+    this.#flushQueued = true;
+    this.#queue = this.#queue.then(() => this.#flush()).catch(() => {});
+  }
+
+  /**
+   * A group commit: the appends made while the one before was committing
+   * go to the database in one transaction (one lock, one insert, one
+   * notify, one commit and its flush to disk), each answered once that
+   * commit succeeded. Each is judged as if alone and in turn: one refused
+   * (a ticket recorded meanwhile, a lease lost) is refused alone, and one
+   * that conflicts with an earlier one of the group waits for the next
+   * group, where that one is in `state` and the verdict is the same as in
+   * a transaction of its own.
+   */
+  async #flush(): Promise<void> {
+    this.#flushQueued = false;
+    let records = 0;
+    let chars = 0;
+    let taken = 0;
+    while (taken < this.#pending.length && taken < GROUP_MAX_APPENDS) {
+      const { stored } = this.#pending[taken]!;
+      if (
+        taken > 0 &&
+        (records + stored.records.length > GROUP_MAX_RECORDS || chars + stored.json.length > GROUP_MAX_CHARS)
+      )
+        break;
+      records += stored.records.length;
+      chars += stored.json.length;
+      taken++;
+    }
+    const group = this.#pending.splice(0, taken);
+    if (this.#pending.length && !this.#flushQueued) this.#queueFlush();
+    try {
+      await this.#commitGroup(group);
+    } catch (error) {
+      // The database refused the whole transaction (a record it cannot take, the connection gone): each append
+      // again in one of its own, so each gets its own answer, as when each had its own transaction.
+      if (group.length === 1) group[0]!.reject(error);
+      else for (const append of group) await this.#commitGroup([append]).catch(append.reject);
+    }
+  }
+
+  /** One transaction for `group`; rejects (answering none) when the database refuses it. */
+  async #commitGroup(group: PendingAppend[]): Promise<void> {
+    if (this.#broken) throw new Error(`the PostgreSQL ledger is unusable: ${this.#broken}; open it again`);
+    const accepted: PendingAppend[] = [];
+    const refused: Array<[PendingAppend, unknown]> = [];
+    const deferred: PendingAppend[] = [];
+    const seqs = await withTransaction(this.pool, async (client) => {
+      accepted.length = refused.length = deferred.length = 0;
+      await client.query(sql.lockEvents);
+      // Under the lock nobody else commits: these are all the events before ours, committed
+      // already, so applied as they are read (whether ours then commit or not).
+      for await (const event of readEvents(client, this.#lastSeq)) this.#applyAll([event]);
+      this.#readUnderLock = true;
+      const lost = this.fence ? await lostLeases(client, this.fence, group) : new Map<PendingAppend, LeaseLostError>();
+      // Usually every append fits after the ones before it: one pass over the group's records.
+      if (lost.size === 0 && fitsAfterState(this.state, group)) accepted.push(...group);
+      else {
+        const records: LedgerRecord[] = [];
+        for (const append of group) {
+          const leaseLost = lost.get(append);
+          if (leaseLost) {
+            // The database's verdict on its leases, whatever else the group holds.
+            refused.push([append, leaseLost]);
+            continue;
+          }
+          try {
+            // Another worker may have recorded the same ticket, or extended the same request, first.
+            assertAppendable(
+              this.state,
+              records.length ? [...records, ...append.stored.records] : append.stored.records,
+            );
+          } catch (error) {
+            if (!(error instanceof LedgerConflictError)) throw error;
+            // With nothing accepted before it, `state` is what it would be alone: refused now. Otherwise it may
+            // conflict with one before it only: judged again in the next group, that one in `state` by then.
+            if (accepted.length === 0) refused.push([append, error]);
+            else deferred.push(append);
+            continue;
+          }
+          accepted.push(append);
+          records.push(...append.stored.records);
+        }
+      }
+      if (accepted.length === 0) return [];
+      const json =
+        accepted.length === 1
+          ? accepted[0]!.stored.json
+          : `[${accepted.map((a) => a.stored.json.slice(1, -1)).join(',')}]`;
+      // Each record's own seq (the ids of a batch are read back by it), in record order.
+      const { rows } = await client.query<{ seqs: string[] }>(sql.appendEvents, [json]);
+      const seqs = rows[0]!.seqs.map(Number);
+      await client.query(sql.notifyEvents, [String(seqs.at(-1))]);
+      return seqs;
+    }).finally(() => {
+      this.#readUnderLock = false;
+    });
+    if (deferred.length) {
+      this.#pending.unshift(...deferred);
+      if (!this.#flushQueued) this.#queueFlush();
+    }
+    for (const [append, error] of refused) append.reject(error);
+    let i = 0;
+    try {
+      for (const append of accepted)
+        this.#applyAll(append.stored.records.map((record) => ({ seq: seqs[i++]!, record })));
+    } catch (error) {
+      for (const append of accepted) append.reject(error);
+      return;
+    }
+    for (const append of accepted) append.resolve();
   }
 
   #enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -207,27 +351,58 @@ export class PostgresLedger implements Ledger {
   }
 }
 
-/** Throws a `LeaseLostError` for the first lease `records` need that `fence.owner` does not hold, live. */
-async function checkFence(client: pg.ClientBase, fence: Fence, records: readonly LedgerRecord[]): Promise<void> {
-  const needed = new Set<string>();
-  for (const record of records) {
-    const resource = fence.resourceOf(record);
-    if (resource !== undefined) needed.add(resource);
+/** Whether the group's records, in order, may follow `state` (see `assertAppendable`). */
+function fitsAfterState(state: LedgerState, group: readonly PendingAppend[]): boolean {
+  try {
+    assertAppendable(state, group.length === 1 ? group[0]!.stored.records : group.flatMap((a) => a.stored.records));
+    return true;
+  } catch (error) {
+    if (error instanceof LedgerConflictError) return false;
+    throw error;
   }
-  if (needed.size === 0) return;
-  const resources = [...needed].sort();
+}
+
+/**
+ * The appends of `group` whose records need a lease `fence.owner` does not
+ * hold, live, each with a `LeaseLostError` for the first such lease (in
+ * name order). One query for the group; the leases found are locked (FOR
+ * SHARE) until the transaction ends.
+ */
+async function lostLeases(
+  client: pg.ClientBase,
+  fence: Fence,
+  group: readonly PendingAppend[],
+): Promise<Map<PendingAppend, LeaseLostError>> {
+  const lost = new Map<PendingAppend, LeaseLostError>();
+  const neededBy = group.map((append) => {
+    const needed = new Set<string>();
+    for (const record of append.stored.records) {
+      const resource = fence.resourceOf(record);
+      if (resource !== undefined) needed.add(resource);
+    }
+    return [...needed].sort();
+  });
+  const resources = [...new Set(neededBy.flat())].sort();
+  if (resources.length === 0) return lost;
   const { rows } = await client.query<{ resource: string; owner: string; live: boolean; expires_us: string }>(
     sql.fenceLeases,
     [resources],
   );
-  for (const resource of resources) {
-    const row = rows.find((r) => r.resource === resource);
-    if (!row || row.owner !== fence.owner || !row.live)
-      throw new LeaseLostError(
-        resource,
-        fence.owner,
-        row?.owner,
-        row === undefined ? undefined : Number(row.expires_us) / 1000,
-      );
-  }
+  for (const [i, append] of group.entries())
+    for (const resource of neededBy[i]!) {
+      const row = rows.find((r) => r.resource === resource);
+      if (!row || row.owner !== fence.owner || !row.live) {
+        lost.set(
+          append,
+          new LeaseLostError(
+            resource,
+            fence.owner,
+            row?.owner,
+            row === undefined ? undefined : Number(row.expires_us) / 1000,
+          ),
+        );
+        break;
+      }
+    }
+  return lost;
 }

@@ -22,6 +22,27 @@ const offsetAt = (epochMs: number, timeZone: string) => wallClockMs(epochMs, tim
  * max(stretch start, midnight - o), if that is still inside the stretch.
  */
 export function firstInstantOfDay(dayNumber: number, timeZone: string): number {
+  const key = `${timeZone} ${dayNumber}`;
+  const known = days.get(key);
+  if (known !== undefined) return known;
+  const first = searchFirstInstant(dayNumber, timeZone);
+  if (days.size >= DAYS_MAX) days.delete(days.keys().next().value!);
+  days.set(key, first);
+  return first;
+}
+
+/**
+ * Days already found, by zone and day. The search converts about twenty
+ * instants through Intl (some 100 µs a day); every request received takes
+ * two (its due date and its extended one), and requests received on one
+ * day share them. A day's first instant never changes in a process (its
+ * tzdb is fixed), so nothing here goes stale. Oldest out first: 4,096 days
+ * are eleven years of due dates in one zone.
+ */
+const days = new Map<string, number>();
+const DAYS_MAX = 4_096;
+
+function searchFirstInstant(dayNumber: number, timeZone: string): number {
   const midnight = dayNumber * DAY_MS;
   let start = midnight - BEFORE_MS;
   let offset = offsetAt(start, timeZone);
