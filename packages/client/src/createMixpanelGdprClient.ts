@@ -1,7 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { ClientPaths } from './clientPaths.js';
 import { createAuthMiddleware } from './createAuthMiddleware.js';
-import { createRetryingFetch, createSender } from './createRetryingFetch.js';
+import { createRetryingFetch } from './createRetryingFetch.js';
 import type { RequestSummary } from './errors.js';
 import { fromResponse } from './fromResponse.js';
 import {
@@ -65,8 +65,16 @@ const decoder = new TextDecoder();
 export function createMixpanelGdprClient(options: ClientOptions): MixpanelGdprClient {
   const o = resolveOptions(options);
   const redact = createRedactor([o.oauthToken, o.projectToken]);
-  const send = createSender(o, redact);
-  const raw = createClient<ClientPaths>({ baseUrl: o.baseUrl, fetch: createRetryingFetch(send) });
+  const send = createRetryingFetch(o, redact);
+  const raw = createClient<ClientPaths>({
+    baseUrl: o.baseUrl,
+    // openapi-fetch hands over a Request (and no init: no requestInitExt is set here), and reads the body from a
+    // copy of the response: status, status text and headers as they came.
+    fetch: (async (request: Request) => {
+      const { response, body } = await send(request);
+      return new Response(body, response);
+    }) as typeof fetch,
+  });
   raw.use(createAuthMiddleware(o));
   // The methods below build their own requests, credentials included (for the API's own origin only, with task
   // ids checked first), and read the body as the sender read it: through openapi-fetch and the middleware,
@@ -97,12 +105,8 @@ export function createMixpanelGdprClient(options: ClientOptions): MixpanelGdprCl
       }),
     );
     const { status } = response;
-    // Read as openapi-fetch reads it: nothing for a 204 or an empty length; an error's body parsed if it is JSON.
-    const empty =
-      status === 204 ||
-      (response.headers.get('content-length') === '0' &&
-        !response.headers.get('transfer-encoding')?.includes('chunked'));
-    const text = empty ? undefined : body ? decoder.decode(body) : '';
+    // No body (a 204, an oversized error's) is undefined, as openapi-fetch has it; an error's body is parsed if it is JSON.
+    const text = body?.length ? decoder.decode(body) : undefined;
     if (response.ok) return parse(status === 204 ? undefined : parseJson(text, status, request), status, request);
     let error: unknown = text;
     try {

@@ -31,23 +31,13 @@ const NEVER_SENT_CODES = new Set([
 ]);
 
 /**
- * A `fetch` for openapi-fetch that adds what it lacks: a per-attempt timeout,
- * retries (see `isRetryable`), abort, a bound on the body, and no redirects.
- * Throws only `ConnectionError`, `TimeoutError`, `AbortError` and
- * `ResponseTooLargeError`; HTTP errors, 3xx included, come back as responses.
+ * `fetch` with what it lacks: a per-attempt timeout, retries (see
+ * `isRetryable`), abort, a bound on the body, and no redirects; the answer
+ * comes with its body read. Throws only `ConnectionError`, `TimeoutError`,
+ * `AbortError` and `ResponseTooLargeError`; HTTP errors, 3xx included, come
+ * back as answers.
  */
-export function createRetryingFetch(send: (request: Request) => Promise<Answer>): typeof fetch {
-  return async (input, init) => {
-    const { response, body } = await send(
-      input instanceof Request && init === undefined ? input : new Request(input, init),
-    );
-    // The body was read inside the attempt: openapi-fetch reads this copy.
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-  };
-}
-
-/** What `createRetryingFetch` does, answering with the body as read: the client's own methods take it from here, without a copy of the response. */
-export function createSender(o: ResolvedOptions, redact: Redactor): (request: Request) => Promise<Answer> {
+export function createRetryingFetch(o: ResolvedOptions, redact: Redactor): (request: Request) => Promise<Answer> {
   return async (request) => {
     // Built only when an error needs it: parsing and redacting the URL is not free on the hot path.
     const summary = (): RequestSummary => ({ method: request.method, url: redactUrl(request.url, redact) });
