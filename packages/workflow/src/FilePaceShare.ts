@@ -5,6 +5,7 @@ import { WORKFLOW_DEFAULTS } from './defaults.js';
 import { openPrivateFile } from './ledger/openPrivateFile.js';
 import { waitForLock } from './ledger/waitForLock.js';
 import type { PaceShare, Priority } from './RateLimiter.js';
+import { RoundTripFloor } from './RoundTripFloor.js';
 
 /**
  * How far ahead of our clock the file's time may be and still be believed,
@@ -65,14 +66,13 @@ export class FilePaceShare implements PaceShare {
   readonly #now: () => number;
   readonly #sleep: Sleep;
   #intervalMs = 0;
-  /** When this share's request in flight was granted, and the fastest round trip it has seen (trusted from the second). */
+  /** When this share's request in flight was granted, and the fastest round trip it has seen (see `RoundTripFloor`). */
   #inFlightSince: number | undefined;
   /** What the grant wrote (the hold), to know whether anyone wrote since. */
   #held: number | undefined;
   /** The time a 429 of ours asks for (as written to the file), which an answer must not lower. */
   #backoff = Number.NEGATIVE_INFINITY;
-  #minRoundTripMs = Number.POSITIVE_INFINITY;
-  #roundTrips = 0;
+  #floor = new RoundTripFloor();
   /** This share's own file updates, in the order they were asked for (an answer before the next reservation). */
   #queue: Promise<unknown> = Promise.resolve();
   readonly reservesAheadMs = RESERVE_AHEAD_MS;
@@ -130,8 +130,7 @@ export class FilePaceShare implements PaceShare {
     // The answer came now, not when the lock below is taken: counting from then would space requests further.
     const answeredAt = this.#now();
     this.#inFlightSince = undefined;
-    const floorMs = this.#roundTrips++ === 0 ? 0 : Math.min(this.#minRoundTripMs, roundTripMs);
-    this.#minRoundTripMs = Math.min(this.#minRoundTripMs, roundTripMs);
+    const floorMs = this.#floor.next(roundTripMs);
     const held = this.#held;
     await this.#update((last) => {
       const next = Math.max(answeredAt - floorMs, this.#backoff);

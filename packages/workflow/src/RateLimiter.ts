@@ -1,4 +1,5 @@
 import { CLIENT_DEFAULTS, type Sleep } from '@mixpanel-gdpr/client';
+import { RoundTripFloor } from './RoundTripFloor.js';
 
 /**
  * Submissions are served before polls: polling uses what submissions leave.
@@ -110,10 +111,9 @@ export class RateLimiter {
   #onRelease: (() => void) | undefined;
   /** Stops the pump's sleep when every waiter has gone. */
   #pumpSleep: AbortController | undefined;
-  #minRoundTripMs = Number.POSITIVE_INFINITY;
+  #floor = new RoundTripFloor();
   /** The shared pace's hook for the grant about to be made (see `PaceShare.reserve`). */
   #sharedAnswered: AnsweredHook | undefined;
-  #roundTrips = 0;
   #now: () => number;
   #sleep: Sleep;
 
@@ -182,11 +182,10 @@ export class RateLimiter {
       released = true;
       const answeredAt = this.#now();
       const roundTripMs = answeredAt - grantedAt;
-      // The very first round trip may be all connection setup before arrival: trust none until a second one.
-      const floorMs = this.#roundTrips++ === 0 ? 0 : Math.min(this.#minRoundTripMs, roundTripMs);
+      // Not trusted from the first few (see ROUND_TRIPS_BEFORE_FLOOR): they are slow before arrival.
+      const floorMs = this.#floor.next(roundTripMs);
       // Best effort: a lost answer only holds the other processes back until the shared pace's in-flight limit.
       sharedAnswered?.(floorMs).catch(() => {});
-      this.#minRoundTripMs = Math.min(this.#minRoundTripMs, roundTripMs);
       this.#nextAt = Math.max(this.#nextAt, answeredAt + this.intervalMs - floorMs);
       this.options.share?.answered?.(roundTripMs).catch(() => {});
       this.#inFlightSince = undefined;
