@@ -3,7 +3,7 @@
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-async function gzipped(contents, external) {
+async function gzipped(contents, external, { withoutStrings = false } = {}) {
   const result = await build({
     stdin: { contents, resolveDir: new URL('..', import.meta.url).pathname, loader: 'js' },
     bundle: true,
@@ -14,7 +14,14 @@ async function gzipped(contents, external) {
     platform: 'neutral',
     logLevel: 'silent',
   });
-  return gzipSync(result.outputFiles[0].contents, { level: 9 }).length / 1024;
+  let code = Buffer.from(result.outputFiles[0].contents);
+  // Roughly what the words cost: every string and template literal emptied (a template's expressions with it).
+  if (withoutStrings)
+    code = code
+      .toString()
+      .replace(/`(?:[^`\\]|\\.)*`/g, '``')
+      .replace(/"(?:[^"\\\n]|\\.)*"/g, '""');
+  return gzipSync(code, { level: 9 }).length / 1024;
 }
 
 export async function size() {
@@ -22,6 +29,11 @@ export async function size() {
   const own = await gzipped(`export { createMixpanelGdprClient } from './packages/client/dist/index.js';`, [
     'openapi-fetch',
   ]);
+  const ownCodeOnly = await gzipped(
+    `export { createMixpanelGdprClient } from './packages/client/dist/index.js';`,
+    ['openapi-fetch'],
+    { withoutStrings: true },
+  );
   const all = await gzipped(`export { createMixpanelGdprClient } from './packages/client/dist/index.js';`, []);
   const one = (v) => ({ median: v, min: v, max: v, runs: 1 });
   return [
@@ -34,6 +46,8 @@ export async function size() {
       ratio: own / fetchAlone,
       target: '≤ 5 kB',
       met: own <= 5,
+      // The error messages and hints (which say what went wrong and what to do) are part of the API: not shortened.
+      extra: `${(own - ownCodeOnly).toFixed(2)} kB of it string literals, messages and hints mostly; ${ownCodeOnly.toFixed(2)} kB without them`,
     },
     {
       id: '5',

@@ -60,33 +60,60 @@ export interface MixpanelGdprClient {
 
 const DELETIONS = '/data-deletions/v3.0';
 const RETRIEVALS = '/data-retrievals/v3.0';
+const decoder = new TextDecoder();
 
 export function createMixpanelGdprClient(options: ClientOptions): MixpanelGdprClient {
   const o = resolveOptions(options);
   const redact = createRedactor([o.oauthToken, o.projectToken]);
-  const raw = createClient<ClientPaths>({ baseUrl: o.baseUrl, fetch: createRetryingFetch(o, redact) });
+  const send = createRetryingFetch(o, redact);
+  const raw = createClient<ClientPaths>({
+    baseUrl: o.baseUrl,
+    // openapi-fetch hands over a Request (and no init: no requestInitExt is set here), and reads the body from a
+    // copy of the response: status, status text and headers as they came.
+    fetch: (async (request: Request) => {
+      const { response, body } = await send(request);
+      return new Response(body, response);
+    }) as typeof fetch,
+  });
   raw.use(createAuthMiddleware(o));
+  // The methods below build their own requests, credentials included (for the API's own origin only, with task
+  // ids checked first), and read the body as the sender read it: through openapi-fetch and the middleware,
+  // each call would build its request twice and copy its response, the dearest parts of a call.
+  const headers = { Authorization: `Bearer ${o.oauthToken}`, 'User-Agent': o.userAgent, Accept: 'application/json' };
+  const token = encodeURIComponent(o.projectToken);
 
   /**
-   * Runs one typed raw call and turns its outcome into a parsed body or an
-   * error from the tree. The summary, not the Request, names the request in
-   * errors: it is built without the project token.
+   * Sends one call and turns its outcome into a parsed body or an error from
+   * the tree. The summary, not the Request, names the request in errors: it
+   * is built without the project token.
    */
   async function run<T>(
     method: string,
     path: string,
-    send: () => Promise<{ data?: unknown; error?: unknown; response: Response }>,
+    call: { body?: object; signal: AbortSignal | undefined },
     parse: (body: unknown, status: number, request: RequestSummary) => T,
     /** An error status that is an expected answer, handed to `parse`. */
     answerStatus?: number,
   ): Promise<T> {
     const request: RequestSummary = { method, url: `${o.baseUrl}${path}?token=${REDACTED}` };
-    const { data, error, response } = await send();
+    const { response, body } = await send(
+      new Request(`${o.baseUrl}${path}?token=${token}`, {
+        method,
+        headers: call.body ? { ...headers, 'Content-Type': 'application/json' } : headers,
+        body: call.body && JSON.stringify(call.body),
+        signal: call.signal ?? null,
+      }),
+    );
     const { status } = response;
+    // No body (a 204, an oversized error's) is undefined, as openapi-fetch has it; an error's body is parsed if it is JSON.
+    const text = body?.length ? decoder.decode(body) : undefined;
+    if (response.ok) return parse(status === 204 ? undefined : parseJson(text, status, request), status, request);
+    let error: unknown = text;
+    try {
+      error = JSON.parse(text as string);
+    } catch {}
     if (status === answerStatus) return parse(error, status, request);
-    if (!response.ok)
-      throw fromResponse(response, error, { request, region: o.region, baseUrl: o.baseUrl, redact, now: o.now });
-    return parse(status === 204 ? undefined : parseJson(data, status, request), status, request);
+    throw fromResponse(response, error, { request, region: o.region, baseUrl: o.baseUrl, redact, now: o.now });
   }
 
   return {
@@ -99,7 +126,7 @@ export function createMixpanelGdprClient(options: ClientOptions): MixpanelGdprCl
         distinct_ids: validateDistinctIds(input?.distinctIds, o.maxDeletionIds),
         compliance_type: parseComplianceType(input?.complianceType),
       };
-      return run('POST', DELETIONS, () => raw.POST(DELETIONS, { body, signal, parseAs: 'text' }), toTaskCreated);
+      return run('POST', DELETIONS, { body, signal }, toTaskCreated);
     },
 
     async createRetrieval(input, { signal } = {}) {
@@ -110,33 +137,27 @@ export function createMixpanelGdprClient(options: ClientOptions): MixpanelGdprCl
         compliance_type: complianceType,
         ...(disclosureType && { disclosure_type: disclosureType }),
       };
-      return run('POST', RETRIEVALS, () => raw.POST(RETRIEVALS, { body, signal, parseAs: 'text' }), toTaskCreated);
+      return run('POST', RETRIEVALS, { body, signal }, toTaskCreated);
     },
 
     async getDeletionStatus(taskId, { signal } = {}) {
-      const params = { path: { taskId: validateTaskId(taskId) } };
-      const send = () => raw.GET(`${DELETIONS}/{taskId}`, { params, signal, parseAs: 'text' });
-      return run('GET', `${DELETIONS}/${taskId}`, send, (body, status, request) =>
+      return run('GET', `${DELETIONS}/${validateTaskId(taskId)}`, { signal }, (body, status, request) =>
         toDeletionStatus(body, taskId, status, request),
       );
     },
 
     async getRetrievalStatus(taskId, { signal } = {}) {
-      const params = { path: { taskId: validateTaskId(taskId) } };
-      const send = () => raw.GET(`${RETRIEVALS}/{taskId}`, { params, signal, parseAs: 'text' });
-      return run('GET', `${RETRIEVALS}/${taskId}`, send, (body, status, request) =>
+      return run('GET', `${RETRIEVALS}/${validateTaskId(taskId)}`, { signal }, (body, status, request) =>
         toRetrievalStatus(body, taskId, status, request),
       );
     },
 
     async cancelDeletion(taskId, { signal } = {}) {
-      const params = { path: { taskId: validateTaskId(taskId) } };
-      const send = () => raw.DELETE(`${DELETIONS}/{taskId}`, { params, signal, parseAs: 'text' });
       // 405 is an answer, not a failure: the task has started (or ended), too late to cancel.
       return run(
         'DELETE',
-        `${DELETIONS}/${taskId}`,
-        send,
+        `${DELETIONS}/${validateTaskId(taskId)}`,
+        { signal },
         (_, status): CancelResult =>
           status === 405
             ? { taskId, cancelled: false, reason: 'started or ended: too late to cancel (405)' }

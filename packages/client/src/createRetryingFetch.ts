@@ -12,7 +12,13 @@ import type { ResolvedOptions } from './resolveOptions.js';
 import { backoffDelayMs, isRetryable, nextDelayMs, parseRetryAfterMs } from './retryPolicy.js';
 import { abortErrorFrom, throwIfAborted } from './sleep.js';
 
-type Attempt = { response: Response } | { error: MixpanelGdprError & { neverSent?: boolean } };
+/** A response whose body has been read (within the attempt's timeout and `maxResponseBytes`): null when it had none, or an error status's oversized one. */
+export interface Answer {
+  response: Response;
+  body: Uint8Array<ArrayBuffer> | null;
+}
+
+type Attempt = Answer | { error: MixpanelGdprError & { neverSent?: boolean } };
 
 /** Error codes meaning no connection was made, so the server never saw the request. */
 const NEVER_SENT_CODES = new Set([
@@ -25,14 +31,14 @@ const NEVER_SENT_CODES = new Set([
 ]);
 
 /**
- * A `fetch` for openapi-fetch that adds what it lacks: a per-attempt timeout,
- * retries (see `isRetryable`), abort, a bound on the body, and no redirects.
- * Throws only `ConnectionError`, `TimeoutError`, `AbortError` and
- * `ResponseTooLargeError`; HTTP errors, 3xx included, come back as responses.
+ * `fetch` with what it lacks: a per-attempt timeout, retries (see
+ * `isRetryable`), abort, a bound on the body, and no redirects; the answer
+ * comes with its body read. Throws only `ConnectionError`, `TimeoutError`,
+ * `AbortError` and `ResponseTooLargeError`; HTTP errors, 3xx included, come
+ * back as answers.
  */
-export function createRetryingFetch(o: ResolvedOptions, redact: Redactor): typeof fetch {
-  return async (input, init) => {
-    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+export function createRetryingFetch(o: ResolvedOptions, redact: Redactor): (request: Request) => Promise<Answer> {
+  return async (request) => {
     // Built only when an error needs it: parsing and redacting the URL is not free on the hot path.
     const summary = (): RequestSummary => ({ method: request.method, url: redactUrl(request.url, redact) });
     const userSignal = request.signal;
@@ -46,11 +52,11 @@ export function createRetryingFetch(o: ResolvedOptions, redact: Redactor): typeo
       if ('response' in outcome) {
         const { response } = outcome;
         if (response.ok || !canRetry || !isRetryable({ method: request.method, status: response.status }))
-          return response;
+          return outcome;
         const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), o.now());
         delayMs = nextDelayMs(retry, retryAfterMs, o, o.random);
         // Asked to wait beyond our cap: hand the 429 to the caller with its Retry-After.
-        if (delayMs === undefined) return response;
+        if (delayMs === undefined) return outcome;
       } else {
         const { error } = outcome;
         if (
@@ -93,14 +99,7 @@ async function attemptOnce(
       ? null
       : await readBody(response, controller.signal, o.maxResponseBytes);
     // An error status means what it says without its body: an oversized one is dropped, so a 429 or a 503 is still retried.
-    if (body !== undefined || !response.ok)
-      return {
-        response: new Response(body ?? null, {
-          status: response.status,
-          statusText: response.statusText,
-          headers: response.headers,
-        }),
-      };
+    if (body !== undefined || !response.ok) return { response, body: body ?? null };
     throw unexpected(
       response.status,
       undefined,

@@ -5,6 +5,7 @@ import { WORKFLOW_DEFAULTS } from './defaults.js';
 import { openPrivateFile } from './ledger/openPrivateFile.js';
 import { waitForLock } from './ledger/waitForLock.js';
 import type { PaceShare, Priority } from './RateLimiter.js';
+import { RoundTripFloor } from './RoundTripFloor.js';
 
 /**
  * How far ahead of our clock the file's time may be and still be believed,
@@ -28,6 +29,13 @@ const PACE_FORMAT = /^\d{1,15}(\.\d{1,6})?\n?$/;
 const IN_FLIGHT_HOLD_MS = 30_000;
 /** While another process's request is in flight, look again this often. */
 const IN_FLIGHT_NAP_MS = 20;
+/**
+ * How long before its slot a reservation may be made (`PaceShare.reservesAheadMs`): it takes the lock,
+ * reads and writes the file, a few milliseconds (tens on a busy machine) that would otherwise sit between
+ * two requests. Short, so that another process waiting for the pace still gets its turn.
+ * @default 50 ms
+ */
+const RESERVE_AHEAD_MS = 50;
 
 export interface FilePaceShareOptions {
   /** Told once about a pace file that is ignored or cannot be written. */
@@ -58,16 +66,16 @@ export class FilePaceShare implements PaceShare {
   readonly #now: () => number;
   readonly #sleep: Sleep;
   #intervalMs = 0;
-  /** When this share's request in flight was granted, and the fastest round trip it has seen (trusted from the second). */
+  /** When this share's request in flight was granted, and the fastest round trip it has seen (see `RoundTripFloor`). */
   #inFlightSince: number | undefined;
   /** What the grant wrote (the hold), to know whether anyone wrote since. */
   #held: number | undefined;
   /** The time a 429 of ours asks for (as written to the file), which an answer must not lower. */
   #backoff = Number.NEGATIVE_INFINITY;
-  #minRoundTripMs = Number.POSITIVE_INFINITY;
-  #roundTrips = 0;
+  #floor = new RoundTripFloor();
   /** This share's own file updates, in the order they were asked for (an answer before the next reservation). */
   #queue: Promise<unknown> = Promise.resolve();
+  readonly reservesAheadMs = RESERVE_AHEAD_MS;
 
   constructor(
     readonly path: string,
@@ -77,20 +85,22 @@ export class FilePaceShare implements PaceShare {
     this.#sleep = options.sleep ?? CLIENT_DEFAULTS.sleep;
   }
 
-  async reserve(_priority: Priority, intervalMs: number, signal: AbortSignal): Promise<number> {
+  /** Resolves at the granted time (epoch ms): a slot less than `reservesAheadMs` away is reserved at once, then waited for. */
+  async reserve(_priority: Priority, intervalMs: number, signal: AbortSignal, notBeforeMs = 0): Promise<number> {
     this.#intervalMs = intervalMs;
     for (;;) {
       signal.throwIfAborted();
       let granted: number | undefined;
       const waitMs = await this.#update((last, now) => {
-        const at = last === undefined ? now : Math.max(now, last + intervalMs);
-        if (at > now) return { result: at - now };
-        granted = now;
-        // Held as if sent IN_FLIGHT_HOLD_MS from now, until `answered` says when to go on.
-        this.#held = Math.ceil(now + IN_FLIGHT_HOLD_MS - intervalMs);
-        return { write: this.#held, result: 0 };
+        const at = Math.max(now, notBeforeMs, last === undefined ? now : last + intervalMs);
+        if (at - now > Math.min(intervalMs, RESERVE_AHEAD_MS)) return { result: at - now };
+        granted = at;
+        // Held as if sent IN_FLIGHT_HOLD_MS from the grant, until `answered` says when to go on.
+        this.#held = Math.ceil(at + IN_FLIGHT_HOLD_MS - intervalMs);
+        return { write: this.#held, result: at - now };
       });
       if (granted !== undefined) {
+        if (waitMs > 0) await this.#waitForSlot(waitMs, signal, granted - intervalMs);
         this.#inFlightSince = granted;
         this.options.onReserve?.(granted);
         return granted;
@@ -100,15 +110,30 @@ export class FilePaceShare implements PaceShare {
     }
   }
 
+  /**
+   * Waits for a slot reserved ahead. Aborted meanwhile, nothing will be sent: the slot is given back (the
+   * file then lets the next request go at that slot, as before the reservation) and the abort rethrown.
+   */
+  async #waitForSlot(waitMs: number, signal: AbortSignal, slotLessIntervalMs: number): Promise<void> {
+    try {
+      await this.#sleep(waitMs, signal);
+    } catch (error) {
+      const held = this.#held;
+      await this.#update((last) => ({ ...(last === held && { write: slotLessIntervalMs }), result: undefined }));
+      throw error;
+    }
+  }
+
   /** The next grant, in any process, comes 1/rate after this answer, less the fastest round trip seen (see `RateLimiter`). */
   async answered(roundTripMs: number): Promise<void> {
     if (this.#inFlightSince === undefined) return;
+    // The answer came now, not when the lock below is taken: counting from then would space requests further.
+    const answeredAt = this.#now();
     this.#inFlightSince = undefined;
-    const floorMs = this.#roundTrips++ === 0 ? 0 : Math.min(this.#minRoundTripMs, roundTripMs);
-    this.#minRoundTripMs = Math.min(this.#minRoundTripMs, roundTripMs);
+    const floorMs = this.#floor.next(roundTripMs);
     const held = this.#held;
-    await this.#update((last, now) => {
-      const next = Math.max(now - floorMs, this.#backoff);
+    await this.#update((last) => {
+      const next = Math.max(answeredAt - floorMs, this.#backoff);
       // Only our own hold is lowered: a request granted elsewhere once the hold ran out keeps its own.
       return last === held || last === undefined || next > last
         ? { write: next, result: undefined }

@@ -1,4 +1,5 @@
 import { CLIENT_DEFAULTS, type Sleep } from '@mixpanel-gdpr/client';
+import { RoundTripFloor } from './RoundTripFloor.js';
 
 /**
  * Submissions are served before polls: polling uses what submissions leave.
@@ -42,7 +43,17 @@ export interface PaceShare {
    * its answer (`floorMs`: the fastest round trip seen), for a pace that
    * spaces arrivals across processes as this limiter does within one.
    */
-  reserve(priority: Priority, intervalMs: number, signal: AbortSignal): Promise<unknown>;
+  reserve(priority: Priority, intervalMs: number, signal: AbortSignal, notBeforeMs?: number): Promise<unknown>;
+  /**
+   * For a share whose reservation itself takes time (the file one: a lock
+   * and a few file operations, milliseconds on a busy machine): how long
+   * before its slot the limiter may ask for it, in ms. Such a share reserves
+   * the slot at once, for the later of its own next slot and `notBeforeMs`
+   * (the limiter's), and resolves at that time: its cost then falls within
+   * the wait instead of between two requests. Capped at one interval.
+   * @default 0 (asked at the slot, as a share that grants on the spot must be)
+   */
+  readonly reservesAheadMs?: number;
   /** A 429: every process waits `retryAfterMs` or the shared backoff. */
   rateLimited(retryAfterMs: number | undefined): Promise<unknown>;
   /** A request that was not rate limited: the shared 429 backoff starts over. */
@@ -100,10 +111,9 @@ export class RateLimiter {
   #onRelease: (() => void) | undefined;
   /** Stops the pump's sleep when every waiter has gone. */
   #pumpSleep: AbortController | undefined;
-  #minRoundTripMs = Number.POSITIVE_INFINITY;
+  #floor = new RoundTripFloor();
   /** The shared pace's hook for the grant about to be made (see `PaceShare.reserve`). */
   #sharedAnswered: AnsweredHook | undefined;
-  #roundTrips = 0;
   #now: () => number;
   #sleep: Sleep;
 
@@ -172,11 +182,10 @@ export class RateLimiter {
       released = true;
       const answeredAt = this.#now();
       const roundTripMs = answeredAt - grantedAt;
-      // The very first round trip may be all connection setup before arrival: trust none until a second one.
-      const floorMs = this.#roundTrips++ === 0 ? 0 : Math.min(this.#minRoundTripMs, roundTripMs);
+      // Not trusted from the first few (see ROUND_TRIPS_BEFORE_FLOOR): they are slow before arrival.
+      const floorMs = this.#floor.next(roundTripMs);
       // Best effort: a lost answer only holds the other processes back until the shared pace's in-flight limit.
       sharedAnswered?.(floorMs).catch(() => {});
-      this.#minRoundTripMs = Math.min(this.#minRoundTripMs, roundTripMs);
       this.#nextAt = Math.max(this.#nextAt, answeredAt + this.intervalMs - floorMs);
       this.options.share?.answered?.(roundTripMs).catch(() => {});
       this.#inFlightSince = undefined;
@@ -202,7 +211,8 @@ export class RateLimiter {
     const head = this.#queue[0]!;
     this.#pumpSleep = new AbortController();
     try {
-      const reserved = await this.options.share!.reserve(head.priority, this.intervalMs, this.#pumpSleep.signal);
+      const signal = this.#pumpSleep.signal;
+      const reserved = await this.options.share!.reserve(head.priority, this.intervalMs, signal, this.#nextAt);
       this.#sharedAnswered = typeof reserved === 'function' ? (reserved as AnsweredHook) : undefined;
       if (this.#queue.length > 0) return true;
       // Granted, but its waiter has gone (aborted meanwhile): nothing will be sent, so give the slot back at
@@ -234,7 +244,9 @@ export class RateLimiter {
           await new Promise<void>((resolve) => (this.#onRelease = resolve));
           continue;
         }
-        const waitMs = this.#nextAt - this.#now();
+        const share = this.options.share;
+        const aheadMs = share ? Math.min(this.intervalMs, share.reservesAheadMs ?? 0) : 0;
+        const waitMs = this.#nextAt - aheadMs - this.#now();
         if (waitMs > 0) {
           this.#pumpSleep = new AbortController();
           // Rejects only when the queue emptied (see #drop); the loop condition then ends the pump.
@@ -242,7 +254,7 @@ export class RateLimiter {
           this.#pumpSleep = undefined;
           continue; // a 429 may have pushed #nextAt further while we slept
         }
-        if (this.options.share && !(await this.#reserveShared())) continue;
+        if (share && !(await this.#reserveShared())) continue;
         const waiter = this.#queue.shift()!;
         waiter.signal?.removeEventListener('abort', waiter.onAbort);
         const grantedAt = this.#now();

@@ -23,20 +23,49 @@ const TOO_LARGE = /too (many|large|big)|maximum|limit|exceed/i;
  * the shared limiter (parallel batches only produce 429s). Each request is
  * framed by a `sending` record and its outcome, so a crash between them
  * leaves the batch marked unknown, the only kind that is ever resent.
+ *
+ * Pipelined by one batch, so that no fsync sits between two requests: the
+ * next batch is recorded `sending` and read back while the one before waits
+ * for its slot and its answer, and an answer is recorded while the next
+ * batch waits for its slot. The order on the wire is kept: nothing is sent
+ * before its `sending` record is durable, nor before the answer to the
+ * request before it is.
  */
 export async function submitBatches(ctx: JobContext, jobId: string, signal?: AbortSignal): Promise<void> {
   const job = jobOf(ctx, jobId);
   await markInterrupted(ctx, job);
-  for (;;) {
-    if (job.cancelledAt !== undefined) return;
-    const deadlineAt = ctx.limits?.deadlineAt;
-    if (deadlineAt !== undefined && ctx.now() >= deadlineAt)
-      throw new GaveUpError('deadline', `the deadline passed with batches of job ${jobId} still to send`);
-    // Batches left `sending` by a dead process were marked unknown above, so this is every batch still to send.
-    const batch = [...job.batches.values()].find((b) => WAITING_PHASES.has(b.phase));
-    if (!batch) return;
-    await submitBatch(ctx, job, batch, signal);
+  let ahead: Promise<Prepared | undefined> | undefined;
+  /** The last answer, being recorded. */
+  let recorded: Promise<void> = Promise.resolve();
+  try {
+    for (;;) {
+      if (job.cancelledAt !== undefined) return await recorded;
+      const deadlineAt = ctx.limits?.deadlineAt;
+      if (deadlineAt !== undefined && ctx.now() >= deadlineAt)
+        throw new GaveUpError('deadline', `the deadline passed with batches of job ${jobId} still to send`);
+      // None ahead (or none was left then): look again now that the last outcome is in, it may have planned more.
+      const prepared = (await ahead) ?? (job.cancelledAt === undefined ? await prepare(ctx, job) : undefined);
+      ahead = undefined;
+      if (!prepared) return await recorded;
+      ahead = prepare(ctx, job);
+      // Handled when its turn comes; until then a failure must not count as unhandled (which ends the process).
+      ahead.catch(() => {});
+      ({ recorded } = await submitBatch(ctx, job, prepared, recorded, signal));
+    }
+  } finally {
+    await recorded.catch(() => {});
+    // Recorded `sending` ahead, but the job stopped before its turn: it was not sent.
+    const unsent = await ahead?.catch(() => undefined);
+    if (unsent) {
+      const reason = 'not sent: the job stopped before its turn';
+      await ctx.ledger.append({ type: 'batch.deferred', jobId, batchId: unsent.batch.batchId, at: ctx.now(), reason });
+    }
   }
+}
+
+interface Prepared {
+  batch: BatchState;
+  ids: string[];
 }
 
 /** A `sending` with no outcome is a request that was in flight when the process died. */
@@ -55,9 +84,15 @@ async function markInterrupted(ctx: JobContext, job: JobState): Promise<void> {
   }
 }
 
-async function submitBatch(ctx: JobContext, job: JobState, batch: BatchState, signal?: AbortSignal): Promise<void> {
-  const { jobId } = job;
-  const base = { jobId, batchId: batch.batchId };
+/**
+ * Records the next batch still to send as `sending` and reads its ids back; undefined when there is none
+ * or the job was cancelled. Batches left `sending` by a dead process were marked unknown on start, so one
+ * `sending` now is ours, ahead or in flight, and is skipped.
+ */
+async function prepare(ctx: JobContext, job: JobState): Promise<Prepared | undefined> {
+  const batch = [...job.batches.values()].find((b) => b.phase !== 'sending' && WAITING_PHASES.has(b.phase));
+  if (!batch) return undefined;
+  const base = { jobId: job.jobId, batchId: batch.batchId };
   // Recorded before waiting for a slot, not after: the fsync would otherwise sit between the slot and
   // the send and slow every request. A crash in between is then counted as "outcome unknown", which
   // is safe (a resent deletion meets its twin as a 409).
@@ -66,16 +101,47 @@ async function submitBatch(ctx: JobContext, job: JobState, batch: BatchState, si
   // this `sending` is seen now, and nothing recorded after a cancellation is sent.
   if (job.cancelledAt !== undefined) {
     await ctx.ledger.append({ type: 'batch.deferred', ...base, at: ctx.now(), reason: 'the job was cancelled' });
-    return;
+    return undefined;
   }
   // Read back from the store, not kept in memory: a 10M-id job would hold 1 GB of ids.
-  const ids = await ctx.ledger.batchIds(jobId, batch);
+  return { batch, ids: await ctx.ledger.batchIds(job.jobId, batch) };
+}
+
+/**
+ * Sends one prepared batch once `previous` (the answer before, being recorded) is durable. A task is
+ * returned being recorded, which the next batch waits for in the same way; any other outcome is
+ * recorded before returning.
+ */
+async function submitBatch(
+  ctx: JobContext,
+  job: JobState,
+  { batch, ids }: Prepared,
+  previous: Promise<void>,
+  signal?: AbortSignal,
+): Promise<{ recorded: Promise<void> }> {
+  const { jobId } = job;
+  const base = { jobId, batchId: batch.batchId };
+  let sent = false;
   try {
-    const { taskId } = await callApi(ctx, { kind: 'create', signal }, (s) => create(ctx, job, ids, s));
-    await ctx.ledger.append({ type: 'batch.submitted', ...base, at: ctx.now(), taskId });
-    ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'submitted', ids: batch.idCount, taskId });
+    const { taskId } = await callApi(ctx, { kind: 'create', signal }, async (s) => {
+      // Within our slot: the answer before is almost always on disk by now, so this costs nothing.
+      await previous;
+      sent = true;
+      return create(ctx, job, ids, s);
+    });
+    const recorded = ctx.ledger
+      .append({ type: 'batch.submitted', ...base, at: ctx.now(), taskId })
+      .then(() =>
+        ctx.emit({ type: 'batch', jobId, batchId: batch.batchId, phase: 'submitted', ids: batch.idCount, taskId }),
+      );
+    // Awaited by the next batch (or at the end); until then a failure must not count as unhandled.
+    recorded.catch(() => {});
+    return { recorded };
   } catch (error) {
+    // The answer before could not be recorded: this one was never sent, and the job stops.
+    if (!sent && !(error instanceof MixpanelGdprError) && !signal?.aborted) throw error;
     await recordFailure(ctx, job, batch, ids, error, signal);
+    return { recorded: Promise.resolve() };
   }
 }
 

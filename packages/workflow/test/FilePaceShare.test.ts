@@ -69,6 +69,47 @@ describe('FilePaceShare', () => {
     expect(warnings.join()).toContain('(was the clock set back?)');
   });
 
+  it('reserves a slot less than min(interval, 50 ms) away at once and waits for it, so its file work is not between two requests', async () => {
+    let now = 1_000_000;
+    const sleeps: number[] = [];
+    const clock = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+    };
+    const share = new FilePaceShare(path, clock);
+    expect(await share.reserve('submit', 40, never)).toBe(1_000_000);
+    await share.answered(5);
+    // The next slot is 40 ms away: reserved (held in the file for other processes) before the one wait for it.
+    expect(await share.reserve('submit', 40, never)).toBe(1_000_040);
+    expect(sleeps).toEqual([40]);
+    expect(Number(await readFile(path, 'utf8'))).toBeGreaterThanOrEqual(1_000_040 + 30_000 - 40);
+    await share.answered(5);
+    // Asked for a later slot by the limiter (its own spacing): granted no earlier.
+    expect(await share.reserve('submit', 40, never, now + 45)).toBe(1_000_040 + 45);
+  });
+
+  it('gives a slot reserved ahead back when aborted while waiting for it', async () => {
+    let now = 1_000_000;
+    const stop = new AbortController();
+    const share = new FilePaceShare(path, {
+      now: () => now,
+      sleep: async () => {
+        stop.abort(new Error('stopped'));
+        throw new Error('stopped');
+      },
+    });
+    await share.reserve('submit', 40, never);
+    await share.answered(5);
+    await expect(share.reserve('submit', 40, stop.signal)).rejects.toThrow('stopped');
+    // The file lets the next request go at that slot again, instead of holding every process for 30 s.
+    expect(Number(await readFile(path, 'utf8'))).toBe(1_000_000);
+    now += 40;
+    expect(await new FilePaceShare(path, { now: () => now }).reserve('poll', 40, never)).toBe(1_000_040);
+  });
+
   it('stops waiting when aborted', async () => {
     const share = new FilePaceShare(path);
     await share.reserve('poll', 60_000, never);

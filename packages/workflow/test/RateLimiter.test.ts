@@ -59,13 +59,29 @@ describe('RateLimiter', () => {
     const { request } = limiter(1);
     // First answer took 300 ms (a new connection): it may have arrived just before answering.
     expect(await request('submit', 300)).toBe(0);
+    // Warming up: no round trip is trusted yet, so each waits a whole interval from the answer before.
     expect(await request('submit', 10)).toBe(1300);
+    expect(await request('submit', 10)).toBe(2310);
+    expect(await request('submit', 10)).toBe(3320);
+    expect(await request('submit', 10)).toBe(4330);
     // Steady state: 10 ms round trips are known, so sends are 1/rate apart again.
-    expect(await request('submit', 10)).toBe(2300);
-    expect(await request('submit', 10)).toBe(3300);
-    // A slow one later: the next waits for it (answer at 4600, minus the 10 ms floor).
-    expect(await request('submit', 300)).toBe(4300);
-    expect(await request('submit', 10)).toBe(5590);
+    expect(await request('submit', 10)).toBe(5330);
+    expect(await request('submit', 10)).toBe(6330);
+    // A slow one later: the next waits for it (answer at 7630, minus the 10 ms floor).
+    expect(await request('submit', 300)).toBe(7330);
+    expect(await request('submit', 10)).toBe(8620);
+  });
+
+  it('takes no floor from the first round trips, which are slow before arrival (a cold process), so the next does not arrive early', async () => {
+    const { request } = limiter(1);
+    // A cold second request: 200 ms of compiling and connecting, then it arrives and is answered at once.
+    await request('submit', 300);
+    const second = await request('submit', 200);
+    const arrivedAt = second + 200;
+    // Warm now: the third is sent as soon as allowed and arrives at once. Counting 200 ms of the
+    // second's round trip as already passed would send it 800 ms after the second arrived.
+    const third = await request('submit', 1);
+    expect(third - arrivedAt).toBeGreaterThanOrEqual(1000);
   });
 
   it('serves waiting submissions before waiting polls', async () => {
@@ -219,6 +235,38 @@ describe('RateLimiter with a pace shared across processes', () => {
     const second = limiter.acquire('submit');
     await expect(first).rejects.toThrow('database unreachable');
     (await second)();
+  });
+});
+
+describe('RateLimiter with a shared pace that reserves ahead', () => {
+  it('asks it min(interval, reservesAheadMs) before the slot, never for a slot before its own', async () => {
+    const clock = fakeClock(0);
+    const asked: Array<{ at: number; notBeforeMs: number | undefined }> = [];
+    const limiter = new RateLimiter({
+      ratePerSecond: 10,
+      rateLimitBackoffMs: 1_000,
+      rateLimitMaxBackoffMs: 60_000,
+      now: clock.now,
+      sleep: clock.sleep,
+      share: {
+        reservesAheadMs: 30,
+        // Waits for the slot itself, as such a share must.
+        reserve: async (_priority, _intervalMs, _signal, notBeforeMs) => {
+          asked.push({ at: clock.now(), notBeforeMs });
+          clock.advance(Math.max(0, (notBeforeMs ?? 0) - clock.now()));
+        },
+        rateLimited: async () => {},
+        succeeded: async () => {},
+      },
+    });
+    (await limiter.acquire('submit'))();
+    const release = await limiter.acquire('submit');
+    expect(clock.now()).toBe(100);
+    release();
+    expect(asked).toEqual([
+      { at: 0, notBeforeMs: 0 },
+      { at: 70, notBeforeMs: 100 },
+    ]);
   });
 });
 

@@ -2,6 +2,12 @@ import type { FileHandle } from 'node:fs/promises';
 
 /** Read at a time: a batch's line is a few tens of kilobytes, a 10M-id ledger a few hundred megabytes. */
 const CHUNK_BYTES = 1 << 20;
+/**
+ * The first read, doubled up to `CHUNK_BYTES` while there is more: most reads are one batch's line (read back
+ * to send it) or nothing new (an append catching up with other processes). A whole chunk allocated for each
+ * of those, outside the heap, made the garbage collector run a full collection every few batches.
+ */
+const FIRST_CHUNK_BYTES = 64 * 1024;
 
 export interface FileLine {
   /** The line's bytes, without its newline. */
@@ -25,9 +31,9 @@ export async function* readLines(handle: FileHandle, from = 0): AsyncGenerator<F
   let number = 1;
   let position = from;
   let lineStart = from;
-  for (;;) {
-    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, position);
+  for (let size = FIRST_CHUNK_BYTES; ; size = Math.min(CHUNK_BYTES, size * 2)) {
+    const chunk = Buffer.allocUnsafe(size);
+    const { bytesRead } = await handle.read(chunk, 0, size, position);
     if (bytesRead === 0) break;
     position += bytesRead;
     const data = chunk.subarray(0, bytesRead);
