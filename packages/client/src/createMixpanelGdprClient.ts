@@ -101,8 +101,8 @@ export function createMixpanelGdprClient(options: ClientOptions): MixpanelGdprCl
         method,
         headers: call.body ? { ...headers, 'Content-Type': 'application/json' } : headers,
         body: call.body && JSON.stringify(call.body),
-        signal: call.signal ?? null,
       }),
+      call.signal,
     );
     const { status } = response;
     // No body (a 204, an oversized error's) is undefined, as openapi-fetch has it; an error's body is parsed if it is JSON.

@@ -35,13 +35,19 @@ const NEVER_SENT_CODES = new Set([
  * `isRetryable`), abort, a bound on the body, and no redirects; the answer
  * comes with its body read. Throws only `ConnectionError`, `TimeoutError`,
  * `AbortError` and `ResponseTooLargeError`; HTTP errors, 3xx included, come
- * back as answers.
+ * back as answers. The caller's signal may come beside the request rather
+ * than in it: a Request made with a signal adds a listener to it that stays
+ * until the Request is collected, and a job's one signal over weeks of
+ * calls piles them up.
  */
-export function createRetryingFetch(o: ResolvedOptions, redact: Redactor): (request: Request) => Promise<Answer> {
-  return async (request) => {
+export function createRetryingFetch(
+  o: ResolvedOptions,
+  redact: Redactor,
+): (request: Request, signal?: AbortSignal) => Promise<Answer> {
+  return async (request, signal) => {
     // Built only when an error needs it: parsing and redacting the URL is not free on the hot path.
     const summary = (): RequestSummary => ({ method: request.method, url: redactUrl(request.url, redact) });
-    const userSignal = request.signal;
+    const userSignal = signal ?? request.signal;
     for (let retry = 0; ; retry++) {
       throwIfAborted(userSignal);
       await o.beforeAttempt?.(userSignal);
