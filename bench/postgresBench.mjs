@@ -3,13 +3,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startThrowawayPostgres } from '../scripts/postgres.mjs';
-
-// `pg` is the store's dependency, not the root's: resolved from the store package.
-const pg = createRequire(new URL('../packages/store-postgres/package.json', import.meta.url))('pg');
+import { freshDatabase as createFreshDatabase, startThrowawayPostgres } from '../scripts/postgres.mjs';
 
 export const BIN = new URL('../apps/cli/dist/bin.js', import.meta.url).pathname;
 const RSS_HOOK = new URL('./rssOnExit.mjs', import.meta.url).pathname;
@@ -27,36 +23,8 @@ export async function withPostgres(work) {
 }
 
 /** A new empty database on the server: `{ url, pool(), drop() }`; `drop` ends the pools and removes it. */
-export async function freshDatabase(serverUrl) {
-  const name = `bench_${randomBytes(6).toString('hex')}`;
-  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const pools = [];
-  return {
-    url: url.toString(),
-    pool() {
-      const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
-      pool.on('error', () => {});
-      pools.push(pool);
-      return pool;
-    },
-    async drop() {
-      await Promise.all(pools.map((pool) => pool.end().catch(() => {})));
-      await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    },
-  };
-}
-
-async function withAdmin(url, work) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+/** A new empty database on the bench's server (see scripts/postgres.mjs). */
+export const freshDatabase = (serverUrl) => createFreshDatabase(serverUrl, { prefix: 'bench', poolMax: 2 });
 
 /**
  * Starts `mixpanel-gdpr ARGS` in `cwd` (so no configuration file of the machine is found). `done` resolves

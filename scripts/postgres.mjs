@@ -1,8 +1,12 @@
 // A throwaway PostgreSQL for tests and benchmarks on a machine with nothing but Node (see postgres.d.mts).
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { freePort } from './prism.mjs';
+
+/** The store's own driver (the root has no dependency on it). */
+const pg = createRequire(new URL('../packages/store-postgres/package.json', import.meta.url))('pg');
 
 /**
  * A PostgreSQL server of our own: the binaries come from the npm registry
@@ -102,4 +106,42 @@ async function importWithoutExitHooks() {
     for (const listener of process.listeners(event))
       if (!before.get(event).has(listener)) process.removeListener(event, listener);
   return EmbeddedPostgres;
+}
+
+/**
+ * A new empty database on the server at `serverUrl`, so each test or bench
+ * run is isolated (and test files can run in parallel). `pool()` opens pools
+ * on it (at most `poolMax` connections each); `drop()` ends them and drops
+ * the database, closing any connection left.
+ */
+export async function freshDatabase(serverUrl, { prefix = 't', poolMax } = {}) {
+  const name = `${prefix}_${randomBytes(8).toString('hex')}`;
+  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const pools = [];
+  return {
+    url: url.toString(),
+    name,
+    pool() {
+      const pool = new pg.Pool({ connectionString: url.toString(), ...(poolMax && { max: poolMax }) });
+      pool.on('error', () => {});
+      pools.push(pool);
+      return pool;
+    },
+    async drop() {
+      await Promise.all(pools.map((pool) => pool.end().catch(() => {})));
+      await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+async function withAdmin(url, work) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }

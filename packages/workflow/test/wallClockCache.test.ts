@@ -1,3 +1,4 @@
+import { seededRandom as random } from '@mixpanel-gdpr/testing';
 import { describe, expect, it } from 'vitest';
 import { utcMs } from '../src/requests/dayNumber.js';
 import { firstInstantOfDay } from '../src/requests/firstInstantOfDay.js';
@@ -51,18 +52,6 @@ function reference(epochMs: number, timeZone: string): number {
     ) +
     (epochMs - wholeSecondMs)
   );
-}
-
-/** A small seeded generator (mulberry32): the seed is printed, a failure can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 describe('wallClockMs with its hour cache', () => {
