@@ -52,23 +52,32 @@ export const sql = {
    */
   lockPace: `SELECT extract(epoch FROM greatest(next_at, backoff_until, in_flight_until,
       CASE WHEN $2 = 'poll' THEN waiting_submit_until END) - clock_timestamp()) * 1000 AS wait_ms,
-      coalesce(in_flight_until > clock_timestamp(), false) AS in_flight
+      coalesce(in_flight_until > clock_timestamp(), false) AS in_flight,
+      coalesce(waiting_submit_until > clock_timestamp(), false) AS submit_waiting
     FROM mgdpr_pace WHERE project = $1 FOR UPDATE`,
   /**
    * $2: interval in ms. $3: the `waiting_submit_until` this submission
    * wrote (epoch µs), cleared if no later submission has written since (NULL
    * for polls). Times cross as integer microseconds: exact, unlike text
    * (session DateStyle) or a double of epoch seconds.
+   * $5: how far ahead of now the slot is, in ms (0, or a grant made ahead).
    * Returns the grant time as epoch microseconds (exact in a double).
    */
-  grantPace: `UPDATE mgdpr_pace SET next_at = g.t + $2 * interval '1 millisecond', updated_at = g.t,
+  grantPace: `UPDATE mgdpr_pace SET next_at = g.t + $2 * interval '1 millisecond', updated_at = clock_timestamp(),
       in_flight_until = g.t + $4 * interval '1 millisecond',
       in_flight_grant_us = (extract(epoch FROM g.t) * 1000000)::bigint,
       waiting_submit_until = CASE WHEN waiting_submit_until <= timestamptz 'epoch' + $3::bigint * interval '1 microsecond'
         THEN NULL ELSE waiting_submit_until END
-    FROM (SELECT clock_timestamp() AS t) g
+    FROM (SELECT clock_timestamp() + $5 * interval '1 millisecond' AS t) g
     WHERE project = $1
     RETURNING (extract(epoch FROM g.t) * 1000000)::bigint::text AS granted_us`,
+  /**
+   * A grant made ahead of its slot whose request will not be sent (its
+   * caller gave up while waiting for the slot): the slot is free again.
+   */
+  releasePace: `UPDATE mgdpr_pace SET in_flight_until = NULL, in_flight_grant_us = NULL,
+      next_at = least(next_at, timestamptz 'epoch' + $2::bigint * interval '1 microsecond')
+    WHERE project = $1 AND in_flight_grant_us = $2::bigint`,
   /**
    * A submission that must wait says so until $2 ms from now. Returns its own
    * time (epoch µs), not the row's: a later one written by another submission

@@ -58,6 +58,34 @@ describe('SharedPace', () => {
     expect(us(other) - us(first)).toBeLessThan(60_000 * 1000);
   });
 
+  it('grants a slot close at hand ahead, and an abort while waiting for it gives the slot back', async () => {
+    const database = await migrated();
+    const intervalMs = 1_000;
+    const pace = new SharedPace(database.pool(), UNANSWERED);
+    const first = await pace.acquire('p1', intervalMs);
+    // The next slot is a second away: sleep until 20 ms before it, then abort while waiting for it.
+    const controller = new AbortController();
+    const sleeps: number[] = [];
+    const waiting = new SharedPace(database.pool(), {
+      ...UNANSWERED,
+      sleep: async (ms, signal) => {
+        sleeps.push(ms);
+        if (sleeps.length === 1) return delay(ms, undefined, { signal });
+        // Granted ahead: this is the wait for the slot, with the grant made.
+        expect(await columnUs(database, 'in_flight_until', 'p1')).not.toBeNull();
+        controller.abort(new Error('gave up'));
+        signal?.throwIfAborted();
+      },
+    });
+    await expect(waiting.acquire('p1', intervalMs, { signal: controller.signal })).rejects.toThrow('gave up');
+    expect(sleeps).toHaveLength(2);
+    // Given back: the slot is free again, at the same time, and nothing is in flight.
+    expect(await columnUs(database, 'in_flight_until', 'p1')).toBeNull();
+    const next = await pace.acquire('p1', intervalMs);
+    expect(us(next) - us(first)).toBeGreaterThanOrEqual(intervalMs * (1 + SPACING_MARGIN) * 1000);
+    expect(us(next) - us(first)).toBeLessThan(intervalMs * (1 + SPACING_MARGIN) * 1000 + 200_000);
+  });
+
   it('grants nobody before a 429 backoff has passed', async () => {
     const database = await migrated();
     const pace = new SharedPace(database.pool(), UNANSWERED);
