@@ -79,7 +79,9 @@ if (update) {
   const file = new URL('./RESULTS.md', import.meta.url);
   const old = await readFile(file, 'utf8').catch(() => '');
   const idOf = (l) => l.split('|')[1].trim();
-  const kept = old.split('\n').filter((l) => /^\| \d/.test(l) && !only.has(idOf(l)));
+  // Row 1a and 1b are bench 1's.
+  const benchOf = (l) => String(Number.parseInt(idOf(l), 10));
+  const kept = old.split('\n').filter((l) => /^\| \d/.test(l) && !only.has(benchOf(l)));
   // Sorted by row number, stable: the rows of one bench keep their order.
   const merged = [...kept, ...rowLines].sort((a, b) => Number.parseInt(idOf(a), 10) - Number.parseInt(idOf(b), 10));
   const ids = [...only].sort((a, b) => Number(a) - Number(b));
