@@ -1,4 +1,4 @@
-import { CLIENT_DEFAULTS, type Sleep } from '@mixpanel-gdpr/client';
+import { CLIENT_DEFAULTS, describeValue, type Sleep, ValidationError } from '@mixpanel-gdpr/client';
 import { type CancelJobResult, cancelJob } from './cancelJob.js';
 import { GaveUpError } from './GaveUpError.js';
 import { ingestIds, type NewJob } from './ingestIds.js';
@@ -122,6 +122,12 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
     async run(jobId, { signal, wait = false, leaveIdleAfterMs } = {}) {
       // Checked before either half starts: a watch must not poll another project while submitting fails.
       sendable(ctx, jobId);
+      // Below 0 a job with a poll due now would be let go at once, again and again, and never polled.
+      if (leaveIdleAfterMs !== undefined && !(leaveIdleAfterMs >= 0))
+        throw new ValidationError(
+          'leaveIdleAfterMs',
+          `leaveIdleAfterMs must be a number of ms >= 0 (got ${describeValue(leaveIdleAfterMs)})`,
+        );
       let nextPollAt: number | undefined;
       if (!wait) await submitBatches(ctx, jobId, signal);
       else nextPollAt = await submitAndWatch(ctx, jobId, signal, leaveIdleAfterMs);

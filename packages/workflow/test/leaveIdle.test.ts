@@ -80,4 +80,13 @@ describe('a run that leaves a job idle (leaveIdleAfterMs)', () => {
     expect(summary.nextPollAt).toBeUndefined();
     expect(polls()).toEqual([6 * H, 12 * H, 18 * H, 24 * H]);
   });
+
+  it('refuses a negative or non-numeric leaveIdleAfterMs, naming it, before anything is sent', async () => {
+    const { fake, workflow } = await simulated();
+    const wf = workflow();
+    const jobId = await wf.createJob({ kind: 'deletion', complianceType: 'GDPR', ids: ['a'] });
+    for (const bad of [-1, Number.NaN])
+      await expect(wf.run(jobId, { wait: true, leaveIdleAfterMs: bad })).rejects.toThrow(/leaveIdleAfterMs must be/);
+    expect(fake.requests).toEqual([]);
+  });
 });
