@@ -30,6 +30,11 @@ export interface SharedPaceOptions {
    * pace goes on. @default IN_FLIGHT_MAX_MS (5 000)
    */
   inFlightMaxMs?: number;
+  /**
+   * A slot at most this far away is granted at once and waited for in the
+   * worker, in ms (see GRANT_AHEAD_MS). @default GRANT_AHEAD_MS (30)
+   */
+  grantAheadMs?: number;
   /** Waits `ms`, rejecting when `signal` aborts. @default node:timers/promises setTimeout */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -49,7 +54,7 @@ export const IN_FLIGHT_MAX_MS = 5_000;
 /** See `SharedPaceOptions.spacingMargin`: 5 % of the rate, within Mixpanel's tolerance for bursts it never sees. */
 export const SPACING_MARGIN = 0.05;
 /**
- * A slot this close is granted now, and waited for in the worker, in ms: a
+ * See `SharedPaceOptions.grantAheadMs`. A slot this close is granted now, and waited for in the worker, in ms: a
  * grant made once the slot has come costs a wake-up and a transaction (15 to
  * 25 ms on a busy machine) between two requests, a tenth of the interval at
  * 5 requests a second. A waiter wakes this much before the slot, halved.
@@ -82,6 +87,7 @@ export class SharedPace {
   readonly #graceMs: number;
   readonly #margin: number;
   readonly #inFlightMaxMs: number;
+  readonly #aheadMs: number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(
@@ -103,6 +109,7 @@ export class SharedPace {
     this.#graceMs = nonNegative('submitGraceMs', options.submitGraceMs, SUBMIT_GRACE_MS);
     this.#margin = nonNegative('spacingMargin', options.spacingMargin, SPACING_MARGIN);
     this.#inFlightMaxMs = nonNegative('inFlightMaxMs', options.inFlightMaxMs, IN_FLIGHT_MAX_MS);
+    this.#aheadMs = nonNegative('grantAheadMs', options.grantAheadMs, GRANT_AHEAD_MS);
     this.#sleep = options.sleep ?? defaultSleep;
   }
 
@@ -131,7 +138,7 @@ export class SharedPace {
           : Number(rows[0]!.wait_ms);
         // Not a poll while a submission waits (the slot is the submission's), nor while a request is in flight.
         const mayGoAhead = !rows[0]!.in_flight && (priority === 'submit' || !rows[0]!.submit_waiting);
-        const ahead = mayGoAhead && waitMs > 0 && waitMs <= GRANT_AHEAD_MS;
+        const ahead = mayGoAhead && waitMs > 0 && waitMs <= this.#aheadMs;
         if (waitMs > 0 && !ahead) {
           if (priority === 'submit') {
             const declared = await client.query<{ until_us: string }>(sql.declareSubmit, [
@@ -141,7 +148,7 @@ export class SharedPace {
             declaredUs = declared.rows[0]!.until_us;
           }
           // Wake a little before the slot, to be granted it ahead (see GRANT_AHEAD_MS).
-          return { waitMs: mayGoAhead ? Math.max(1, waitMs - GRANT_AHEAD_MS / 2) : waitMs };
+          return { waitMs: mayGoAhead ? Math.max(1, waitMs - this.#aheadMs / 2) : waitMs };
         }
         const spacingMs = intervalMs * (1 + this.#margin);
         const aheadMs = Math.max(0, waitMs);
