@@ -2,7 +2,7 @@ import { LedgerConflictError, type LedgerRecord } from '@mixpanel-gdpr/workflow'
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresLedger } from '../src/PostgresLedger.js';
 import { type FreshDatabase, freshDatabase } from './helpers/freshDatabase.js';
-import { createdJob, submittedBatch } from './helpers/records.js';
+import { createdJob, receivedRequest, submittedBatch } from './helpers/records.js';
 
 let db: FreshDatabase | undefined;
 const open: PostgresLedger[] = [];
@@ -24,19 +24,7 @@ async function all(history: AsyncIterable<LedgerRecord>): Promise<LedgerRecord[]
   return records;
 }
 
-const received: LedgerRecord = {
-  type: 'request.received',
-  requestId: 'req-1',
-  at: 1_699_999_999_000,
-  ticket: 'T-1',
-  kind: 'erasure',
-  regulation: 'GDPR',
-  receivedAt: 1_699_999_999_000,
-  timeZone: 'UTC',
-  dueDate: '2023-12-14',
-  dueAt: 1_702_598_400_000,
-  projects: ['default'],
-};
+const received = receivedRequest();
 
 describe('PostgresLedger', () => {
   it('migrates a fresh database, and replays what was appended into the same state', async () => {

@@ -1,8 +1,8 @@
-import { LedgerConflictError, type LedgerRecord } from '@mixpanel-gdpr/workflow';
+import { LedgerConflictError } from '@mixpanel-gdpr/workflow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresLedger } from '../src/PostgresLedger.js';
 import { type FreshDatabase, freshDatabase } from './helpers/freshDatabase.js';
-import { createdJob, submittedBatch } from './helpers/records.js';
+import { createdJob, receivedRequest, submittedBatch } from './helpers/records.js';
 
 let db: FreshDatabase | undefined;
 const open: PostgresLedger[] = [];
@@ -34,21 +34,7 @@ async function countedLedger(database: FreshDatabase) {
   return { ledger, counts };
 }
 
-function receivedRecord(n: number, ticket = `T-${n}`): LedgerRecord {
-  return {
-    type: 'request.received',
-    requestId: `req-${n}`,
-    at: 1_699_999_999_000 + n,
-    ticket,
-    kind: 'erasure',
-    regulation: 'GDPR',
-    receivedAt: 1_699_999_999_000,
-    timeZone: 'UTC',
-    dueDate: '2023-12-14',
-    dueAt: 1_702_598_400_000,
-    projects: ['default'],
-  };
-}
+const receivedRecord = (n: number, ticket = `T-${n}`) => receivedRequest(n, { ticket, at: 1_699_999_999_000 + n });
 
 describe('PostgresLedger group commit', () => {
   it('writes appends made at once in one transaction, each with its own seq, in call order', async () => {

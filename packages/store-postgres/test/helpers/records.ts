@@ -25,3 +25,20 @@ export function submittedBatch(jobId: string, index = 0, at = 1_700_000_001_000)
     { type: 'batch.submitted', jobId, at: at + 1, batchId, taskId: `${batchId}-t` },
   ];
 }
+
+/** A request received (request `req-<n>`, ticket `T-<n>` unless given), at `at`. */
+export function receivedRequest(n = 1, { ticket = `T-${n}`, at = 1_699_999_999_000 } = {}): LedgerRecord {
+  return {
+    type: 'request.received',
+    requestId: `req-${n}`,
+    at,
+    ticket,
+    kind: 'erasure',
+    regulation: 'GDPR',
+    receivedAt: 1_699_999_999_000,
+    timeZone: 'UTC',
+    dueDate: '2023-12-14',
+    dueAt: 1_702_598_400_000,
+    projects: ['default'],
+  };
+}
