@@ -180,13 +180,20 @@ export function buildProgram(
     .description(
       'One polling pass over the outstanding tasks of JOB (default: every unfinished job), downloading ready exports; sends no batch. Cron-friendly.',
     )
+    .option(
+      '--due',
+      'poll only the tasks due on their schedule, as watch would (a deletion every 6 h by default): for cron every few minutes',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ mixpanel-gdpr status\n  */30 * * * * mixpanel-gdpr status --json >> gdpr.log',
+      '\nExamples:\n  $ mixpanel-gdpr status\n  */10 * * * * mixpanel-gdpr status --due --json >> gdpr.log',
     )
-    .action((job?: string) =>
+    .action((job: string | undefined, o: { due?: boolean }) =>
       onRun(
-        async (signal) => (await import('./commands/followJobs.js')).followJobs('status', job, globals(), signal),
+        async (signal) =>
+          (await import('./commands/followJobs.js')).followJobs('status', job, globals(), signal, {
+            dueOnly: o.due === true,
+          }),
         WRITES,
       ),
     );
@@ -210,7 +217,7 @@ export function buildProgram(
     .action((job: string, o: { wait: boolean }) =>
       onRun(
         async (signal) =>
-          (await import('./commands/followJobs.js')).followJobs('resume', job, globals(), signal, o.wait),
+          (await import('./commands/followJobs.js')).followJobs('resume', job, globals(), signal, { wait: o.wait }),
         WRITES,
       ),
     );

@@ -223,6 +223,24 @@ describe('jobs', () => {
     }
   });
 
+  it('status --due polls only the tasks due on their schedule, for cron every few minutes', async () => {
+    const e = { ...env, MIXPANEL_GDPR_LEDGER: join(dir, 'status-due.jsonl') };
+    const started = await runCli(['--rate', '20', '--json', 'delete', '--ids', join(dir, 'ids.txt')], e);
+    expect(started.code, started.stderr).toBe(0);
+    const { jobId } = ndjson(started.stdout).at(-1) as { jobId: string };
+    const polls = (since: number) => fake.requests.slice(since).filter((r) => r.operation === 'getDeletionStatus');
+    const before = fake.requests.length;
+    // Just submitted, on the default schedule: the first poll of a deletion is due 6 h after its submission.
+    const due = await runCli(['--rate', '20', '--json', 'status', '--due', jobId], e);
+    expect(due.code, due.stderr).toBe(0);
+    expect(polls(before)).toEqual([]);
+    expect(due.stdout + due.stderr).toMatch(/3 tasks not due yet, the first at \d{4}-\d\d-\d\dT/);
+    // Without --due, a pass polls every outstanding task now.
+    const all = await runCli(['--rate', '20', '--json', 'status', jobId], e);
+    expect(all.code, all.stderr).toBe(0);
+    expect(polls(before)).toHaveLength(3);
+  });
+
   it('cancels a deletion that has not started', async () => {
     const slow = await startFakeMixpanel({
       oauthToken: SECRETS.oauth,

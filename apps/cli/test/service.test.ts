@@ -273,6 +273,15 @@ describe('the service end to end: two processes on PostgreSQL, two projects, the
         expect(unrecorded, `${name}: ids in two tasks without a recorded unknown outcome`).toEqual([]);
         resentIds += twice.size;
       }
+      // On a 429, the requests around it (ms apart at the fake) say which rule of the pace let it through.
+      const limited = fake.requests.findIndex((r) => r.status === 429 || r.fault === 'rate-limit');
+      if (limited !== -1)
+        console.log(
+          `${name}: around the first 429`,
+          fake.requests
+            .slice(Math.max(0, limited - 8), limited + 3)
+            .map((r, i, all) => `${(r.at - (all[i - 1]?.at ?? r.at)).toFixed(2)} ms ${r.operation} ${r.status}`),
+        );
       expect(
         fake.requests.filter((r) => r.status === 429 || r.fault === 'rate-limit'),
         name,

@@ -25,9 +25,11 @@ export interface SharedPaceOptions {
    */
   spacingMargin?: number;
   /**
-   * Longest a granted request holds the next one back while waiting for its
-   * answer, in ms: after this, its worker is taken for dead or stuck and the
-   * pace goes on. @default IN_FLIGHT_MAX_MS (5 000)
+   * Longest a granted request holds the next one back after its worker last
+   * said it still waits for the answer, in ms: the worker says so every
+   * quarter of this while it waits (see `IN_FLIGHT_HOLD_MAX_MS`), so only a
+   * dead or stuck worker lets the pace go on early. 0: grants never wait for
+   * answers. @default IN_FLIGHT_MAX_MS (5 000)
    */
   inFlightMaxMs?: number;
   /**
@@ -37,6 +39,8 @@ export interface SharedPaceOptions {
   grantAheadMs?: number;
   /** Waits `ms`, rejecting when `signal` aborts. @default node:timers/promises setTimeout */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Calls `tick` every `ms` until the returned function is called. @default setInterval, not keeping the process alive */
+  every?: (ms: number, tick: () => void) => () => void;
 }
 
 export interface AcquireOptions {
@@ -51,6 +55,13 @@ export const SUBMIT_GRACE_MS = 500;
 const IN_FLIGHT_POLL_MS = 20;
 /** See `SharedPaceOptions.inFlightMaxMs`. */
 export const IN_FLIGHT_MAX_MS = 5_000;
+/**
+ * How long a worker keeps saying that its request still waits for an
+ * answer, in ms: longer than the client waits for one (30 s by default,
+ * retries included), and a bound on how long a grant whose answer was never
+ * reported (a bug) can hold every worker back.
+ */
+export const IN_FLIGHT_HOLD_MAX_MS = 120_000;
 /** See `SharedPaceOptions.spacingMargin`: 5 % of the rate, within Mixpanel's tolerance for bursts it never sees. */
 export const SPACING_MARGIN = 0.05;
 /**
@@ -63,6 +74,11 @@ const GRANT_AHEAD_MS = 30;
 
 const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   delay(ms, undefined, signal ? { signal } : {});
+
+const defaultEvery = (ms: number, tick: () => void): (() => void) => {
+  const timer = setInterval(tick, ms).unref();
+  return () => clearInterval(timer);
+};
 
 /**
  * One pace per Mixpanel project for every worker on one database, on the
@@ -89,6 +105,9 @@ export class SharedPace {
   readonly #inFlightMaxMs: number;
   readonly #aheadMs: number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly #every: (ms: number, tick: () => void) => () => void;
+  /** The grants of this worker still waiting for their answers (project and grant µs), each with its stop. */
+  readonly #holding = new Map<string, () => void>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -111,6 +130,7 @@ export class SharedPace {
     this.#inFlightMaxMs = nonNegative('inFlightMaxMs', options.inFlightMaxMs, IN_FLIGHT_MAX_MS);
     this.#aheadMs = nonNegative('grantAheadMs', options.grantAheadMs, GRANT_AHEAD_MS);
     this.#sleep = options.sleep ?? defaultSleep;
+    this.#every = options.every ?? defaultEvery;
   }
 
   /**
@@ -166,6 +186,7 @@ export class SharedPace {
         };
       });
       if (step.grantedMs !== undefined) {
+        this.#hold(project, step.grantedUs);
         if (step.aheadMs > 0) await this.#waitForSlot(project, step.aheadMs, step.grantedUs, options.signal);
         return step.grantedMs;
       }
@@ -178,26 +199,49 @@ export class SharedPace {
     try {
       await this.#sleep(ms, signal);
     } catch (error) {
+      this.#letGo(project, grantedUs);
       await this.pool.query(sql.releasePace, [project, grantedUs]).catch(() => {});
       throw error;
     }
   }
 
   /**
+   * Keeps the grant in flight while this worker waits for its answer: an
+   * answer can take longer than `inFlightMaxMs` (a slow server, or one too
+   * busy to read the request yet), and another worker sending meanwhile
+   * could arrive right behind it. Best effort: a failed renewal only lets the
+   * pace go on as if this worker had died.
+   */
+  #hold(project: string, grantedUs: string): void {
+    if (this.#inFlightMaxMs === 0) return;
+    const key = `${project} ${grantedUs}`;
+    const until = Date.now() + IN_FLIGHT_HOLD_MAX_MS;
+    const stop = this.#every(this.#inFlightMaxMs / 4, () => {
+      if (Date.now() > until) return this.#letGo(project, grantedUs);
+      this.pool.query(sql.holdPace, [project, grantedUs, this.#inFlightMaxMs]).catch(() => {});
+    });
+    this.#holding.set(key, stop);
+  }
+
+  #letGo(project: string, grantedUs: string): void {
+    const key = `${project} ${grantedUs}`;
+    this.#holding.get(key)?.();
+    this.#holding.delete(key);
+  }
+
+  /**
    * The request of the grant made at `grantedMs` has its answer: the next
-   * may be granted `intervalMs` less `floorMs` (the fastest round trip the
-   * worker has seen) from now, which keeps requests one interval apart where
+   * may be granted `intervalMs` less `floorMs` (the part of the worker's
+   * round trips sure to come after arrival, see `RoundTripFloor`) from now, which keeps requests one interval apart where
    * they arrive, at Mixpanel, whatever delays a worker between its grant and
    * its send (see `RateLimiter`). A late answer (its grant timed out and
    * another was made) changes nothing.
    */
   async answered(project: string, grantedMs: number, intervalMs: number, floorMs: number): Promise<void> {
     const spacingMs = intervalMs * (1 + this.#margin);
-    await this.pool.query(sql.answerPace, [
-      project,
-      String(Math.round(grantedMs * 1000)),
-      Math.max(0, spacingMs - floorMs),
-    ]);
+    const grantedUs = String(Math.round(grantedMs * 1000));
+    this.#letGo(project, grantedUs);
+    await this.pool.query(sql.answerPace, [project, grantedUs, Math.max(0, spacingMs - floorMs)]);
   }
 
   /**

@@ -72,6 +72,12 @@ export const sql = {
     WHERE project = $1
     RETURNING (extract(epoch FROM g.t) * 1000000)::bigint::text AS granted_us`,
   /**
+   * The request of grant $2 (epoch µs) still waits for its answer: it holds
+   * the pace $3 ms more (never less than it already did).
+   */
+  holdPace: `UPDATE mgdpr_pace SET in_flight_until = greatest(in_flight_until, clock_timestamp() + $3 * interval '1 millisecond')
+    WHERE project = $1 AND in_flight_grant_us = $2::bigint`,
+  /**
    * A grant made ahead of its slot whose request will not be sent (its
    * caller gave up while waiting for the slot): the slot is free again.
    */
@@ -89,8 +95,8 @@ export const sql = {
     RETURNING (extract(epoch FROM m.t) * 1000000)::bigint::text AS until_us`,
   /**
    * The answer to the request of grant $2 (epoch µs) came: the next may be
-   * granted $3 ms from now (the interval less the fastest round trip its
-   * worker has seen: in steady state exactly one interval between sends).
+   * granted $3 ms from now (the interval less its worker's round-trip
+   * floor: with steady round trips about one interval between sends).
    * A late answer, after another grant, changes nothing.
    */
   answerPace: `UPDATE mgdpr_pace SET in_flight_until = NULL, in_flight_grant_us = NULL,

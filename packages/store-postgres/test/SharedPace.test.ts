@@ -182,6 +182,40 @@ describe('SharedPace', () => {
     await a.answered('p1', first, intervalMs, 0);
     expect(await columnUs(database, 'in_flight_until', 'p1')).toBe(us(second!) + IN_FLIGHT_MAX_MS * 1000);
   });
+
+  it('keeps a request in flight while its worker waits for the answer, and stops once it has it', async () => {
+    const database = await migrated();
+    // The renewals are driven by hand: no real time to race.
+    const ticks: Array<() => void> = [];
+    let stopped = 0;
+    const a = new SharedPace(database.pool(), {
+      every: (ms, tick) => {
+        expect(ms).toBe(IN_FLIGHT_MAX_MS / 4);
+        ticks.push(tick);
+        return () => void stopped++;
+      },
+    });
+    const intervalMs = 50;
+    const first = await a.acquire('p1', intervalMs);
+    expect(ticks).toHaveLength(1);
+    const before = await columnUs(database, 'in_flight_until', 'p1');
+    await waitForDatabase(database, us(first) + 10_000);
+    ticks[0]!();
+    // The renewal is best effort (not awaited by the tick): look until it has landed.
+    let after = before;
+    for (let i = 0; i < 200 && after === before; i++) {
+      await delay(10);
+      after = await columnUs(database, 'in_flight_until', 'p1');
+    }
+    expect(after! - before!).toBeGreaterThanOrEqual(10_000);
+    await a.answered('p1', first, intervalMs, 0);
+    expect(stopped).toBe(1);
+    expect(await columnUs(database, 'in_flight_until', 'p1')).toBeNull();
+    // A renewal after the answer (a timer already due) must not hold the pace again.
+    ticks[0]!();
+    await delay(50);
+    expect(await columnUs(database, 'in_flight_until', 'p1')).toBeNull();
+  });
 });
 
 /** Waits until the database's clock has passed `us` (epoch µs): no assertion on wall time. */

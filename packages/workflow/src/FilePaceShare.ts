@@ -66,7 +66,7 @@ export class FilePaceShare implements PaceShare {
   readonly #now: () => number;
   readonly #sleep: Sleep;
   #intervalMs = 0;
-  /** When this share's request in flight was granted, and the fastest round trip it has seen (see `RoundTripFloor`). */
+  /** When this share's request in flight was granted, and its round trips so far (see `RoundTripFloor`). */
   #inFlightSince: number | undefined;
   /** What the grant wrote (the hold), to know whether anyone wrote since. */
   #held: number | undefined;
@@ -124,7 +124,7 @@ export class FilePaceShare implements PaceShare {
     }
   }
 
-  /** The next grant, in any process, comes 1/rate after this answer, less the fastest round trip seen (see `RateLimiter`). */
+  /** The next grant, in any process, comes 1/rate after this answer, less the round trip's floor (see `RoundTripFloor`). */
   async answered(roundTripMs: number): Promise<void> {
     if (this.#inFlightSince === undefined) return;
     // The answer came now, not when the lock below is taken: counting from then would space requests further.

@@ -40,7 +40,7 @@ export interface PaceShare {
   /**
    * Resolves once the shared pace allows one more request, which it then
    * counts as sent; optionally with a function to call when that request has
-   * its answer (`floorMs`: the fastest round trip seen), for a pace that
+   * its answer (`floorMs`: see `RoundTripFloor`), for a pace that
    * spaces arrivals across processes as this limiter does within one.
    */
   reserve(priority: Priority, intervalMs: number, signal: AbortSignal, notBeforeMs?: number): Promise<unknown>;
@@ -92,8 +92,9 @@ export type Release = () => void;
  * connection, a TLS handshake) arrives late, and the next one, sent on time,
  * arrives too close behind it and gets a 429. So one request is in flight at
  * a time, and the next is sent 1/rate after the previous one's answer, less
- * the fastest round trip seen: in steady state that is exactly 1/rate
- * between sends, and after a slow request it waits as long as needed.
+ * the part of a round trip sure to come after arrival (`RoundTripFloor`):
+ * with steady round trips that is about 1/rate between sends, and after a
+ * slow request, or while round trips vary, it waits as long as needed.
  *
  * There is no bucket of saved-up tokens: after a pause (a 429, an idle hour)
  * it never bursts above the limit. A 429 pushes the next grant out for

@@ -7,7 +7,7 @@ import { type JobProgress, jobProgress } from './jobProgress.js';
 import { jobOf } from './jobQueries.js';
 import type { Ledger } from './ledger/Ledger.js';
 import type { JobState, RequestState } from './ledger/LedgerState.js';
-import { type PassResult, pollOnce, withDownloads } from './pollTasks.js';
+import { type PassOptions, type PassResult, pollOnce, withDownloads } from './pollTasks.js';
 import type { ProgressListener } from './progress.js';
 import { assertJobProject } from './project/assertJobProject.js';
 import { type PaceShare, RateLimiter } from './RateLimiter.js';
@@ -65,9 +65,10 @@ export interface Workflow {
   submit(jobId: string, options?: Signalled): Promise<void>;
   /**
    * One bounded polling pass over outstanding tasks, exports included (for
-   * cron): tasks whose poll keeps failing are skipped and listed.
+   * cron): tasks whose poll keeps failing are skipped and listed; with
+   * `dueOnly`, tasks not due on their schedule are left alone.
    */
-  poll(jobId: string, options?: Signalled): Promise<PassResult>;
+  poll(jobId: string, options?: Signalled & PassOptions): Promise<PassResult>;
   /**
    * Submits what is left and, with `wait`, polls until every task has ended;
    * with `leaveIdleAfterMs` too, only until nothing is left to submit or
@@ -118,7 +119,7 @@ export function createWorkflow(options: WorkflowOptions): Workflow {
     limiter,
     createJob: (job, { signal } = {}) => ingestIds(ctx, job, signal),
     submit: async (jobId, { signal } = {}) => submitBatches(ctx, sendable(ctx, jobId), signal),
-    poll: async (jobId, { signal } = {}) => pollOnce(ctx, sendable(ctx, jobId), signal),
+    poll: async (jobId, { signal, dueOnly } = {}) => pollOnce(ctx, sendable(ctx, jobId), signal, { dueOnly }),
     async run(jobId, { signal, wait = false, leaveIdleAfterMs } = {}) {
       // Checked before either half starts: a watch must not poll another project while submitting fails.
       sendable(ctx, jobId);

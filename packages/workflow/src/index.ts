@@ -80,7 +80,7 @@ export { verifyLedger } from './ledger/verifyLedger.js';
 export { TaskNotFoundError } from './notFoundRule.js';
 export type { PollScheduleOptions } from './pollSchedule.js';
 export { nextPollDelayMs } from './pollSchedule.js';
-export type { PassResult } from './pollTasks.js';
+export type { PassOptions, PassResult } from './pollTasks.js';
 export type { ProgressEvent, ProgressListener } from './progress.js';
 export type { ProjectIdentity } from './project/ProjectIdentity.js';
 export { describeProject, projectIdentity, sameProject, tokenFingerprint } from './project/ProjectIdentity.js';

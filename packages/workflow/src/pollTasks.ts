@@ -8,6 +8,7 @@ import { isOutstanding, jobOf } from './jobQueries.js';
 import type { JobState, TaskRecord } from './ledger/LedgerState.js';
 import type { MixpanelTaskFields } from './ledger/records.js';
 import { notFoundRule } from './notFoundRule.js';
+import { taskDueAt } from './taskDueAt.js';
 
 /**
  * One poll of one task, recorded when its status changed; then its export,
@@ -88,6 +89,20 @@ export async function withDownloads<T>(
 export interface PassResult {
   polled: number;
   skipped: Array<{ taskId: string; reason: string }>;
+  /** With `dueOnly`: outstanding tasks left alone because their next poll is not due yet. */
+  notDue: number;
+  /** With `dueOnly`: when the first of those is due (epoch ms). */
+  nextDueAt?: number;
+}
+
+export interface PassOptions {
+  /**
+   * Poll only the tasks whose next poll is due on their schedule
+   * (`taskDueAt`), as a watch would: a cron pass every few minutes then
+   * polls each task once per detection-lag target instead of every time.
+   * @default false (every outstanding task, now)
+   */
+  dueOnly?: boolean | undefined;
 }
 
 /**
@@ -96,20 +111,32 @@ export interface PassResult {
  * `onePassMaxWaitMs`); a task whose poll keeps failing is skipped and
  * reported, so the pass always ends. Exports that are ready, or failed
  * before, are fetched. Tasks that answered 404 before go last, so that the
- * others first show whether the region and URL are right.
+ * others first show whether the region and URL are right. With `dueOnly`,
+ * tasks whose next poll is not due are left for a later pass.
  */
-export async function pollOnce(ctx: JobContext, jobId: string, signal?: AbortSignal): Promise<PassResult> {
+export async function pollOnce(
+  ctx: JobContext,
+  jobId: string,
+  signal?: AbortSignal,
+  { dueOnly = false }: PassOptions = {},
+): Promise<PassResult> {
   const job = jobOf(ctx, jobId);
   const limits = { maxFailures: ctx.options.onePassMaxFailures, maxWaitMs: ctx.options.onePassMaxWaitMs };
   const tasks = [...job.tasks.values()].sort(
     (a, b) => Number(a.missing !== undefined) - Number(b.missing !== undefined),
   );
   return withDownloads({ ...ctx, limits }, signal, async (pass, passSignal) => {
-    const result: PassResult = { polled: 0, skipped: [] };
+    const result: PassResult = { polled: 0, skipped: [], notDue: 0 };
     for (const task of tasks) {
       pass.downloads!.throwIfFailed();
       try {
         if (isOutstanding(job, task) && !pass.downloads!.has(task.taskId)) {
+          const dueAt = dueOnly ? taskDueAt(ctx, job, task) : undefined;
+          if (dueAt !== undefined && dueAt > ctx.now()) {
+            result.notDue++;
+            result.nextDueAt = Math.min(result.nextDueAt ?? dueAt, dueAt);
+            continue;
+          }
           await pollTask(pass, job, task, passSignal);
           result.polled++;
         } else if (task.export && 'error' in task.export && task.status === 'SUCCESS')

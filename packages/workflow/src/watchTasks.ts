@@ -6,6 +6,7 @@ import { isOutstanding, jobOf, outstandingTasks } from './jobQueries.js';
 import type { TaskRecord } from './ledger/LedgerState.js';
 import { nextPollDelayMs } from './pollSchedule.js';
 import { pollTask } from './pollTasks.js';
+import { taskDueAt } from './taskDueAt.js';
 
 /** Longest sleep of the watch loop while submitting, in ms (or `pollMinDelayMs` if shorter), so tasks added by running submissions are picked up. */
 const WATCH_TICK_MS = 1_000;
@@ -60,13 +61,7 @@ export async function watchTasks(
       continue;
     }
     if (now >= deadline) return { state: 'deadline', polls, outstanding: outstandingTasks(job) };
-    for (const task of outstanding) {
-      if (dueAt.has(task.taskId)) continue;
-      const last = task.lastPolledAt ?? task.since;
-      // Polls that found no change are not recorded: the last run's `job.waiting` says when the next is due.
-      const due = last + nextPollDelayMs(last - task.since, job.kind, ctx.options, ctx.random);
-      dueAt.set(task.taskId, Math.max(due, job.nextPollAt ?? due));
-    }
+    for (const task of outstanding) if (!dueAt.has(task.taskId)) dueAt.set(task.taskId, taskDueAt(ctx, job, task));
     const next = outstanding.reduce<TaskRecord | undefined>(
       (a, t) => (a && dueAt.get(a.taskId)! <= dueAt.get(t.taskId)! ? a : t),
       undefined,

@@ -30,8 +30,8 @@ describe('FilePaceShare', () => {
     expect(granted).toHaveLength(20);
     const sorted = [...granted].sort((a, b) => a - b);
     const gaps = sorted.slice(1).map((at, i) => at - sorted[i]!);
-    // One interval less the fastest round trip (1 ms here): the next grant counts from the answer, less the time the
-    // request took to arrive, so that requests *arrive* one interval apart (see `RateLimiter`).
+    // One interval less the round trip's floor (at most the steady 1 ms here): the next grant counts from the answer,
+    // less the part of the round trip that came after arrival, so that requests *arrive* one interval apart.
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50 - 1);
     // The format 0.2 reads: one time in epoch ms.
     expect(await readFile(path, 'utf8')).toMatch(/^\d+\n$/);

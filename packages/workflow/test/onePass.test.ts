@@ -85,3 +85,25 @@ describe('--watch-deadline-ms bounds retries too', () => {
     expect(clock.now() - started).toBeLessThan(HOUR);
   });
 });
+
+describe('a cron pass with `dueOnly` (`status --due`) polls each task on its schedule', () => {
+  it('leaves the tasks not due, says when the first is, and polls each once per lag target however often it runs', async () => {
+    const { workflow, jobId, clock, calls, task } = await setup((t) => pending(t), 3);
+    const submittedAt = task('t1').since;
+    // Just submitted: a deletion is first due one lag target (6 h by default) after its submission.
+    const first = await workflow.poll(jobId, { dueOnly: true });
+    expect(first).toMatchObject({ polled: 0, notDue: 3, skipped: [] });
+    expect(first.nextDueAt).toBe(submittedAt + 6 * HOUR);
+    expect(calls).toHaveLength(0);
+    // A pass every 10 minutes for a day: each task is polled once per 6 h (the unchanged polls are recorded, so
+    // the next pass knows), where a pass without `dueOnly` polls all three every time.
+    let polled = 0;
+    for (let pass = 0; pass < 144; pass++) {
+      clock.advance(10 * 60_000);
+      polled += (await workflow.poll(jobId, { dueOnly: true })).polled;
+    }
+    expect(polled).toBe(3 * 4);
+    expect(calls).toHaveLength(3 * 4);
+    expect((await workflow.poll(jobId)).polled).toBe(3);
+  });
+});

@@ -23,6 +23,13 @@ import { WORKER_DEFAULTS } from './workerDefaults.js';
 
 export type FollowMode = 'status' | 'watch' | 'resume';
 
+export interface FollowOptions {
+  /** watch and resume: poll until every task has ended. @default true */
+  wait?: boolean;
+  /** status: poll only the tasks due on their schedule (`--due`). @default false */
+  dueOnly?: boolean;
+}
+
 /**
  * status: one bounded polling pass (cron-friendly). watch: send what is
  * unsent, then poll until every task has ended. resume: the same, after an
@@ -35,7 +42,7 @@ export async function followJobs(
   jobId: string | undefined,
   globals: GlobalOptions,
   signal: AbortSignal,
-  wait = true,
+  { wait = true, dueOnly = false }: FollowOptions = {},
 ): Promise<number> {
   const session = await openSession(globals);
   try {
@@ -66,7 +73,7 @@ export async function followJobs(
       signal.throwIfAborted();
       const codes =
         mode === 'status'
-          ? await statusPasses(session, runnable, AbortSignal.any([signal, session.leaseLost.signal]))
+          ? await statusPasses(session, runnable, dueOnly, AbortSignal.any([signal, session.leaseLost.signal]))
           : await followTogether(session, runnable, wait, AbortSignal.any([signal, session.leaseLost.signal]));
       return Math.max(EXIT.ok, ...codes, ...busy);
     } finally {
@@ -118,12 +125,17 @@ export async function claimJobs(
 }
 
 /** One bounded pass per job, one job after the other (cron); exit 4 if some task could not be polled this time. */
-async function statusPasses(session: Session, jobs: JobState[], signal: AbortSignal): Promise<number[]> {
+async function statusPasses(
+  session: Session,
+  jobs: JobState[],
+  dueOnly: boolean,
+  signal: AbortSignal,
+): Promise<number[]> {
   const codes: number[] = [];
   let incomplete = 0;
   for (const job of jobs) {
     currentJob.id = job.jobId;
-    if (!(await statusPass(session, job, signal))) incomplete++;
+    if (!(await statusPass(session, job, dueOnly, signal))) incomplete++;
     const s = session.workflowFor(job).summary(job.jobId);
     session.view.result({ type: 'summary', ...s }, formatSummary(s, session.view));
     codes.push(summaryExitCode(s, false));
@@ -145,10 +157,14 @@ async function statusPasses(session: Session, jobs: JobState[], signal: AbortSig
  * Refused credentials, a 404 pointing at the wrong region, an interruption
  * or a failing ledger stop everything.
  */
-async function statusPass(session: Session, job: JobState, signal: AbortSignal): Promise<boolean> {
+async function statusPass(session: Session, job: JobState, dueOnly: boolean, signal: AbortSignal): Promise<boolean> {
   try {
-    const { skipped } = await session.workflowFor(job).poll(job.jobId, { signal });
+    const { skipped, notDue, nextDueAt } = await session.workflowFor(job).poll(job.jobId, { signal, dueOnly });
     for (const s of skipped) session.view.info(`job ${job.jobId}: task ${s.taskId} not polled this time: ${s.reason}`);
+    if (notDue > 0)
+      session.view.info(
+        `job ${job.jobId}: ${counted(notDue, 'task')} not due yet, the first at ${new Date(nextDueAt!).toISOString()}`,
+      );
     return skipped.length === 0;
   } catch (error) {
     if (concernsAll(error) || signal.aborted) throw error;

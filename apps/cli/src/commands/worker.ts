@@ -72,6 +72,7 @@ export interface WorkLoop {
 export async function startWorkLoop(session: Session, settings: WorkSettings, signal: AbortSignal): Promise<WorkLoop> {
   const shared = session.store.postgres;
   const running = new Map<string, Promise<void>>();
+  /** Jobs this worker failed to run, and when it may try each again (epoch ms). */
   const notBefore = new Map<string, number>();
   let wake = () => {};
   let woken = false;
@@ -98,7 +99,7 @@ export async function startWorkLoop(session: Session, settings: WorkSettings, si
             const held = await claim(jobId);
             if (!held) continue;
             const run = runJob(session, jobId, held, signal)
-              .then((after) => void (after === undefined ? notBefore.delete(jobId) : notBefore.set(jobId, after)))
+              .then((retryAt) => void (retryAt === undefined ? notBefore.delete(jobId) : notBefore.set(jobId, retryAt)))
               .finally(() => {
                 running.delete(jobId);
                 wake();
@@ -167,7 +168,8 @@ function candidates(session: Session, running: ReadonlyMap<string, unknown>, not
         j.ingested &&
         !running.has(j.jobId) &&
         (notBefore.get(j.jobId) ?? 0) <= now &&
-        // Let go with only polls left: nobody takes it up before its next poll (cheap, so checked first).
+        // Let go with only polls left (the ledger's `job.waiting`): nobody takes it up before its next poll.
+        // Cheap, so checked before the summary.
         !(j.nextPollAt !== undefined && j.nextPollAt > now) &&
         session.projects.has(jobProject(j)) &&
         !session.workflow.summary(j.jobId).complete,
@@ -180,10 +182,10 @@ function candidates(session: Session, running: ReadonlyMap<string, unknown>, not
  * Runs one job while it is held: to its end, or until it only waits on
  * polls due later than `leaveIdleAfterMs` (a deletion is polled every few
  * hours for weeks: holding it would hold a lease and a slot of
- * `concurrency` for nothing). Resolves with when to take it up again (epoch
- * ms): its next poll; after Mixpanel refused (credentials, a wrong region)
- * a minute; after the store failed a second. Undefined when it ended or was
- * stopped.
+ * `concurrency` for nothing). That wait is in the ledger (`job.waiting`),
+ * for every worker. Resolves with when this worker may try it again after
+ * a failure (epoch ms): after Mixpanel refused (credentials, a wrong region)
+ * a minute; after the store failed a second. Undefined otherwise.
  */
 async function runJob(session: Session, jobId: string, held: Held, signal: AbortSignal): Promise<number | undefined> {
   const both = AbortSignal.any([signal, held.lost]);
@@ -193,7 +195,7 @@ async function runJob(session: Session, jobId: string, held: Held, signal: Abort
     const summary = await session
       .workflowFor(job)
       .run(jobId, { signal: both, wait: true, leaveIdleAfterMs: WORKER_DEFAULTS.leaveIdleAfterMs });
-    if (summary.nextPollAt !== undefined) return Date.parse(summary.nextPollAt);
+    if (summary.nextPollAt !== undefined) return undefined;
     session.view.result({ type: 'summary', ...summary }, formatSummary(summary, session.view));
     return undefined;
   } catch (error) {
