@@ -232,10 +232,11 @@ export class SharedPace {
   /**
    * The request of the grant made at `grantedMs` has its answer: the next
    * may be granted `intervalMs` less `floorMs` (the part of the worker's
-   * round trips sure to come after arrival, see `RoundTripFloor`) from now, which keeps requests one interval apart where
-   * they arrive, at Mixpanel, whatever delays a worker between its grant and
-   * its send (see `RateLimiter`). A late answer (its grant timed out and
-   * another was made) changes nothing.
+   * round trips sure to come after arrival, see `RoundTripFloor`) from now,
+   * which keeps requests one interval apart where they arrive, at Mixpanel,
+   * whatever delays a worker between its grant and its send (see
+   * `RateLimiter`). A late answer (its grant timed out and another was made)
+   * changes nothing.
    */
   async answered(project: string, grantedMs: number, intervalMs: number, floorMs: number): Promise<void> {
     const spacingMs = intervalMs * (1 + this.#margin);
