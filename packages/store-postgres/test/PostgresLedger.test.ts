@@ -1,20 +1,15 @@
 import { LedgerConflictError, type LedgerRecord } from '@mixpanel-gdpr/workflow';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresLedger } from '../src/PostgresLedger.js';
-import { type FreshDatabase, freshDatabase } from './helpers/freshDatabase.js';
+import type { FreshDatabase } from './helpers/freshDatabase.js';
+import { openedPerTest } from './helpers/openedPerTest.js';
 import { createdJob, receivedRequest, submittedBatch } from './helpers/records.js';
 
-let db: FreshDatabase | undefined;
-const open: PostgresLedger[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((ledger) => ledger.close()));
-  await db?.drop();
-  db = undefined;
-});
+const opened = openedPerTest();
 
 async function openLedger(database: FreshDatabase): Promise<PostgresLedger> {
   const ledger = await PostgresLedger.open(database.url);
-  open.push(ledger);
+  opened.closeAfter(ledger);
   return ledger;
 }
 
@@ -28,7 +23,7 @@ const received = receivedRequest();
 
 describe('PostgresLedger', () => {
   it('migrates a fresh database, and replays what was appended into the same state', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const ledger = await openLedger(db);
     await ledger.append(received, ...createdJob('j1', 2));
     await ledger.append(...submittedBatch('j1', 0));
@@ -40,7 +35,7 @@ describe('PostgresLedger', () => {
   });
 
   it('gives the history in append order, page after page', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const ledger = await openLedger(db);
     // More than two pages of 1000: keyset pagination must neither skip nor repeat a row.
     const records = [received, ...createdJob('j1', 2_500), ...submittedBatch('j1', 1_234)];
@@ -51,7 +46,7 @@ describe('PostgresLedger', () => {
   });
 
   it('stores the record whole, with its time, type, job and request in columns', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const ledger = await openLedger(db);
     await ledger.append(received, ...createdJob('j1'));
     const { rows } = await db
@@ -71,7 +66,7 @@ describe('PostgresLedger', () => {
   });
 
   it('sees the appends of another ledger on the same database through refresh, never applying its own twice', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const a = await openLedger(db);
     const b = await openLedger(db);
     await a.append(...createdJob('j1'));
@@ -87,7 +82,7 @@ describe('PostgresLedger', () => {
   });
 
   it("takes in others' earlier events before its own append, so state is always a prefix of the log", async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const a = await openLedger(db);
     const b = await openLedger(db);
     await a.append(...createdJob('j1'));
@@ -100,7 +95,7 @@ describe('PostgresLedger', () => {
   });
 
   it('keeps seq order and commit order the same when ledgers append at once', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const ledgers = [await openLedger(db), await openLedger(db), await openLedger(db)];
     await Promise.all(
       ledgers.map(async (ledger, n) => {
@@ -117,7 +112,7 @@ describe('PostgresLedger', () => {
   });
 
   it('wakes listeners on every append, from any ledger, until they unsubscribe', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const a = await openLedger(db);
     const b = await openLedger(db);
     const heard: (number | undefined)[] = [];
@@ -143,7 +138,7 @@ describe('PostgresLedger', () => {
   });
 
   it('leaves state unchanged when an append fails, and appends again afterwards', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const ledger = await openLedger(db);
     await ledger.append(...createdJob('j1', 2));
     const before = structuredClone(ledger.state);
@@ -159,10 +154,10 @@ describe('PostgresLedger', () => {
   });
 
   it('leaves state unchanged when the connection is gone', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const pool = db.pool();
     const ledger = await PostgresLedger.open(pool);
-    open.push(ledger);
+    opened.closeAfter(ledger);
     await ledger.append(...createdJob('j1'));
     const before = structuredClone(ledger.state);
     await pool.end();
@@ -172,7 +167,7 @@ describe('PostgresLedger', () => {
   });
 
   it('refuses to open a log holding a row that is not a record, naming its seq', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const ledger = await openLedger(db);
     await ledger.append(...createdJob('j1'));
     await db
@@ -183,7 +178,7 @@ describe('PostgresLedger', () => {
   });
 
   it('keeps a count of each batch and reads its ids back by seq, from any ledger on the database', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const a = await openLedger(db);
     const b = await openLedger(db);
     await a.append(...createdJob('j1', 3));
@@ -202,7 +197,7 @@ describe('PostgresLedger', () => {
   });
 
   it('refuses a ticket another ledger recorded first, writing nothing, and takes that record in', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const a = await openLedger(db);
     const b = await openLedger(db);
     await a.append(received);
@@ -217,7 +212,7 @@ describe('PostgresLedger', () => {
   });
 
   it('refuses appends after close', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const ledger = await PostgresLedger.open(db.url);
     await ledger.close();
     await expect(ledger.append(...createdJob('j1'))).rejects.toThrow('closed');

@@ -1,28 +1,23 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LedgerRecord } from '@mixpanel-gdpr/workflow';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fenceJobWork } from '../src/jobLease.js';
 import { LeaseLostError } from '../src/LeaseLostError.js';
 import { Leases } from '../src/Leases.js';
 import { PostgresLedger } from '../src/PostgresLedger.js';
 import { sql } from '../src/sql.js';
-import { type FreshDatabase, freshDatabase } from './helpers/freshDatabase.js';
+import type { FreshDatabase } from './helpers/freshDatabase.js';
+import { openedPerTest } from './helpers/openedPerTest.js';
 import { createdJob, submittedBatch } from './helpers/records.js';
 import { waitForExpiry } from './helpers/waitForExpiry.js';
 
-let db: FreshDatabase | undefined;
-const open: PostgresLedger[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((ledger) => ledger.close()));
-  await db?.drop();
-  db = undefined;
-});
+const opened = openedPerTest();
 
 /** A worker: its leases and its ledger fenced by them, on pools of its own. */
 async function worker(database: FreshDatabase, owner: string): Promise<{ leases: Leases; ledger: PostgresLedger }> {
   const leases = new Leases(database.pool(), { owner });
   const ledger = await PostgresLedger.open(database.pool(), { fence: fenceJobWork, leaseOwner: owner });
-  open.push(ledger);
+  opened.closeAfter(ledger);
   return { leases, ledger };
 }
 
@@ -35,7 +30,7 @@ const [sending, submitted] = submittedBatch('j1') as [LedgerRecord, LedgerRecord
 
 describe('PostgresLedger fencing', () => {
   it('refuses, writing nothing, the appends of a worker whose lease was taken over; the new holder appends', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const a = await worker(db, 'host-a:1:aa');
     const b = await worker(db, 'host-b:2:bb');
     // Creating and planning a job needs no lease: nobody has claimed it yet.
@@ -70,7 +65,7 @@ describe('PostgresLedger fencing', () => {
   });
 
   it('refuses a record needing a lease nobody holds, or one that expired though nobody took it', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const a = await worker(db, 'a');
     await a.ledger.append(...createdJob('j1'));
     await expect(a.ledger.append(sending)).rejects.toThrow('lease job:j1 is not held by a: nobody holds it');
@@ -82,7 +77,7 @@ describe('PostgresLedger fencing', () => {
   });
 
   it('refuses a whole append when one of its records needs a lost lease', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const a = await worker(db, 'a');
     await a.ledger.append(...createdJob('j1'), ...createdJob('j2'));
     await a.leases.claim('job:j1', 60_000);
@@ -94,7 +89,7 @@ describe('PostgresLedger fencing', () => {
   });
 
   it('passes records that need no lease whoever holds what', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const a = await worker(db, 'a');
     const b = await worker(db, 'b');
     await a.ledger.append(...createdJob('j1'));
@@ -104,7 +99,7 @@ describe('PostgresLedger fencing', () => {
   });
 
   it("keeps a checked lease from being taken over until the append's transaction ends", async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const a = await worker(db, 'a');
     const b = await worker(db, 'b');
     await a.leases.claim('job:j1', 300);
@@ -138,7 +133,7 @@ describe('PostgresLedger fencing', () => {
   });
 
   it('needs fence and leaseOwner together', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     await expect(PostgresLedger.open(db.url, { fence: fenceJobWork })).rejects.toThrow(
       'fence and leaseOwner go together',
     );

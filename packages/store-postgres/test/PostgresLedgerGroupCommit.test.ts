@@ -1,22 +1,17 @@
 import { LedgerConflictError } from '@mixpanel-gdpr/workflow';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresLedger } from '../src/PostgresLedger.js';
-import { type FreshDatabase, freshDatabase } from './helpers/freshDatabase.js';
+import type { FreshDatabase } from './helpers/freshDatabase.js';
+import { openedPerTest } from './helpers/openedPerTest.js';
 import { createdJob, receivedRequest, submittedBatch } from './helpers/records.js';
 
-let db: FreshDatabase | undefined;
-const open: PostgresLedger[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((ledger) => ledger.close()));
-  await db?.drop();
-  db = undefined;
-});
+const opened = openedPerTest();
 
 /** A ledger on a pool of its own whose transactions (one client checked out each) and plain queries are counted. */
 async function countedLedger(database: FreshDatabase) {
   const pool = database.pool();
   const ledger = await PostgresLedger.open(pool);
-  open.push(ledger);
+  opened.closeAfter(ledger);
   const counts = { transactions: 0, queries: 0 };
   const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
@@ -38,7 +33,7 @@ const receivedRecord = (n: number, ticket = `T-${n}`) => receivedRequest(n, { ti
 
 describe('PostgresLedger group commit', () => {
   it('writes appends made at once in one transaction, each with its own seq, in call order', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const { ledger, counts } = await countedLedger(db);
     await Promise.all(Array.from({ length: 50 }, (_, n) => ledger.append(receivedRecord(n))));
     // Without grouping: 50 transactions, one lock, insert, notify and commit each.
@@ -46,15 +41,15 @@ describe('PostgresLedger group commit', () => {
     expect(ledger.lastSeq).toBe(50);
     expect(ledger.state.requests.size).toBe(50);
     const reopened = await PostgresLedger.open(db.url);
-    open.push(reopened);
+    opened.closeAfter(reopened);
     expect(reopened.state).toEqual(ledger.state);
   });
 
   it('answers each append only once its transaction committed: a failed commit answers none as written', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const pool = db.pool();
     const ledger = await PostgresLedger.open(pool);
-    open.push(ledger);
+    opened.closeAfter(ledger);
     await ledger.append(...createdJob('j1'));
     const before = structuredClone(ledger.state);
     await pool.end();
@@ -65,10 +60,10 @@ describe('PostgresLedger group commit', () => {
   });
 
   it('refuses only the append that conflicts with the log; the others of its group are written', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const a = await PostgresLedger.open(db.url);
     const { ledger: b } = await countedLedger(db);
-    open.push(a);
+    opened.closeAfter(a);
     await a.append(receivedRecord(1, 'TAKEN'));
     const results = await Promise.allSettled([
       b.append(receivedRecord(2)),
@@ -82,20 +77,14 @@ describe('PostgresLedger group commit', () => {
   });
 
   it('judges an append that conflicts with an earlier one of its group as if it came after it alone', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const { ledger, counts } = await countedLedger(db);
     // The same ticket twice: the second is refused as a ticket recorded meanwhile (as req-1), not as a pair.
     const alone = await (async () => {
-      const other = await freshDatabase();
-      try {
-        const serial = await PostgresLedger.open(other.url);
-        await serial.append(receivedRecord(1, 'SAME'));
-        const error = await serial.append(receivedRecord(2, 'SAME')).catch((e: unknown) => e);
-        await serial.close();
-        return error as Error;
-      } finally {
-        await other.drop();
-      }
+      const other = await opened.database();
+      const serial = opened.closeAfter(await PostgresLedger.open(other.url));
+      await serial.append(receivedRecord(1, 'SAME'));
+      return (await serial.append(receivedRecord(2, 'SAME')).catch((e: unknown) => e)) as Error;
     })();
     const results = await Promise.allSettled([
       ledger.append(receivedRecord(1, 'SAME')),
@@ -112,7 +101,7 @@ describe('PostgresLedger group commit', () => {
   });
 
   it('writes an append that needs an earlier one of its group (a batch of a job created with it)', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const { ledger, counts } = await countedLedger(db);
     await Promise.all([ledger.append(...createdJob('j1', 2)), ledger.append(...submittedBatch('j1', 1))]);
     expect(counts.transactions).toBe(1);
@@ -120,7 +109,7 @@ describe('PostgresLedger group commit', () => {
   });
 
   it('gives each append of a group the database refused its own answer (one bad record fails only its append)', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const { ledger } = await countedLedger(db);
     await ledger.append(...createdJob('j1', 2));
     // No time (NaN is null in JSON): the database refuses the row, and with it the group's transaction.
@@ -134,15 +123,15 @@ describe('PostgresLedger group commit', () => {
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/null value in column "at"/);
     expect(ledger.state.jobs.get('j1')!.batches.get('j1-b0')!.phase).toBe('planned');
     const reopened = await PostgresLedger.open(db.url);
-    open.push(reopened);
+    opened.closeAfter(reopened);
     expect(reopened.state).toEqual(ledger.state);
   });
 
   it('reads once for refreshes asked while none had started, each still seeing what was committed before it asked', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const { ledger, counts } = await countedLedger(db);
     const writer = await PostgresLedger.open(db.url);
-    open.push(writer);
+    opened.closeAfter(writer);
     await writer.append(receivedRecord(1));
     const before = counts.queries;
     const counted = await Promise.all(Array.from({ length: 20 }, () => ledger.refresh()));

@@ -5,15 +5,12 @@ import { FileLedger, type Ledger, type LedgerRecord, type LedgerState, readHisto
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyLedger } from '../src/copyLedger.js';
 import { PostgresLedger } from '../src/PostgresLedger.js';
-import { type FreshDatabase, freshDatabase } from './helpers/freshDatabase.js';
+import type { FreshDatabase } from './helpers/freshDatabase.js';
+import { openedPerTest } from './helpers/openedPerTest.js';
 
-let db: FreshDatabase | undefined;
+const opened = openedPerTest();
 let dir: string | undefined;
-const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((ledger) => ledger.close()));
-  await db?.drop();
-  db = undefined;
   if (dir) await rm(dir, { recursive: true, force: true });
   dir = undefined;
 });
@@ -133,7 +130,7 @@ function run(prefix: string): LedgerRecord[] {
 async function fileLedgerOf(records: LedgerRecord[], name = 'ledger.jsonl'): Promise<FileLedger> {
   dir ??= await mkdtemp(join(tmpdir(), 'mgdpr-copy-'));
   const ledger = await FileLedger.open(join(dir, name));
-  open.push(ledger);
+  opened.closeAfter(ledger);
   // One append per record, as a run makes them.
   for (const record of records) await ledger.append(record);
   return ledger;
@@ -180,13 +177,13 @@ async function expectSameState(a: Ledger, b: Ledger): Promise<void> {
 
 describe('copyLedger', () => {
   it("copies a file ledger's history exactly: PostgreSQL replays it into the file's state", async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const file = await fileLedgerOf(run(''));
     // Small batches: the copy crosses several INSERTs.
     const result = await copyLedger(readHistory(file.path), db.pool(), { batchSize: 7 });
     expect(result).toEqual({ records: 24, jobs: 2, requests: 2, nulReplaced: 0 });
     const pg = await PostgresLedger.open(db.pool());
-    open.push(pg);
+    opened.closeAfter(pg);
     await expectSameState(pg, file);
     expect(pg.lastSeq).toBe(24);
     // Every record as it was appended; the file's chain hashes (`prev`) are the file's, and stay there.
@@ -196,7 +193,7 @@ describe('copyLedger', () => {
   });
 
   it('refuses a store that already holds events before reading anything, and adds after them with append', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const first = await fileLedgerOf(run('x-'), 'first.jsonl');
     const second = await fileLedgerOf(run('y-'), 'second.jsonl');
     await copyLedger(first.history(), db.pool());
@@ -214,22 +211,22 @@ describe('copyLedger', () => {
     expect(await eventCount(db)).toBe(24);
     expect(await copyLedger(counted(), db.pool(), { append: true })).toMatchObject({ records: 24, jobs: 2 });
     const pg = await PostgresLedger.open(db.pool());
-    open.push(pg);
+    opened.closeAfter(pg);
     expect(pg.state.jobs.size).toBe(4);
     expect(pg.state.requests.size).toBe(4);
   });
 
   it('copies through an open PostgresLedger, whose state then follows', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const file = await fileLedgerOf(run(''));
     const pg = await PostgresLedger.open(db.pool());
-    open.push(pg);
+    opened.closeAfter(pg);
     await copyLedger(file.history(), pg);
     await expectSameState(pg, file);
   });
 
   it('writes nothing when the history fails half way, or the copy is aborted, so it can simply run again', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const records = run('');
     await expect(copyLedger(failingAfter(records, 10), db.pool(), { batchSize: 3 })).rejects.toThrow('disk read error');
     expect(await eventCount(db)).toBe(0);
@@ -253,7 +250,7 @@ describe('copyLedger', () => {
   });
 
   it('stores a NUL in free text as U+FFFD, which jsonb can hold, and counts the records so changed', async () => {
-    db = await freshDatabase();
+    const db = await opened.database();
     const pool = db.pool();
     const records = run('');
     const withNul = records.map((record) =>
@@ -266,7 +263,7 @@ describe('copyLedger', () => {
     const result = await copyLedger(source(withNul), pool);
     expect(result).toMatchObject({ records: 24, nulReplaced: 1 });
     const pg = await PostgresLedger.open(pool);
-    open.push(pg);
+    opened.closeAfter(pg);
     const failed = (await all(pg.history())).find((record) => record.type === 'batch.failed');
     expect(failed).toMatchObject({ error: 'HTTP 500: \uFFFD\uFFFDbad\uFFFD' });
     // A literal backslash-u0000 in text is not a NUL, and is kept as it is.

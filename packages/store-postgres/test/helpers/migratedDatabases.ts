@@ -1,16 +1,12 @@
-import { afterEach } from 'vitest';
 import { migrate } from '../../src/migrate.js';
-import { type FreshDatabase, freshDatabase } from './freshDatabase.js';
+import type { FreshDatabase } from './freshDatabase.js';
+import { openedPerTest } from './openedPerTest.js';
 
 /** For one test file: a new migrated database per call, each dropped after its test. */
 export function migratedDatabases(): () => Promise<FreshDatabase> {
-  const made: FreshDatabase[] = [];
-  afterEach(async () => {
-    await Promise.all(made.splice(0).map((database) => database.drop()));
-  });
+  const opened = openedPerTest();
   return async () => {
-    const database = await freshDatabase();
-    made.push(database);
+    const database = await opened.database();
     await migrate(database.pool());
     return database;
   };
