@@ -234,7 +234,12 @@ describe('jobs', () => {
     const due = await runCli(['--rate', '20', '--json', 'status', '--due', jobId], e);
     expect(due.code, due.stderr).toBe(0);
     expect(polls(before)).toEqual([]);
-    expect(due.stdout + due.stderr).toMatch(/3 tasks not due yet, the first at \d{4}-\d\d-\d\dT/);
+    expect(ndjson(due.stdout)).toContainEqual({
+      type: 'not-due',
+      jobId,
+      tasks: 3,
+      nextDueAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     // Without --due, a pass polls every outstanding task now.
     const all = await runCli(['--rate', '20', '--json', 'status', jobId], e);
     expect(all.code, all.stderr).toBe(0);

@@ -215,9 +215,10 @@ export class SharedPace {
   #hold(project: string, grantedUs: string): void {
     if (this.#inFlightMaxMs === 0) return;
     const key = `${project} ${grantedUs}`;
-    const until = Date.now() + IN_FLIGHT_HOLD_MAX_MS;
+    // Monotonic: a wall clock set back must not stretch the hold.
+    const until = performance.now() + IN_FLIGHT_HOLD_MAX_MS;
     const stop = this.#every(this.#inFlightMaxMs / 4, () => {
-      if (Date.now() > until) return this.#letGo(project, grantedUs);
+      if (performance.now() > until) return this.#letGo(project, grantedUs);
       this.pool.query(sql.holdPace, [project, grantedUs, this.#inFlightMaxMs]).catch(() => {});
     });
     this.#holding.set(key, stop);

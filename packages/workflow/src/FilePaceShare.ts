@@ -130,7 +130,8 @@ export class FilePaceShare implements PaceShare {
     // The answer came now, not when the lock below is taken: counting from then would space requests further.
     const answeredAt = this.#now();
     this.#inFlightSince = undefined;
-    const floorMs = this.#floor.next(roundTripMs);
+    // 0: a grant given back unused (see `RateLimiter`), not a round trip: it must not become the fastest one.
+    const floorMs = roundTripMs > 0 ? this.#floor.next(roundTripMs) : 0;
     const held = this.#held;
     await this.#update((last) => {
       const next = Math.max(answeredAt - floorMs, this.#backoff);

@@ -4,11 +4,11 @@ import { ExportDownloads } from './ExportDownloads.js';
 import { fetchStatus } from './fetchStatus.js';
 import { isSkippable } from './isSkippable.js';
 import type { JobContext } from './JobContext.js';
-import { isOutstanding, jobOf } from './jobQueries.js';
+import { isOutstanding, isTaskTerminal, jobOf } from './jobQueries.js';
 import type { JobState, TaskRecord } from './ledger/LedgerState.js';
 import type { MixpanelTaskFields } from './ledger/records.js';
 import { notFoundRule } from './notFoundRule.js';
-import { taskDueAt } from './taskDueAt.js';
+import { scheduleJitter, taskDueAt } from './taskDueAt.js';
 
 /**
  * One poll of one task, recorded when its status changed; then its export,
@@ -125,14 +125,15 @@ export async function pollOnce(
   const tasks = [...job.tasks.values()].sort(
     (a, b) => Number(a.missing !== undefined) - Number(b.missing !== undefined),
   );
+  const notDue = dueOnly ? notDueYet(ctx, job, tasks) : new Map<string, number>();
   return withDownloads({ ...ctx, limits }, signal, async (pass, passSignal) => {
     const result: PassResult = { polled: 0, skipped: [], notDue: 0 };
     for (const task of tasks) {
       pass.downloads!.throwIfFailed();
       try {
         if (isOutstanding(job, task) && !pass.downloads!.has(task.taskId)) {
-          const dueAt = dueOnly ? taskDueAt(ctx, job, task) : undefined;
-          if (dueAt !== undefined && dueAt > ctx.now()) {
+          const dueAt = notDue.get(task.taskId);
+          if (dueAt !== undefined) {
             result.notDue++;
             result.nextDueAt = Math.min(result.nextDueAt ?? dueAt, dueAt);
             continue;
@@ -150,6 +151,32 @@ export async function pollOnce(
     }
     return result;
   });
+}
+
+/**
+ * The outstanding tasks a `dueOnly` pass leaves alone, with when each is
+ * due. Due now: those whose schedule says so (`taskDueAt`), and a finished
+ * retrieval still waiting for its export. A 404 counts only when another
+ * task of the project answers in the same pass (see `notFoundRule`): when a
+ * task that answered 404 before is due and none of the others is, the
+ * earliest of those others is polled too, first, as its witness.
+ */
+function notDueYet(ctx: JobContext, job: JobState, tasks: TaskRecord[]): Map<string, number> {
+  const now = ctx.now();
+  const notDue = new Map<string, number>();
+  for (const task of tasks) {
+    if (!isOutstanding(job, task) || isTaskTerminal(task)) continue;
+    const dueAt = taskDueAt(ctx, job, task, scheduleJitter(task));
+    if (dueAt > now) notDue.set(task.taskId, dueAt);
+  }
+  const due = tasks.filter((t) => isOutstanding(job, t) && !notDue.has(t.taskId));
+  if (due.some((t) => t.missing !== undefined) && due.every((t) => t.missing !== undefined)) {
+    const witness = [...notDue]
+      .filter(([taskId]) => job.tasks.get(taskId)!.missing === undefined)
+      .sort(([, a], [, b]) => a - b)[0];
+    if (witness) notDue.delete(witness[0]);
+  }
+  return notDue;
 }
 
 /** Mixpanel's own fields of a deletion status (who asked, when, which project), kept as evidence. */

@@ -71,4 +71,24 @@ describe('a 404 on a status poll is not proof that a task is gone', () => {
     expect(result.polled).toBe(3);
     expect(task('t1').missing).toMatchObject({ witnessed: 1, total: 2 });
   });
+
+  it('with `dueOnly` (cron `status --due`), goes on from a 404 on schedule, and polls a witness with a due 404', async () => {
+    const { workflow, jobId, task, calls, clock, ledger } = await setup(3, (t) => t === 't2');
+    clock.advance(6 * HOUR);
+    expect((await workflow.poll(jobId, { dueOnly: true })).polled).toBe(3);
+    expect(task('t2').missing).toMatchObject({ witnessed: 1, total: 1 });
+    // The 404 was an answer: ten minutes later nothing is due, t2 included (it would be polled alone, unwitnessed).
+    clock.advance(10 * 60_000);
+    calls.length = 0;
+    expect(await workflow.poll(jobId, { dueOnly: true })).toMatchObject({ polled: 0, notDue: 3 });
+    expect(calls).toEqual([]);
+    // The others polled since: t2 comes due alone. One of them is polled first, to vouch for the URL.
+    clock.advance(3 * HOUR);
+    for (const taskId of ['t1', 't3']) await ledger.append({ type: 'task.polled', jobId, at: clock.now(), taskId });
+    clock.advance(3.5 * HOUR);
+    const pass = await workflow.poll(jobId, { dueOnly: true });
+    expect(calls.map((c) => c.taskId)).toEqual(['t1', 't2']);
+    expect(pass).toMatchObject({ polled: 2, notDue: 1, skipped: [] });
+    expect(task('t2').missing).toMatchObject({ witnessed: 2, total: 2 });
+  });
 });

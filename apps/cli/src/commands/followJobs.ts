@@ -161,10 +161,13 @@ async function statusPass(session: Session, job: JobState, dueOnly: boolean, sig
   try {
     const { skipped, notDue, nextDueAt } = await session.workflowFor(job).poll(job.jobId, { signal, dueOnly });
     for (const s of skipped) session.view.info(`job ${job.jobId}: task ${s.taskId} not polled this time: ${s.reason}`);
-    if (notDue > 0)
-      session.view.info(
-        `job ${job.jobId}: ${counted(notDue, 'task')} not due yet, the first at ${new Date(nextDueAt!).toISOString()}`,
+    if (notDue > 0) {
+      const first = new Date(nextDueAt!).toISOString();
+      session.view.result(
+        { type: 'not-due', jobId: job.jobId, tasks: notDue, nextDueAt: first },
+        `job ${job.jobId}: ${counted(notDue, 'task')} not due yet, the first at ${first}`,
       );
+    }
     return skipped.length === 0;
   } catch (error) {
     if (concernsAll(error) || signal.aborted) throw error;

@@ -148,6 +148,9 @@ export function applyRecord(state: LedgerState, record: LedgerRecord, stored: nu
         missing.firstWitnessedAt ??= record.at;
         missing.lastWitnessedAt = record.at;
       }
+      // A 404 is an answer to a poll: the task's schedule goes on from it (or a cron `status --due` would poll it,
+      // and fail on it, on every pass).
+      task.lastPolledAt = record.at;
       task.updatedAt = record.at;
       return;
     }
