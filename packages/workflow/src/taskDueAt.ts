@@ -1,3 +1,4 @@
+import { FNV_PRIME, hashBasis } from './ids/idHash.js';
 import type { JobContext } from './JobContext.js';
 import type { JobState, TaskRecord } from './ledger/LedgerState.js';
 import { nextPollDelayMs } from './pollSchedule.js';
@@ -29,9 +30,9 @@ export function taskDueAt(
  */
 export function scheduleJitter(task: TaskRecord): () => number {
   const key = `${task.taskId}@${task.lastPolledAt ?? task.since}`;
-  // FNV-1a: cheap, and spread enough for a jitter.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  // FNV-1a, as ids are hashed: cheap, and spread enough for a jitter.
+  let hash = hashBasis(0);
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), FNV_PRIME);
   const unit = (hash >>> 0) / 2 ** 32;
   return () => unit;
 }

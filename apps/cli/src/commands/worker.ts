@@ -195,8 +195,9 @@ async function runJob(session: Session, jobId: string, held: Held, signal: Abort
     const summary = await session
       .workflowFor(job)
       .run(jobId, { signal: both, wait: true, leaveIdleAfterMs: WORKER_DEFAULTS.leaveIdleAfterMs });
-    if (summary.nextPollAt !== undefined) return undefined;
-    session.view.result({ type: 'summary', ...summary }, formatSummary(summary, session.view));
+    // Let go with only polls left (`nextPollAt`): not done, so no summary yet.
+    if (summary.nextPollAt === undefined)
+      session.view.result({ type: 'summary', ...summary }, formatSummary(summary, session.view));
     return undefined;
   } catch (error) {
     if (signal.aborted) return undefined;

@@ -132,9 +132,8 @@ export async function planMissing(
   const listed: RequestState[] = [];
   const planned: PlannedJob[] = [];
   for (const request of state.requests.values()) {
-    if (request.cancelled || request.purgedAt !== undefined) continue;
     if (options.recordedBefore !== undefined && request.recordedAt >= options.recordedBefore) continue;
-    const missing = request.projects.filter((p) => projects.has(p) && !hasJobIn(state, request, p));
+    const missing = projectsWithoutJob(state, projects, request);
     if (missing.length === 0) continue;
     if (request.ids) {
       listed.push({ ...request, projects: missing });
@@ -162,6 +161,16 @@ export async function planMissing(
   }
   if (listed.length) planned.push(...(await planRequestJobs(state, projects, listed, options)));
   return planned;
+}
+
+/** The projects of this desk (`projects`) where `request` still needs its job; none once it is cancelled or purged. */
+export function projectsWithoutJob(
+  state: LedgerState,
+  projects: ReadonlyMap<string, Workflow>,
+  request: RequestState,
+): string[] {
+  if (request.cancelled || request.purgedAt !== undefined) return [];
+  return request.projects.filter((p) => projects.has(p) && !hasJobIn(state, request, p));
 }
 
 function hasJobIn(state: LedgerState, request: RequestState, project: string): boolean {

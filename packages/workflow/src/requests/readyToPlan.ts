@@ -1,7 +1,7 @@
 import type { Workflow } from '../createWorkflow.js';
 import { WORKFLOW_DEFAULTS } from '../defaults.js';
 import type { LedgerState, RequestState } from '../ledger/LedgerState.js';
-import { jobProject } from './requestProgress.js';
+import { projectsWithoutJob } from './planRequestJobs.js';
 
 /** What a planning pass should plan now (see `readyToPlan`). */
 export interface ReadyToPlan {
@@ -33,13 +33,7 @@ export function readyToPlan(
   const unplanned: RequestState[] = [];
   for (const r of state.requests.values()) {
     if (settled.has(r)) continue;
-    const missing =
-      !r.cancelled &&
-      r.purgedAt === undefined &&
-      r.projects.some(
-        (p) => projects.has(p) && !r.jobIds.some((id) => state.jobs.has(id) && jobProject(state.jobs.get(id)!) === p),
-      );
-    if (missing) unplanned.push(r);
+    if (projectsWithoutJob(state, projects, r).length > 0) unplanned.push(r);
     else settled.add(r);
   }
   if (unplanned.length === 0) return undefined;
